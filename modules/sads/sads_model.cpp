@@ -1,0 +1,302 @@
+#include "sads/sads_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+namespace star {
+
+// How the fast path below equals the pass-by-pass core (tests/unit/test_sads.cpp checks it
+// against a literal simulation on random rows with ties and clipping):
+//   - every core step keeps the best core_outputs of (retained + new) under one total order
+//     (score desc, index asc), so a pass returns exactly the best core_outputs remaining
+//     candidates, and successive passes return the sub-segment in that order;
+//   - radius clipping removes exactly the candidates with score < Max - r, the lowest ones, so
+//     the kept set is the upper set "score >= Max - r" cut to the budget;
+//   => the selection is the top-min(budget, feasible) keys in the total order. We find that set
+//   with one threshold search (the n-th largest score v*, then the first keys equal to v* in index
+//   order), O(valid) per sub-segment, and take the work from sads_pass_counts(), which replays
+//   only the pass arithmetic.
+
+void validate(const SadsConfig& cfg) {
+  if (!(cfg.keep > 0.0 && cfg.keep <= 1.0))
+    throw std::invalid_argument("SADS keep ratio must be in (0, 1], got " +
+                                std::to_string(cfg.keep));
+  const std::uint32_t n = cfg.core_inputs;
+  if (n < 4 || n > 1024 || (n & (n - 1)) != 0)
+    throw std::invalid_argument("SADS core_inputs must be a power of two in [4, 1024], got " +
+                                std::to_string(n));
+  if (cfg.core_outputs < 1 || cfg.core_outputs >= n)
+    throw std::invalid_argument("SADS core_outputs must be in [1, core_inputs), got " +
+                                std::to_string(cfg.core_outputs));
+}
+
+std::uint32_t subsegment_budget(double keep, std::uint32_t valid) {
+  if (!(keep > 0.0 && keep <= 1.0))
+    throw std::invalid_argument("SADS keep ratio must be in (0, 1], got " + std::to_string(keep));
+  if (valid == 0) return 0;
+  const long r = std::lround(keep * static_cast<double>(valid));
+  return static_cast<std::uint32_t>(std::clamp<long>(r, 1, static_cast<long>(valid)));
+}
+
+std::uint64_t bitonic_comparators(std::uint32_t core_inputs) {
+  std::uint64_t stages = 0;
+  while ((std::uint64_t{1} << stages) < core_inputs) ++stages;
+  return std::uint64_t{core_inputs} / 2 * stages * (stages + 1) / 2;
+}
+
+OpCounts sads_pass_counts(std::uint32_t valid, std::uint32_t budget, std::uint32_t feasible,
+                          const SadsConfig& cfg) {
+  validate(cfg);
+  const bool clipping = cfg.radius >= 0;
+  if (budget > valid) throw std::invalid_argument("SADS budget exceeds the valid keys");
+  if (feasible > valid || (valid > 0 && feasible == 0) || (!clipping && feasible != valid))
+    throw std::invalid_argument("SADS feasible count must be in [1, valid] (== valid without radius)");
+  OpCounts c;
+  if (valid == 0 || budget == 0) return c;
+  const std::uint64_t per_step = cfg.core_inputs - cfg.core_outputs;
+  const std::uint64_t comparators = bitonic_comparators(cfg.core_inputs);
+  const auto pass = [&](std::uint64_t streamed) {
+    const std::uint64_t steps = (streamed + per_step - 1) / per_step;
+    c.sort_steps += steps;
+    c.compares += steps * comparators;
+  };
+  const std::uint32_t per_pass = cfg.core_outputs;
+  pass(valid);
+  const std::uint32_t taken = std::min(per_pass, budget);
+  if (clipping) c.compares += taken - 1;  // the first pass's outputs below Max, against Max - r
+  std::uint32_t kept = std::min(taken, feasible);
+  if (kept < taken || kept == budget) return c;  // clipped inside pass 1, or done
+  if (clipping) c.compares += valid - per_pass;  // every remaining candidate, once, in pass 2
+  while (kept < budget && feasible > kept) {
+    const std::uint32_t streamed = feasible - kept;
+    pass(streamed);
+    kept += std::min({per_pass, budget - kept, streamed});
+  }
+  return c;
+}
+
+namespace {
+
+// Reused across calls so the per-row work allocates nothing per element.
+std::vector<std::int64_t>& scratch_buffer(std::size_t n) {
+  thread_local std::vector<std::int64_t> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf;
+}
+
+// The threshold of a top-n selection: the value v of rank r (0 = largest) among a[0..n), and how
+// many values are greater than / equal to it.
+struct Threshold {
+  std::int64_t value;
+  std::uint32_t greater;
+  std::uint32_t equal;
+};
+
+// Radix selection on (x - lo) for a[0..n) with minimum lo and maximum hi: histogram the top 8
+// bits of the remaining range, keep the bucket holding rank r, repeat on it; O(n) with small
+// constants even for large or skewed ranges. Buckets are value ranges, so every value above the
+// kept bucket is greater than v and every value equal to v is inside it.
+Threshold kth_largest(const std::int64_t* a, std::size_t n, std::size_t r, std::int64_t lo,
+                      std::int64_t hi) {
+  std::vector<std::int64_t>& scratch = scratch_buffer(n);
+  const std::int64_t* cur = a;
+  std::size_t m = n;
+  std::size_t greater = 0;  // values in buckets above the kept one, over all levels
+  for (;;) {
+    if (lo == hi)
+      return {lo, static_cast<std::uint32_t>(greater), static_cast<std::uint32_t>(m)};
+    if (m <= 32) {
+      if (cur != scratch.data()) std::copy(cur, cur + m, scratch.begin());
+      const auto b = scratch.begin();
+      std::nth_element(b, b + static_cast<std::ptrdiff_t>(r), b + static_cast<std::ptrdiff_t>(m),
+                       std::greater<>());
+      const std::int64_t v = scratch[r];
+      std::size_t equal = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        greater += scratch[i] > v;
+        equal += scratch[i] == v;
+      }
+      return {v, static_cast<std::uint32_t>(greater), static_cast<std::uint32_t>(equal)};
+    }
+    const std::uint64_t base = static_cast<std::uint64_t>(lo);
+    const std::uint64_t range = static_cast<std::uint64_t>(hi) - base;
+    const int bits = 64 - __builtin_clzll(range);
+    const int shift = bits > 8 ? bits - 8 : 0;
+    std::uint32_t hist[256] = {};
+    for (std::size_t i = 0; i < m; ++i) ++hist[(static_cast<std::uint64_t>(cur[i]) - base) >> shift];
+    std::size_t above = 0;
+    std::uint64_t bucket = 255;
+    while (above + hist[bucket] <= r) above += hist[bucket--];
+    r -= above;
+    greater += above;
+    std::size_t w = 0;
+    std::int64_t new_lo = std::numeric_limits<std::int64_t>::max();
+    std::int64_t new_hi = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::int64_t x = cur[i];
+      if (((static_cast<std::uint64_t>(x) - base) >> shift) == bucket) {
+        scratch[w++] = x;  // in place is safe: w <= i
+        new_lo = std::min(new_lo, x);
+        new_hi = std::max(new_hi, x);
+      }
+    }
+    cur = scratch.data();
+    m = w;
+    lo = new_lo;
+    hi = new_hi;
+  }
+}
+
+std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? std::numeric_limits<std::int64_t>::min() : r;
+}
+
+// The unchecked sub-segment selection (cfg already validated).
+std::uint32_t select_subsegment(const std::int64_t* a_hat, std::uint32_t first, std::uint32_t len,
+                                std::uint32_t n_valid, const SadsConfig& cfg,
+                                std::vector<std::uint32_t>& keys, OpCounts& ops) {
+  const std::uint32_t valid = n_valid <= first ? 0 : std::min(len, n_valid - first);
+  if (valid == 0) return 0;
+  const std::int64_t* s = a_hat + first;
+  const std::uint32_t budget = subsegment_budget(cfg.keep, valid);
+
+  std::int64_t lo = s[0], hi = s[0];
+  for (std::uint32_t i = 1; i < valid; ++i) {
+    lo = std::min(lo, s[i]);
+    hi = std::max(hi, s[i]);
+  }
+  std::uint32_t feasible = valid;
+  if (cfg.radius >= 0) {
+    const std::int64_t floor = saturating_sub(hi, cfg.radius);
+    feasible = 0;
+    for (std::uint32_t i = 0; i < valid; ++i) feasible += s[i] >= floor;
+  }
+  ops += sads_pass_counts(valid, budget, feasible, cfg);
+  const std::uint32_t n_sel = std::min(budget, feasible);
+
+  // Threshold v = the n_sel-th largest score: keys above it are in, and of the keys equal to it
+  // the lowest-index ones fill the remaining quota.
+  const Threshold th = n_sel == valid ? Threshold{lo, 0, 0} : kth_largest(s, valid, n_sel - 1, lo, hi);
+  const std::int64_t v = th.value;
+  const std::size_t base = keys.size();
+  keys.resize(base + n_sel + 1);  // +1: the branch-free loops below may write one past the end
+  std::uint32_t* out = keys.data() + base;
+  std::uint32_t n = 0;
+  if (n_sel == valid || th.greater + th.equal == n_sel) {  // every key equal to v is in
+    for (std::uint32_t i = 0; i < valid; ++i) {
+      out[n] = first + i;
+      n += static_cast<std::uint32_t>(s[i] >= v);
+    }
+  } else {  // a tie at the threshold is split: lower indices first
+    std::uint32_t quota = n_sel - th.greater;
+    for (std::uint32_t i = 0; i < valid; ++i) {
+      const bool eq = s[i] == v;
+      const bool take = (s[i] > v) | (eq & (quota > 0));
+      quota -= static_cast<std::uint32_t>(eq & take);
+      out[n] = first + i;
+      n += static_cast<std::uint32_t>(take);
+    }
+  }
+  // Put the top-1 and top-2 (first maximum, then the next in the total order) in front; the rest
+  // stay in ascending index order.
+  std::uint32_t p1 = 0, p2 = n_sel;
+  for (std::uint32_t j = 1; j < n_sel; ++j) {
+    const std::int64_t x = s[out[j] - first];
+    if (x > s[out[p1] - first]) {
+      p2 = p1;
+      p1 = j;
+    } else if (p2 == n_sel || x > s[out[p2] - first]) {
+      p2 = j;
+    }
+  }
+  if (n_sel >= 2) {
+    const std::uint32_t lo_p = std::min(p1, p2), hi_p = std::max(p1, p2);
+    std::rotate(out, out + hi_p, out + hi_p + 1);
+    std::rotate(out, out + lo_p + 1, out + lo_p + 2);
+    if (p1 > p2) std::swap(out[0], out[1]);
+  } else {
+    std::swap(out[0], out[p1]);
+  }
+  keys.resize(base + n_sel);
+  return n_sel;
+}
+
+template <class T>
+std::vector<std::uint32_t> exact_topk_impl(const T* scores, std::uint32_t n_valid,
+                                           std::uint32_t k) {
+  if (k > n_valid)
+    throw std::invalid_argument("exact_topk: k = " + std::to_string(k) + " exceeds the " +
+                                std::to_string(n_valid) + " valid keys");
+  if (n_valid > 0 && scores == nullptr) throw std::invalid_argument("exact_topk: null scores");
+  if constexpr (std::is_floating_point_v<T>) {
+    for (std::uint32_t i = 0; i < n_valid; ++i)
+      if (std::isnan(scores[i])) throw std::invalid_argument("exact_topk: NaN score");
+  }
+  std::vector<std::uint32_t> idx(n_valid);
+  std::iota(idx.begin(), idx.end(), 0u);
+  if (k < n_valid) {
+    const auto before = [scores](std::uint32_t a, std::uint32_t b) {
+      return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+    };
+    std::nth_element(idx.begin(), idx.begin() + k, idx.end(), before);
+    idx.resize(k);
+    std::sort(idx.begin(), idx.end());
+  }
+  return idx;
+}
+
+}  // namespace
+
+std::uint32_t sads_select_subsegment(const std::int64_t* a_hat, std::uint32_t first,
+                                     std::uint32_t len, std::uint32_t n_valid,
+                                     const SadsConfig& cfg, std::vector<std::uint32_t>& keys,
+                                     OpCounts& ops) {
+  validate(cfg);
+  if (a_hat == nullptr && n_valid > first && len > 0)
+    throw std::invalid_argument("SADS: null predicted-score row");
+  return select_subsegment(a_hat, first, len, n_valid, cfg, keys, ops);
+}
+
+RowSelection sads_select_row(const std::int64_t* a_hat, const KeyTiling& tiling,
+                             std::uint32_t n_valid, const SadsConfig& cfg, OpCounts& ops) {
+  validate(cfg);
+  if (tiling.tile_keys == 0) throw std::invalid_argument("SADS: key tile length B_c must be > 0");
+  if (n_valid > tiling.seq_len)
+    throw std::invalid_argument("SADS: n_valid = " + std::to_string(n_valid) +
+                                " exceeds the row length " + std::to_string(tiling.seq_len));
+  if (a_hat == nullptr && n_valid > 0) throw std::invalid_argument("SADS: null predicted-score row");
+  const std::uint32_t n_tiles = tiling.n_tiles();
+  RowSelection sel;
+  sel.tile_start.reserve(n_tiles + 1);
+  std::size_t total = 0;
+  for (std::uint32_t t = 0; t < n_tiles; ++t) {
+    const std::uint32_t first = tiling.tile_first(t);
+    const std::uint32_t valid = n_valid <= first ? 0 : std::min(tiling.tile_len(t), n_valid - first);
+    total += subsegment_budget(cfg.keep, valid);
+  }
+  sel.keys.reserve(total + 1);
+  for (std::uint32_t t = 0; t < n_tiles; ++t) {
+    select_subsegment(a_hat, tiling.tile_first(t), tiling.tile_len(t), n_valid, cfg, sel.keys, ops);
+    sel.tile_start.push_back(static_cast<std::uint32_t>(sel.keys.size()));
+  }
+  return sel;
+}
+
+std::vector<std::uint32_t> exact_topk(const std::int64_t* scores, std::uint32_t n_valid,
+                                      std::uint32_t k) {
+  return exact_topk_impl(scores, n_valid, k);
+}
+
+std::vector<std::uint32_t> exact_topk(const double* scores, std::uint32_t n_valid,
+                                      std::uint32_t k) {
+  return exact_topk_impl(scores, n_valid, k);
+}
+
+}  // namespace star

@@ -65,12 +65,20 @@ inline std::string ns(const sc_core::sc_time& t) { return t.to_string(); }
 
 #define CHECK(cond) ::star::test::check((cond), #cond, __FILE__, __LINE__, "")
 #define CHECK_MSG(cond, msg) ::star::test::check((cond), #cond, __FILE__, __LINE__, (msg))
-#define CHECK_TIME(actual, expected)                                                        \
-  ::star::test::check((actual) == (expected), #actual " == " #expected, __FILE__, __LINE__, \
-                      "(got " + (actual).to_string() + ", want " + (expected).to_string() + ")")
-#define CHECK_EQ(actual, expected)                                                           \
-  ::star::test::check((actual) == (expected), #actual " == " #expected, __FILE__, __LINE__, \
-                      "(got " + std::to_string(actual) + ", want " + std::to_string(expected) + ")")
+// Each operand is evaluated exactly once (the tests pass calls with side effects).
+#define CHECK_TIME(actual, expected)                                                  \
+  do {                                                                                \
+    const sc_core::sc_time a_ = (actual), e_ = (expected);                            \
+    ::star::test::check(a_ == e_, #actual " == " #expected, __FILE__, __LINE__,       \
+                        "(got " + a_.to_string() + ", want " + e_.to_string() + ")"); \
+  } while (0)
+#define CHECK_EQ(actual, expected)                                                    \
+  do {                                                                                \
+    const auto a_ = (actual);                                                         \
+    const auto e_ = (expected);                                                       \
+    ::star::test::check(a_ == e_, #actual " == " #expected, __FILE__, __LINE__,       \
+                        "(got " + std::to_string(a_) + ", want " + std::to_string(e_) + ")"); \
+  } while (0)
 #define CHECK_THROWS(stmt, exc)                                   \
   do {                                                            \
     bool thrown_ = false;                                         \

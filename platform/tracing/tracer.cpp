@@ -1,0 +1,84 @@
+#include "tracing/tracer.h"
+
+#include <fnmatch.h>
+
+#include <stdexcept>
+
+namespace star {
+
+void TraceConfig::validate() const {
+  if (enabled && path.empty()) throw std::invalid_argument("tracing is enabled but path is empty");
+  if (end <= start)
+    throw std::invalid_argument("trace window end (" + end.to_string() +
+                                ") is not after its start (" + start.to_string() + ")");
+  for (const auto& f : module_filter)
+    if (f.empty()) throw std::invalid_argument("trace module filter has an empty entry");
+}
+
+namespace {
+std::string strip_vcd_suffix(const std::string& path) {
+  const std::string ext = ".vcd";
+  if (path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0)
+    return path.substr(0, path.size() - ext.size());
+  return path;
+}
+}  // namespace
+
+Tracer::Tracer(const sc_core::sc_module_name& name, TraceConfig cfg)
+    : sc_core::sc_module(name), cfg_(std::move(cfg)) {
+  cfg_.validate();
+  if (!cfg_.enabled) return;
+  // sc_create_vcd_trace_file appends ".vcd" itself.
+  tf_ = sc_core::sc_create_vcd_trace_file(strip_vcd_suffix(cfg_.path).c_str());
+  if (!tf_) throw std::runtime_error("cannot create VCD trace file '" + vcd_path() + "'");
+  tf_->set_time_unit(1, sc_core::SC_PS);
+  SC_THREAD(window_thread);
+}
+
+Tracer::~Tracer() { close(); }
+
+void Tracer::close() {
+  if (!tf_) return;
+  sc_core::sc_close_vcd_trace_file(tf_);
+  tf_ = nullptr;
+}
+
+std::string Tracer::vcd_path() const {
+  return cfg_.enabled ? strip_vcd_suffix(cfg_.path) + ".vcd" : std::string{};
+}
+
+bool Tracer::selects(const std::string& module) const {
+  if (!cfg_.enabled) return false;
+  if (cfg_.module_filter.empty()) return true;
+  for (const auto& pattern : cfg_.module_filter) {
+    if (fnmatch(pattern.c_str(), module.c_str(), 0) == 0) return true;
+    if (module.compare(0, pattern.size(), pattern) == 0 &&
+        (module.size() == pattern.size() || module[pattern.size()] == '.'))
+      return true;
+  }
+  return false;
+}
+
+bool Tracer::window_open() const {
+  if (!tf_) return false;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  return now >= cfg_.start && now < cfg_.end;
+}
+
+bool Tracer::admit(const std::string& module, const std::string& signal) {
+  if (!tf_ || !selects(module)) return false;
+  if (sc_core::sc_is_running())
+    throw std::logic_error("Tracer: '" + module + "." + signal +
+                           "' registered after the simulation started");
+  names_.push_back(module + "." + signal);
+  return true;
+}
+
+// At the window start every traced value catches up with its module's true value; from then on
+// writes go through until the window ends.
+void Tracer::window_thread() {
+  if (cfg_.start > sc_core::SC_ZERO_TIME) sc_core::wait(cfg_.start);
+  for (auto& sync : syncs_) sync();
+}
+
+}  // namespace star

@@ -1,0 +1,71 @@
+// Waveform tracing for the whole platform: one VCD file (GTKWave opens it), created only when
+// tracing is enabled. Modules register their signals under their own hierarchical name; the
+// module filter decides which are recorded. Create the Tracer during elaboration, before the
+// modules that register with it (so it is destroyed after them), and before sc_start().
+//
+//   Tracer tracer("tracer", cfg);
+//   tracer.trace("core.sufa", "busy", busy_);   // TracedValue<bool> busy_ in the module
+//
+// Signal names in the VCD are "<module>.<signal>"; SystemC turns the dots into VCD scopes.
+#pragma once
+
+#include <systemc>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tracing/trace_config.h"
+#include "tracing/traced_value.h"
+
+namespace star {
+
+class Tracer : public sc_core::sc_module, public TraceWindow {
+ public:
+  SC_HAS_PROCESS(Tracer);
+  Tracer(const sc_core::sc_module_name& name, TraceConfig cfg);
+  ~Tracer() override;
+
+  bool enabled() const { return tf_ != nullptr; }
+  const TraceConfig& config() const { return cfg_; }
+  // True when the filter selects `module` (always false when tracing is off).
+  bool selects(const std::string& module) const;
+  bool window_open() const override;
+  // The VCD file's path (with ".vcd"), empty when disabled.
+  std::string vcd_path() const;
+  // Names registered so far ("module.signal"), in registration order.
+  const std::vector<std::string>& traced_names() const { return names_; }
+
+  // Each returns whether the signal is recorded (tracing on and module selected).
+  template <class T>
+  bool trace(const std::string& module, const std::string& signal, TracedValue<T>& v) {
+    if (!admit(module, signal)) return false;
+    sc_core::sc_trace(tf_, v.shown_, names_.back());
+    v.window_ = this;
+    TracedValue<T>* p = &v;
+    syncs_.push_back([p] { p->shown_ = p->value_; });
+    return true;
+  }
+  // A signal the module drives itself: recorded whenever it changes (no window).
+  template <class T>
+  bool trace(const std::string& module, const std::string& signal,
+             const sc_core::sc_signal<T>& s) {
+    if (!admit(module, signal)) return false;
+    sc_core::sc_trace(tf_, s, names_.back());
+    return true;
+  }
+
+  // Flushes and closes the file (also done by the destructor). Later writes are not recorded.
+  void close();
+
+ private:
+  bool admit(const std::string& module, const std::string& signal);
+  void window_thread();
+
+  TraceConfig cfg_;
+  sc_core::sc_trace_file* tf_ = nullptr;
+  std::vector<std::string> names_;
+  std::vector<std::function<void()>> syncs_;
+};
+
+}  // namespace star

@@ -153,6 +153,61 @@ Threshold kth_largest(const std::int64_t* a, std::size_t n, std::size_t r, std::
   }
 }
 
+// Writes to out[0..n_sel), in ascending index order, the keys first + i of the n_sel best values
+// of s[0..valid) (total order), lo < hi being their min and max; out has room for n_sel + 1.
+// One histogram pass finds the bucket holding the threshold; one pass then emits the keys of the
+// buckets above it and collects the bucket's own members, resolved by kth_largest() and merged in.
+void emit_top(const std::int64_t* s, std::uint32_t valid, std::uint32_t n_sel, std::int64_t lo,
+              std::int64_t hi, std::uint32_t first, std::uint32_t* out) {
+  const std::uint64_t base = static_cast<std::uint64_t>(lo);
+  const int bits = 64 - __builtin_clzll(static_cast<std::uint64_t>(hi) - base);
+  const int shift = bits > 8 ? bits - 8 : 0;
+  const auto digit = [base, shift](std::int64_t x) {
+    return (static_cast<std::uint64_t>(x) - base) >> shift;
+  };
+  std::uint32_t hist[256] = {};
+  for (std::uint32_t i = 0; i < valid; ++i) ++hist[digit(s[i])];
+  std::uint32_t above = 0;
+  std::uint64_t bucket = 255;
+  while (above + hist[bucket] < n_sel) above += hist[bucket--];
+
+  thread_local std::vector<std::int64_t> cand_val;
+  thread_local std::vector<std::uint32_t> cand_idx;
+  if (cand_val.size() < hist[bucket]) {
+    cand_val.resize(hist[bucket]);
+    cand_idx.resize(hist[bucket]);
+  }
+  std::uint32_t n = 0, c = 0;
+  std::int64_t c_lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t c_hi = std::numeric_limits<std::int64_t>::min();
+  for (std::uint32_t i = 0; i < valid; ++i) {
+    const std::uint64_t dg = digit(s[i]);
+    out[n] = first + i;
+    n += static_cast<std::uint32_t>(dg > bucket);
+    if (dg == bucket) {
+      cand_val[c] = s[i];
+      cand_idx[c++] = i;
+      c_lo = std::min(c_lo, s[i]);
+      c_hi = std::max(c_hi, s[i]);
+    }
+  }
+  const std::uint32_t need = n_sel - above;  // >= 1, taken from the bucket
+  const Threshold th = kth_largest(cand_val.data(), c, need - 1, c_lo, c_hi);
+  std::uint32_t quota = need - th.greater;  // keys equal to the threshold: lowest index first
+  std::uint32_t w = 0;
+  for (std::uint32_t j = 0; j < c; ++j) {
+    const bool eq = cand_val[j] == th.value;
+    const bool take = (cand_val[j] > th.value) | (eq & (quota > 0));
+    quota -= static_cast<std::uint32_t>(eq & take);
+    cand_idx[w] = cand_idx[j];
+    w += static_cast<std::uint32_t>(take);
+  }
+  // Merge the bucket's picks into the keys above it, from the back, keeping index order.
+  std::int64_t a = static_cast<std::int64_t>(n) - 1, b = static_cast<std::int64_t>(w) - 1;
+  for (std::int64_t k = a + b + 1; b >= 0; --k)
+    out[k] = (a >= 0 && out[a] > first + cand_idx[b]) ? out[a--] : first + cand_idx[b--];
+}
+
 std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
   std::int64_t r;
   return __builtin_sub_overflow(a, b, &r) ? std::numeric_limits<std::int64_t>::min() : r;
@@ -181,28 +236,13 @@ std::uint32_t select_subsegment(const std::int64_t* a_hat, std::uint32_t first, 
   ops += sads_pass_counts(valid, budget, feasible, cfg);
   const std::uint32_t n_sel = std::min(budget, feasible);
 
-  // Threshold v = the n_sel-th largest score: keys above it are in, and of the keys equal to it
-  // the lowest-index ones fill the remaining quota.
-  const Threshold th = n_sel == valid ? Threshold{lo, 0, 0} : kth_largest(s, valid, n_sel - 1, lo, hi);
-  const std::int64_t v = th.value;
   const std::size_t base = keys.size();
-  keys.resize(base + n_sel + 1);  // +1: the branch-free loops below may write one past the end
+  keys.resize(base + n_sel + 1);  // +1: the branch-free loops may write one past the end
   std::uint32_t* out = keys.data() + base;
-  std::uint32_t n = 0;
-  if (n_sel == valid || th.greater + th.equal == n_sel) {  // every key equal to v is in
-    for (std::uint32_t i = 0; i < valid; ++i) {
-      out[n] = first + i;
-      n += static_cast<std::uint32_t>(s[i] >= v);
-    }
-  } else {  // a tie at the threshold is split: lower indices first
-    std::uint32_t quota = n_sel - th.greater;
-    for (std::uint32_t i = 0; i < valid; ++i) {
-      const bool eq = s[i] == v;
-      const bool take = (s[i] > v) | (eq & (quota > 0));
-      quota -= static_cast<std::uint32_t>(eq & take);
-      out[n] = first + i;
-      n += static_cast<std::uint32_t>(take);
-    }
+  if (n_sel == valid || lo == hi) {  // everything, or the lowest indices of all-equal scores
+    for (std::uint32_t i = 0; i < n_sel; ++i) out[i] = first + i;
+  } else {
+    emit_top(s, valid, n_sel, lo, hi, first, out);
   }
   // Put the top-1 and top-2 (first maximum, then the next in the total order) in front; the rest
   // stay in ascending index order.

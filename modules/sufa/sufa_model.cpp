@@ -117,11 +117,13 @@ void SufaRowAccumulator::add_sorted_tile(const std::uint32_t* keys, std::size_t 
   const std::size_t j = tile_m_.size();
   tile_o_.resize((j + 1) * d_, 0.0f);
   float* o = tile_o_.data() + j * d_;
-  float m = score(keys[0]);  // the reference: its weight exp(0) = 1 needs no exp
+  scores_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) scores_[i] = score(keys[i]);
+  float m = scores_[0];  // the reference: its weight exp(0) = 1 needs no exp
   float l = 1.0f;
   accumulate(o, 1.0f, in_.v->row(keys[0]), d_);
   for (std::size_t i = 1; i < n; ++i) {
-    const float s = score(keys[i]);
+    const float s = scores_[i];
     float w = 0.0f;
     switch (cfg_.guard) {
       case MaxGuard::compare_update:

@@ -110,7 +110,7 @@ class SufaRowAccumulator {
   float run_m_ = 0.0f, run_l_ = 0.0f;
   std::vector<float> run_o_;
   std::vector<std::uint32_t> order_;  // scratch: the tile's keys in feeding order
-  std::vector<float> scores_;         // scratch: the tile's scores (unsorted)
+  std::vector<float> scores_;         // scratch: the tile's scores
 };
 
 // One output row: exact softmax attention over the selected keys of query `qi`, computed the

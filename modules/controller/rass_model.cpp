@@ -8,8 +8,8 @@ namespace star {
 namespace {
 
 // Rows of a tile are absolute key indices. They are mapped to dense local slots so the ID buffer
-// and the LRU list are flat arrays: directly (row - first) when the rows span a small range, which is
-// the normal case (a tile spans B_c keys), otherwise through the sorted distinct rows.
+// and the LRU list are flat arrays: directly (row - first) when the rows span a small range, which
+// is the normal case (a tile spans B_c keys), otherwise through the sorted distinct rows.
 class LocalRows {
  public:
   LocalRows(const std::vector<const RowSelection*>& sel, std::uint32_t tile, std::uint64_t total) {
@@ -28,7 +28,8 @@ class LocalRows {
       return;
     }
     for (const RowSelection* s : sel)
-      distinct_.insert(distinct_.end(), s->tile_begin(tile), s->tile_begin(tile) + s->tile_size(tile));
+      distinct_.insert(distinct_.end(), s->tile_begin(tile),
+                       s->tile_begin(tile) + s->tile_size(tile));
     std::sort(distinct_.begin(), distinct_.end());
     distinct_.erase(std::unique(distinct_.begin(), distinct_.end()), distinct_.end());
     slots_ = static_cast<std::uint32_t>(distinct_.size());
@@ -72,7 +73,8 @@ std::uint64_t vanilla_lru_loads(const std::vector<const RowSelection*>& sel, std
   std::vector<std::uint32_t> rows;
   for (const RowSelection* s : sel) {
     rows.assign(s->tile_begin(tile), s->tile_begin(tile) + s->tile_size(tile));
-    std::sort(rows.begin(), rows.end());  // SADS orders top-1/top-2 first; the gather goes ascending
+    std::sort(rows.begin(),
+              rows.end());  // SADS orders top-1/top-2 first; the gather goes ascending
     for (std::uint32_t r : rows) {
       const std::uint32_t slot = local.slot(r);
       if (resident[slot]) {
@@ -101,7 +103,9 @@ RassPlan rass_plan(const std::vector<const RowSelection*>& selections, std::uint
   RassPlan plan;
   for (std::size_t q = 0; q < selections.size(); ++q) {
     const RowSelection* s = selections[q];
-    if (s == nullptr) throw std::invalid_argument("rass_plan: selection of query " + std::to_string(q) + " is null");
+    if (s == nullptr)
+      throw std::invalid_argument("rass_plan: selection of query " + std::to_string(q) +
+                                  " is null");
     if (s->tile_start.empty() || tile >= s->n_tiles() || s->tile_start[tile + 1] > s->keys.size() ||
         s->tile_start[tile] > s->tile_start[tile + 1])
       throw std::invalid_argument("rass_plan: query " + std::to_string(q) + " has no tile " +
@@ -123,7 +127,8 @@ RassPlan rass_plan(const std::vector<const RowSelection*>& selections, std::uint
       const std::uint32_t slot = local.slot(p[i]);
       if (last_query[slot] == q)
         throw std::invalid_argument("rass_plan: query " + std::to_string(q) + " selects row " +
-                                    std::to_string(p[i]) + " twice in tile " + std::to_string(tile));
+                                    std::to_string(p[i]) + " twice in tile " +
+                                    std::to_string(tile));
       last_query[slot] = q;
       ++sharers[slot];
     }

@@ -31,9 +31,9 @@ struct RassPlan {
 // Order: sharers non-increasing; ties issue the lower row index first.
 // Throws std::invalid_argument for a null selection, a tile index out of range or a row selected
 // twice by one query.
-// Cost model of the scheduler (ops): one add per (query, row) selection (the ID-buffer bit is set and
-// the row's sharer counter incremented: an incremental popcount), then a counting sort over the union
-// on the sharer count: one compare (bucket select) and one add (bucket offset) per union row.
+// Cost model of the scheduler (ops): one add per (query, row) selection (the ID-buffer bit is set
+// and the row's sharer counter incremented: an incremental popcount), then a counting sort over the
+// union on the sharer count: one compare (bucket select) and one add (bucket offset) per union row.
 RassPlan rass_plan(const std::vector<const RowSelection*>& selections, std::uint32_t tile,
                    std::uint32_t kv_buffer_rows);
 

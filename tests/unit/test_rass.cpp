@@ -1,7 +1,6 @@
 // RASS: the reuse-aware K/V row schedule (modules/controller/rass_model.h).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <set>

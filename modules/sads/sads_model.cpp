@@ -50,6 +50,31 @@ std::uint64_t bitonic_comparators(std::uint32_t core_inputs) {
   return std::uint64_t{core_inputs} / 2 * stages * (stages + 1) / 2;
 }
 
+namespace {
+
+// sum_{i=0}^{n-1} floor((a i + b) / m) for a, b >= 0, m >= 1 (the classic Euclid-like
+// reduction), so the sort steps of hundreds of passes cost a few divisions, not one per pass.
+std::uint64_t floor_sum(std::uint64_t n, std::uint64_t m, std::uint64_t a, std::uint64_t b) {
+  std::uint64_t sum = 0;
+  for (;;) {
+    if (a >= m) {
+      sum += n * (n - 1) / 2 * (a / m);
+      a %= m;
+    }
+    if (b >= m) {
+      sum += n * (b / m);
+      b %= m;
+    }
+    const std::uint64_t y_max = a * n + b;
+    if (y_max < m) return sum;
+    n = y_max / m;
+    b = y_max % m;
+    std::swap(m, a);
+  }
+}
+
+}  // namespace
+
 OpCounts sads_pass_counts(std::uint32_t valid, std::uint32_t budget, std::uint32_t feasible,
                           const SadsConfig& cfg) {
   validate(cfg);
@@ -59,25 +84,26 @@ OpCounts sads_pass_counts(std::uint32_t valid, std::uint32_t budget, std::uint32
     throw std::invalid_argument("SADS feasible count must be in [1, valid] (== valid without radius)");
   OpCounts c;
   if (valid == 0 || budget == 0) return c;
-  const std::uint64_t per_step = cfg.core_inputs - cfg.core_outputs;
-  const std::uint64_t comparators = bitonic_comparators(cfg.core_inputs);
-  const auto pass = [&](std::uint64_t streamed) {
-    const std::uint64_t steps = (streamed + per_step - 1) / per_step;
-    c.sort_steps += steps;
-    c.compares += steps * comparators;
-  };
-  const std::uint32_t per_pass = cfg.core_outputs;
-  pass(valid);
-  const std::uint32_t taken = std::min(per_pass, budget);
-  if (clipping) c.compares += taken - 1;  // the first pass's outputs below Max, against Max - r
-  std::uint32_t kept = std::min(taken, feasible);
-  if (kept < taken || kept == budget) return c;  // clipped inside pass 1, or done
-  if (clipping) c.compares += valid - per_pass;  // every remaining candidate, once, in pass 2
-  while (kept < budget && feasible > kept) {
-    const std::uint32_t streamed = feasible - kept;
-    pass(streamed);
-    kept += std::min({per_pass, budget - kept, streamed});
+  const std::uint64_t per_step = cfg.core_inputs - cfg.core_outputs;  // new values per step
+  const std::uint64_t per_pass = cfg.core_outputs;                     // values kept per pass
+  // Pass 1 streams every valid candidate and yields Max; it keeps min(per_pass, budget).
+  std::uint64_t steps = (valid + per_step - 1) / per_step;
+  const std::uint64_t taken = std::min<std::uint64_t>(per_pass, budget);
+  if (clipping) c.compares += taken - 1;  // its outputs below Max, checked against Max - r
+  if (taken < budget && feasible >= taken) {
+    // Passes 2..P, P = ceil(n_sel / per_pass): pass p streams the feasible candidates not yet
+    // kept, x = feasible - per_pass (p - 1), in ceil(x / per_step) steps. With j = P - p the
+    // streamed counts are x0 + per_pass j (x0 = the last pass's), summed by floor_sum.
+    if (clipping) c.compares += valid - per_pass;  // every remaining candidate, once, in pass 2
+    const std::uint64_t n_sel = std::min(budget, feasible);
+    const std::uint64_t passes = (n_sel + per_pass - 1) / per_pass;
+    if (passes >= 2) {
+      const std::uint64_t x0 = feasible - per_pass * (passes - 1);
+      steps += floor_sum(passes - 1, per_step, per_pass, x0 + per_step - 1);
+    }
   }
+  c.sort_steps = steps;
+  c.compares += steps * bitonic_comparators(cfg.core_inputs);
   return c;
 }
 

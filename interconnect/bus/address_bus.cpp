@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stats/stats_registry.h"
+
 namespace star {
 
 AddressBus::AddressBus(const sc_core::sc_module_name& name, sc_core::sc_time latency)
@@ -42,6 +44,7 @@ void AddressBus::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_t
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  bytes_ += trans.get_data_length();
   delay += latency_;
   trans.set_address(addr - r->base);
   initiator_socket[r->target]->b_transport(trans, delay);
@@ -95,6 +98,18 @@ void AddressBus::invalidate_direct_mem_ptr(int target, sc_dt::uint64 start, sc_d
     for (unsigned i = 0; i < target_socket.size(); ++i)
       target_socket[i]->invalidate_direct_mem_ptr(s, e);
   }
+}
+
+}  // namespace star
+
+namespace star {
+
+void AddressBus::register_stats(StatsRegistry& reg, std::string prefix) const {
+  if (prefix.empty()) prefix = name();
+  reg.add_counter(prefix + ".transactions", transactions_, "1", "b_transport calls received");
+  reg.add_counter(prefix + ".bytes", bytes_, "bytes", "bytes forwarded to targets");
+  reg.add_counter(prefix + ".address_errors", address_errors_, "1",
+                  "transactions answered with an address error (unmapped or crossing a range end)");
 }
 
 }  // namespace star

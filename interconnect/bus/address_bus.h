@@ -22,8 +22,11 @@
 #include <string>
 
 #include "bus/address_map.h"
+#include "stats/statistic.h"
 
 namespace star {
+
+class StatsRegistry;
 
 class AddressBus : public sc_core::sc_module {
  public:
@@ -42,8 +45,11 @@ class AddressBus : public sc_core::sc_module {
   void set_latency(const sc_core::sc_time& t) { latency_ = t; }
   const sc_core::sc_time& latency() const { return latency_; }
 
-  std::uint64_t transactions() const { return transactions_; }
-  std::uint64_t address_errors() const { return address_errors_; }
+  std::uint64_t transactions() const { return transactions_.value(); }
+  std::uint64_t address_errors() const { return address_errors_.value(); }
+  std::uint64_t bytes() const { return bytes_.value(); }
+  // Registers "<prefix>.transactions", ".bytes", ".address_errors" (prefix defaults to name()).
+  void register_stats(StatsRegistry& reg, std::string prefix = {}) const;
 
  protected:
   void end_of_elaboration() override;
@@ -58,8 +64,9 @@ class AddressBus : public sc_core::sc_module {
 
   AddressMap map_;
   sc_core::sc_time latency_;
-  std::uint64_t transactions_ = 0;
-  std::uint64_t address_errors_ = 0;
+  Counter transactions_;
+  Counter bytes_;
+  Counter address_errors_;
 };
 
 }  // namespace star

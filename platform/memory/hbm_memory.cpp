@@ -67,11 +67,16 @@ void HbmMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_ti
 }
 
 unsigned HbmMemory::transport_dbg(int, tlm::tlm_generic_payload& trans) {
-  if (cfg_.mode != DataMode::functional || trans.get_command() == tlm::TLM_IGNORE_COMMAND ||
-      !in_range(trans.get_address(), trans.get_data_length())) {
-    trans.set_response_status(trans.get_command() == tlm::TLM_IGNORE_COMMAND
-                                  ? tlm::TLM_OK_RESPONSE
-                                  : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return 0;
+  }
+  if (!in_range(trans.get_address(), trans.get_data_length())) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  if (cfg_.mode != DataMode::functional) {  // no data to show
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return 0;
   }
   copy_data(trans);
@@ -144,6 +149,10 @@ void HbmMemory::register_stats(StatsRegistry& reg, std::string prefix) const {
                     "bytes written on this channel");
     reg.add_value(ch + ".busy_ns", [this, c] { return sched_.busy_time(c).to_seconds() * 1e9; },
                   "ns", "time this channel's data bus was transferring");
+    reg.add_value(ch + ".utilisation", [this, c] {
+      const double now = sc_core::sc_time_stamp().to_seconds();
+      return now > 0 ? sched_.busy_time(c).to_seconds() / now : 0.0;
+    }, "1", "busy time / simulated time");
   }
   monitor_.register_stats(reg, prefix + ".bandwidth");
 }

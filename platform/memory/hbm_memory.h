@@ -5,7 +5,8 @@
 //
 // Responses: address beyond capacity, or a transfer crossing its end -> TLM_ADDRESS_ERROR_RESPONSE;
 // byte enables -> TLM_BYTE_ENABLE_ERROR_RESPONSE; streaming width below the length ->
-// TLM_BURST_ERROR_RESPONSE; TLM_IGNORE_COMMAND -> OK, no data, no timing.
+// TLM_BURST_ERROR_RESPONSE; TLM_IGNORE_COMMAND -> OK, no data, no timing. Debug transport in
+// performance mode -> TLM_GENERIC_ERROR_RESPONSE (there is no data).
 #pragma once
 
 #include <systemc>

@@ -14,6 +14,7 @@
 
 #include "bus/address_bus.h"
 #include "platform_test_support.h"
+#include "stats/stats_registry.h"
 
 using namespace sc_core;
 using star::AddressBus;
@@ -235,6 +236,9 @@ int sc_main(int, char*[]) {
     fetcher_done = true;
   };
 
+  star::StatsRegistry reg;
+  bus.register_stats(reg);
+
   star::test::run();
 
   CHECK(cpu_done && fetcher_done);
@@ -250,5 +254,9 @@ int sc_main(int, char*[]) {
   std::uint16_t v = 0;
   std::memcpy(&v, &mem.mem[0x200], 2);
   CHECK_EQ(v, 0xbeef);
+  // cpu: 3 good, 4 failing, 1 good, 1 after the DMI write; fetcher: 1.
+  CHECK_EQ(std::get<std::uint64_t>(reg.sample("bus.transactions")), 10ull);
+  CHECK_EQ(std::get<std::uint64_t>(reg.sample("bus.address_errors")), 4ull);
+  CHECK_EQ(std::get<std::uint64_t>(reg.sample("bus.bytes")), 4ull + 4 + 4 + 4 + 1 + 2);
   return star::test::finish();
 }

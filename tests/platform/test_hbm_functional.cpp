@@ -141,6 +141,7 @@ int sc_main(int, char*[]) {
     t.set_data_length(16);
     t.set_streaming_width(16);
     CHECK_EQ(self.socket->transport_dbg(t), 0u);
+    CHECK(t.get_response_status() == tlm::TLM_GENERIC_ERROR_RESPONSE);
   };
 
   star::test::run();

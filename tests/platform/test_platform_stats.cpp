@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -110,6 +111,11 @@ int sc_main(int, char*[]) {
   // ch0: 256 B written (32 cycles) + 256 B read (32 cycles) at 0.5 ns = 32 ns.
   CHECK(mods.at("hbm.ch00").at("busy_ns").at("value").get<double>() == 32.0);
   CHECK(mods.at("hbm.bandwidth").at("bytes").at("value") == 1536);
+  // The run ends when the initiator's 1 us wait and the monitor's last window are over.
+  const double end_ns = sc_time_stamp().to_seconds() * 1e9;
+  CHECK_MSG(std::abs(mods.at("hbm.ch00").at("utilisation").at("value").get<double>() -
+                     32.0 / end_ns) < 1e-12,
+            "simulation ended at " + std::to_string(end_ns) + " ns");
   CHECK(mods.at("core.sufa").at("busy_cycles").at("value") == 1500);
   CHECK(mods.at("core.sufa").at("busy_cycles").at("unit") == "cycles");
   CHECK(mods.at("core.sufa").at("busy_cycles").at("description") == "cycles the SU-FA engine had work");

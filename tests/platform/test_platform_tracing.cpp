@@ -75,6 +75,18 @@ int sc_main(int, char*[]) {
   CHECK(tracer.vcd_path() == vcd);
 
   ToyBlock sufa("sufa"), router("router"), untraced("untraced");
+  // A signal its module drives itself: recorded at every change, window or not.
+  sc_signal<bool> irq("irq", false);
+  CHECK(tracer.trace("core.ctrl", "irq", irq));
+  struct IrqDriver : sc_module {
+    SC_HAS_PROCESS(IrqDriver);
+    sc_signal<bool>& irq;
+    IrqDriver(sc_module_name n, sc_signal<bool>& s) : sc_module(n), irq(s) { SC_THREAD(run); }
+    void run() {
+      wait(sc_time(50, SC_NS)), irq.write(true);
+      wait(sc_time(350, SC_NS)), irq.write(false);
+    }
+  } irq_driver("irq_driver", irq);
   CHECK(tracer.trace("core.sufa", "busy", sufa.busy));
   CHECK(tracer.trace("core.sufa", "tile", sufa.tile));
   CHECK(!tracer.trace("noc.router0", "busy", router.busy));  // filtered out
@@ -137,7 +149,11 @@ int sc_main(int, char*[]) {
   CHECK(v.ok);
   CHECK(v.code_of.count("core.sufa.busy") && v.code_of.count("core.sufa.tile") &&
         v.code_of.count("hbm.utilisation"));
-  CHECK_EQ(v.code_of.size(), std::size_t{3});  // nothing from noc.router0
+  CHECK_EQ(v.code_of.size(), std::size_t{4});  // nothing from noc.router0
+  if (v.code_of.count("core.ctrl.irq")) {
+    const auto& times = v.changes.at(v.code_of.at("core.ctrl.irq"));
+    CHECK((times == std::vector<std::uint64_t>{0, ps(50), ps(400)}));
+  }
   if (v.code_of.count("core.sufa.tile") && v.code_of.count("core.sufa.busy")) {
     // The initial value at 0; at 100 ns the window opens and the shown value catches up (tile
     // 0 -> 10; busy is back to false after 10 toggles, so no change); then one change per 10 ns

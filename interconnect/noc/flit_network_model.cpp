@@ -1,0 +1,339 @@
+#include "noc/flit_network_model.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "noc/routing.h"
+
+namespace star {
+
+namespace {
+constexpr uint32_t kUnlimitedCredits = std::numeric_limits<uint32_t>::max() / 2;
+}
+
+FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
+  config_.validate();
+  mesh_ = MeshTopology{config_.width, config_.height};
+  vcs_ = config_.num_vcs;
+  depth_ = config_.vc_buffer_flits;
+  vcs_per_class_ = config_.vcs_per_class();
+  const uint32_t r = config_.router_stages;
+  sa_offset_ = r >= 2 ? r - 2 : 0;
+  va_offset_ = r >= 3 ? r - 3 : 0;
+  st_cycles_ = r >= 2 ? 2 : 1;
+  va_before_sa_ = r >= 3;
+
+  const uint32_t n = mesh_.nodes();
+  const size_t nvc = size_t(n) * kNocPorts * vcs_;
+  flits_.resize(nvc * depth_);
+  input_vcs_.resize(nvc);
+  out_vc_busy_.assign(nvc, 0);
+  credits_.assign(nvc, depth_);
+  for (uint32_t node = 0; node < n; ++node)
+    for (uint32_t v = 0; v < vcs_; ++v) credits_[vc_index(node, kPortLocal, v)] = kUnlimitedCredits;
+  credit_capacity_ = vcs_ * depth_ + 1;
+  credit_slots_.resize(size_t(n) * kNocPorts * credit_capacity_);
+  credit_rings_.resize(size_t(n) * kNocPorts);
+  sa_in_rr_.assign(size_t(n) * kNocPorts, 0);
+  sa_out_rr_.assign(size_t(n) * kNocPorts, 0);
+  va_out_rr_.assign(nvc, 0);
+  router_flits_.assign(n, 0);
+  occupancy_last_.assign(n, 0);
+  occupancy_integral_.assign(n, 0);
+  sources_.resize(size_t(n) * config_.num_vc_classes);
+  source_rr_.assign(n, 0);
+  va_winner_.assign(kNocPorts * vcs_, -1);
+  va_distance_.assign(kNocPorts * vcs_, 0);
+  va_requested_.reserve(kNocPorts * vcs_);
+  stats_.link_flits.assign(size_t(n) * kNocPorts, 0);
+}
+
+void FlitNetworkModel::inject(const NocPacket& packet) {
+  check_packet(packet, now_);
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = uint32_t(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  slots_[slot] = PacketSlot{packet, 0};
+  sources_[size_t(packet.src) * config_.num_vc_classes + packet.vc_class].slots.push_back(slot);
+  ++queued_packets_;
+  ++outstanding_packets_;
+  ++stats_.packets_injected;
+}
+
+uint64_t FlitNetworkModel::next_activity_cycle() const {
+  if (flits_in_network_ > 0) return now_;
+  uint64_t next = std::numeric_limits<uint64_t>::max();
+  if (queued_packets_ == 0) return next;
+  for (const SourceQueue& q : sources_)
+    if (!q.slots.empty()) next = std::min(next, slots_[q.slots.front()].packet.created_cycle);
+  return std::max(next, now_);
+}
+
+void FlitNetworkModel::advance_to(uint64_t cycle) {
+  while (now_ < cycle) {
+    if (flits_in_network_ == 0) {
+      const uint64_t next = next_activity_cycle();  // skip cycles with nothing to do
+      if (next >= cycle) {
+        now_ = cycle;
+        break;
+      }
+      now_ = next;
+    }
+    step();
+  }
+}
+
+void FlitNetworkModel::step() {
+  const uint32_t n = mesh_.nodes();
+  if (queued_packets_ > 0)
+    for (uint32_t node = 0; node < n; ++node) inject_from_source(node);
+  for (uint32_t router = 0; router < n; ++router) {
+    if (router_flits_[router] == 0) continue;
+    apply_credits(router);
+    allocate_vcs(router);
+    allocate_switch(router);
+  }
+  ++now_;
+}
+
+// The network interface writes at most one flit per cycle into the local input port, taking the
+// virtual networks in turn so a blocked request can never hold back a response.
+void FlitNetworkModel::inject_from_source(uint32_t node) {
+  const uint32_t classes = config_.num_vc_classes;
+  for (uint32_t k = 0; k < classes; ++k) {
+    const uint32_t c = (source_rr_[node] + k) % classes;
+    SourceQueue& q = sources_[size_t(node) * classes + c];
+    if (q.slots.empty()) continue;
+    const PacketSlot& ps = slots_[q.slots.front()];
+    if (ps.packet.created_cycle > now_) continue;
+    if (q.vc < 0) {  // head: take the class VC with the most free space
+      uint32_t best_free = 0;
+      for (uint32_t i = 0; i < vcs_per_class_; ++i) {
+        const uint32_t v = c * vcs_per_class_ + i;
+        const uint32_t free = depth_ - input_vcs_[vc_index(node, kPortLocal, v)].count;
+        if (free > best_free) {
+          best_free = free;
+          q.vc = int32_t(v);
+        }
+      }
+      if (q.vc < 0) continue;
+    } else if (input_vcs_[vc_index(node, kPortLocal, uint32_t(q.vc))].count >= depth_) {
+      continue;
+    }
+    write_flit(node, kPortLocal, uint32_t(q.vc), Flit{q.slots.front(), q.next_seq, now_});
+    ++flits_in_network_;
+    ++stats_.flits_injected;
+    if (++q.next_seq == ps.packet.flits) {
+      q.slots.pop_front();
+      --queued_packets_;
+      q.next_seq = 0;
+      q.vc = -1;
+    }
+    source_rr_[node] = c + 1;
+    return;
+  }
+}
+
+void FlitNetworkModel::apply_credits(uint32_t router) {
+  for (uint32_t port = 1; port < kNocPorts; ++port) {
+    const size_t rp = size_t(router) * kNocPorts + port;
+    CreditRing& ring = credit_rings_[rp];
+    while (ring.count > 0) {
+      const Credit& c = credit_slots_[rp * credit_capacity_ + ring.first];
+      if (c.due > now_) break;
+      ++credits_[vc_index(router, port, c.vc)];
+      ring.first = (ring.first + 1) % credit_capacity_;
+      --ring.count;
+    }
+  }
+}
+
+uint32_t FlitNetworkModel::free_slots_towards(uint32_t router, uint8_t port, uint32_t vc_class) const {
+  uint32_t sum = 0;
+  for (uint32_t i = 0; i < vcs_per_class_; ++i) sum += credits_[vc_index(router, port, vc_class * vcs_per_class_ + i)];
+  return sum;
+}
+
+// Route computation and separable (input-first) round-robin VC allocation.
+void FlitNetworkModel::allocate_vcs(uint32_t router) {
+  const uint32_t inputs = kNocPorts * vcs_;
+  va_requested_.clear();
+  for (uint32_t port = 0; port < kNocPorts; ++port) {
+    for (uint32_t v = 0; v < vcs_; ++v) {
+      const size_t ivc = vc_index(router, port, v);
+      InputVc& s = input_vcs_[ivc];
+      if (s.count == 0 || s.out_vc >= 0) continue;
+      const Flit& f = front(ivc);
+      if (f.arrive + va_offset_ > now_) continue;
+      const NocPacket& pkt = slots_[f.slot].packet;
+      if (s.out_port < 0) {
+        s.out_port = int8_t(select_route(config_.routing, mesh_, router, pkt.dst, [&](uint8_t p) {
+          return free_slots_towards(router, p, pkt.vc_class);
+        }));
+        ++stats_.energy.routing;
+      }
+      // Input stage: this VC asks for one free output VC of its class.
+      int32_t want = -1;
+      for (uint32_t k = 0; k < vcs_per_class_; ++k) {
+        const uint32_t o = pkt.vc_class * vcs_per_class_ + (s.va_rr + k) % vcs_per_class_;
+        if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
+          want = int32_t(o);
+          break;
+        }
+      }
+      if (want < 0) continue;
+      // Output stage: round-robin among the input VCs asking for the same output VC.
+      const uint32_t out = uint32_t(s.out_port) * vcs_ + uint32_t(want);
+      const uint32_t requester = port * vcs_ + v;
+      const int32_t dist = int32_t((requester + inputs - va_out_rr_[size_t(router) * inputs + out]) % inputs);
+      if (va_winner_[out] < 0) {
+        va_requested_.push_back(out);
+        va_winner_[out] = int32_t(requester);
+        va_distance_[out] = dist;
+      } else if (dist < va_distance_[out]) {
+        va_winner_[out] = int32_t(requester);
+        va_distance_[out] = dist;
+      }
+    }
+  }
+  for (uint32_t out : va_requested_) {
+    const uint32_t requester = uint32_t(va_winner_[out]);
+    InputVc& s = input_vcs_[vc_index(router, requester / vcs_, requester % vcs_)];
+    s.out_vc = int8_t(out % vcs_);
+    s.va_cycle = now_;
+    ++s.va_rr;
+    out_vc_busy_[size_t(router) * inputs + out] = 1;
+    va_out_rr_[size_t(router) * inputs + out] = (requester + 1) % inputs;
+    va_winner_[out] = -1;
+  }
+}
+
+// Separable input-first round-robin switch allocation: each input port nominates one ready VC
+// with a credit, then each output port grants one of the inputs nominating it.
+void FlitNetworkModel::allocate_switch(uint32_t router) {
+  int32_t nominee[kNocPorts];
+  for (uint32_t port = 0; port < kNocPorts; ++port) {
+    nominee[port] = -1;
+    const size_t rp = size_t(router) * kNocPorts + port;
+    for (uint32_t k = 0; k < vcs_; ++k) {
+      const uint32_t v = (sa_in_rr_[rp] + k) % vcs_;
+      const size_t ivc = vc_index(router, port, v);
+      const InputVc& s = input_vcs_[ivc];
+      if (s.count == 0 || s.out_vc < 0) continue;
+      const Flit& f = front(ivc);
+      if (f.arrive + sa_offset_ > now_) continue;
+      if (va_before_sa_ && s.va_cycle >= now_) continue;
+      if (credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) continue;
+      nominee[port] = int32_t(v);
+      break;
+    }
+  }
+  for (uint32_t out = 0; out < kNocPorts; ++out) {
+    const size_t ro = size_t(router) * kNocPorts + out;
+    for (uint32_t k = 0; k < kNocPorts; ++k) {
+      const uint32_t port = (sa_out_rr_[ro] + k) % kNocPorts;
+      if (nominee[port] < 0) continue;
+      const InputVc& s = input_vcs_[vc_index(router, port, uint32_t(nominee[port]))];
+      if (uint32_t(s.out_port) != out) continue;
+      traverse(router, uint8_t(port), uint32_t(nominee[port]));
+      sa_in_rr_[size_t(router) * kNocPorts + port] = (uint32_t(nominee[port]) + 1) % vcs_;
+      sa_out_rr_[ro] = (port + 1) % kNocPorts;
+      nominee[port] = -1;
+      break;
+    }
+  }
+}
+
+// Switch and link traversal of the front flit of one input VC (it won switch allocation).
+void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
+  const size_t ivc = vc_index(router, in_port, vc);
+  InputVc& s = input_vcs_[ivc];
+  const Flit flit = front(ivc);
+  s.first = (s.first + 1) % depth_;
+  --s.count;
+  touch_occupancy(router);
+  --router_flits_[router];
+  ++stats_.energy.buffer_reads;
+  ++stats_.energy.crossbar;
+
+  if (in_port != kPortLocal) {  // the freed slot goes back upstream as a credit
+    const uint32_t up = mesh_.neighbour(router, in_port);
+    const size_t rp = size_t(up) * kNocPorts + opposite_port(in_port);
+    CreditRing& ring = credit_rings_[rp];
+    if (ring.count == credit_capacity_) throw std::logic_error("flit network: credit ring overflow");
+    credit_slots_[rp * credit_capacity_ + (ring.first + ring.count) % credit_capacity_] =
+        Credit{now_ + config_.link_latency + config_.credit_latency, vc};
+    ++ring.count;
+  }
+
+  const uint8_t out = uint8_t(s.out_port);
+  const uint32_t out_vc = uint32_t(s.out_vc);
+  PacketSlot& ps = slots_[flit.slot];
+  const bool tail = flit.seq + 1 == ps.packet.flits;
+  ++stats_.link_flits[size_t(router) * kNocPorts + out];
+  if (out == kPortLocal) {
+    const uint64_t left = now_ + st_cycles_;
+    if (flit.seq == 0) ps.head_cycle = left;
+    --flits_in_network_;
+    ++stats_.flits_delivered;
+    if (tail) {
+      delivered_.push_back(DeliveredPacket{ps.packet, ps.head_cycle, left,
+                                           mesh_.hops(ps.packet.src, ps.packet.dst)});
+      free_slots_.push_back(flit.slot);
+      --outstanding_packets_;
+      ++stats_.packets_delivered;
+    }
+  } else {
+    --credits_[vc_index(router, out, out_vc)];
+    ++stats_.energy.link_flits;
+    write_flit(mesh_.neighbour(router, out), opposite_port(out), out_vc,
+               Flit{flit.slot, flit.seq, now_ + st_cycles_ + config_.link_latency});
+  }
+  if (tail) {
+    out_vc_busy_[vc_index(router, out, out_vc)] = 0;
+    s.out_port = -1;
+    s.out_vc = -1;
+  }
+}
+
+void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, const Flit& flit) {
+  const size_t ivc = vc_index(router, port, vc);
+  InputVc& s = input_vcs_[ivc];
+  if (s.count >= depth_) {
+    ++stats_.buffer_overflows;
+    throw std::logic_error("flit network: write into a full VC buffer (credit protocol broken)");
+  }
+  flits_[ivc * depth_ + (s.first + s.count) % depth_] = flit;
+  ++s.count;
+  stats_.max_vc_occupancy = std::max(stats_.max_vc_occupancy, s.count);
+  touch_occupancy(router);
+  ++router_flits_[router];
+  ++stats_.energy.buffer_writes;
+}
+
+void FlitNetworkModel::touch_occupancy(uint32_t router) {
+  occupancy_integral_[router] += uint64_t(router_flits_[router]) * (now_ - occupancy_last_[router]);
+  occupancy_last_[router] = now_;
+}
+
+void FlitNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
+  out.insert(out.end(), delivered_.begin(), delivered_.end());
+  delivered_.clear();
+}
+
+NocStats FlitNetworkModel::stats() const {
+  NocStats s = stats_;
+  s.cycle = now_;
+  s.occupancy_flit_cycles.resize(router_flits_.size());
+  for (size_t r = 0; r < router_flits_.size(); ++r)
+    s.occupancy_flit_cycles[r] = occupancy_integral_[r] + uint64_t(router_flits_[r]) * (now_ - occupancy_last_[r]);
+  return s;
+}
+
+}  // namespace star

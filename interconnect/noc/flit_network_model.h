@@ -1,0 +1,121 @@
+// Cycle-level flit network: input-buffered virtual-channel routers with credit-based wormhole flow
+// control, a configurable pipeline (route computation, VC allocation, switch allocation, switch
+// traversal) and link latency, separable round-robin allocators.
+//
+// Written for speed as a plain C++ engine (BookSim-like, no SystemC): all buffers are fixed rings
+// allocated once, only routers holding flits are visited each cycle, and time jumps over cycles in
+// which nothing is in flight. A flit sent over a link is written into the downstream buffer at
+// once, stamped with its arrival cycle; the credit it consumed guarantees the slot exists.
+//
+// Timing (R = router_stages, L = link_latency): a flit written into an input buffer at cycle a may
+// win switch allocation at a + max(R-2, 0) (R >= 3: the head's VC allocation in an earlier cycle),
+// traverses the switch in the next cycle and is written downstream at a + R + L. A packet of F
+// flits over h links therefore arrives (tail reassembled) (h+1)*R + h*L + F-1 cycles after its
+// creation when the network is empty.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "noc/mesh_topology.h"
+#include "noc/noc_model.h"
+
+namespace star {
+
+class FlitNetworkModel final : public NocModel {
+ public:
+  explicit FlitNetworkModel(const NocConfig& config);
+
+  void inject(const NocPacket& packet) override;
+  void advance_to(uint64_t cycle) override;
+  uint64_t now() const override { return now_; }
+  bool idle() const override { return outstanding_packets_ == 0; }
+  uint64_t next_activity_cycle() const override;
+  void take_delivered(std::vector<DeliveredPacket>& out) override;
+  NocStats stats() const override;
+  const NocConfig& config() const override { return config_; }
+
+  // Flits currently in router buffers (including those still on a link towards one).
+  uint64_t flits_in_network() const { return flits_in_network_; }
+  uint32_t router_occupancy(uint32_t node) const { return router_flits_[node]; }
+
+ private:
+  struct Flit {
+    uint32_t slot;    // packet slot
+    uint32_t seq;     // 0 = head; flits - 1 = tail
+    uint64_t arrive;  // cycle the flit is written into this buffer
+  };
+  struct InputVc {
+    uint32_t first = 0;     // ring index of the front flit
+    uint32_t count = 0;
+    int8_t out_port = -1;   // route of the packet at the front (after RC)
+    int8_t out_vc = -1;     // output VC held by that packet (after VA)
+    uint64_t va_cycle = 0;  // cycle VA succeeded
+    uint32_t va_rr = 0;     // round-robin start over candidate output VCs
+  };
+  struct Credit {
+    uint64_t due;
+    uint32_t vc;
+  };
+  struct CreditRing {
+    uint32_t first = 0, count = 0;
+  };
+  struct PacketSlot {
+    NocPacket packet;
+    uint64_t head_cycle = 0;
+  };
+  struct SourceQueue {
+    std::deque<uint32_t> slots;  // packets waiting at the network interface, oldest first
+    uint32_t next_seq = 0;       // next flit of the front packet
+    int32_t vc = -1;             // local input VC the front packet is being written into
+  };
+
+  void step();
+  void inject_from_source(uint32_t node);
+  void apply_credits(uint32_t router);
+  void allocate_vcs(uint32_t router);
+  void allocate_switch(uint32_t router);
+  void traverse(uint32_t router, uint8_t in_port, uint32_t vc);
+  void write_flit(uint32_t router, uint8_t port, uint32_t vc, const Flit& flit);
+  void touch_occupancy(uint32_t router);
+  uint32_t free_slots_towards(uint32_t router, uint8_t port, uint32_t vc_class) const;
+
+  size_t vc_index(uint32_t router, uint32_t port, uint32_t vc) const {
+    return (size_t(router) * kNocPorts + port) * vcs_ + vc;
+  }
+  Flit& front(size_t ivc) { return flits_[ivc * depth_ + input_vcs_[ivc].first]; }
+
+  NocConfig config_;
+  MeshTopology mesh_;
+  uint32_t vcs_, depth_, vcs_per_class_;
+  uint32_t sa_offset_, va_offset_, st_cycles_;
+  bool va_before_sa_;
+  uint64_t now_ = 0;
+
+  std::vector<Flit> flits_;               // [vc_index * depth + i]
+  std::vector<InputVc> input_vcs_;        // [vc_index]
+  std::vector<uint8_t> out_vc_busy_;      // [vc_index] output VC held by a packet
+  std::vector<uint32_t> credits_;         // [vc_index] free slots downstream
+  std::vector<Credit> credit_slots_;      // [(router * ports + port) * capacity + i]
+  std::vector<CreditRing> credit_rings_;  // [router * ports + port]
+  uint32_t credit_capacity_;
+  std::vector<uint32_t> sa_in_rr_, sa_out_rr_, va_out_rr_;
+  std::vector<uint32_t> router_flits_;
+  std::vector<uint64_t> occupancy_last_, occupancy_integral_;
+  std::vector<SourceQueue> sources_;      // [node * classes + class]
+  std::vector<uint32_t> source_rr_;       // [node]
+  std::vector<PacketSlot> slots_;
+  std::vector<uint32_t> free_slots_;
+  std::vector<DeliveredPacket> delivered_;
+  // Scratch for the allocators of one router (no allocation per cycle).
+  std::vector<int32_t> va_winner_, va_distance_;
+  std::vector<uint32_t> va_requested_;
+
+  uint64_t flits_in_network_ = 0;
+  uint64_t queued_packets_ = 0;
+  uint64_t outstanding_packets_ = 0;
+  NocStats stats_;
+};
+
+}  // namespace star

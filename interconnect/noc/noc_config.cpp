@@ -1,0 +1,56 @@
+#include "noc/noc_config.h"
+
+#include <stdexcept>
+
+namespace star {
+
+NocFidelity parse_noc_fidelity(const std::string& name) {
+  if (name == "flit") return NocFidelity::Flit;
+  if (name == "packet") return NocFidelity::Packet;
+  throw std::invalid_argument("noc fidelity '" + name + "' unknown (expected flit or packet)");
+}
+
+NocRouting parse_noc_routing(const std::string& name) {
+  if (name == "xy") return NocRouting::XY;
+  if (name == "yx") return NocRouting::YX;
+  if (name == "west_first") return NocRouting::WestFirst;
+  throw std::invalid_argument("noc routing '" + name + "' unknown (expected xy, yx or west_first)");
+}
+
+std::string to_string(NocFidelity fidelity) {
+  return fidelity == NocFidelity::Flit ? "flit" : "packet";
+}
+
+std::string to_string(NocRouting routing) {
+  switch (routing) {
+    case NocRouting::XY: return "xy";
+    case NocRouting::YX: return "yx";
+    case NocRouting::WestFirst: return "west_first";
+  }
+  return "?";
+}
+
+namespace {
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("noc config: " + what);
+}
+}  // namespace
+
+void NocConfig::validate() const {
+  require(width >= 1 && width <= 64, "width must be in 1..64");
+  require(height >= 1 && height <= 64, "height must be in 1..64");
+  require(num_vc_classes >= 1 && num_vc_classes <= 4, "num_vc_classes must be in 1..4");
+  require(num_vcs >= 1 && num_vcs <= 16, "num_vcs must be in 1..16");
+  require(num_vcs % num_vc_classes == 0,
+          "num_vcs must be a multiple of num_vc_classes (each class gets its own VCs)");
+  require(vc_buffer_flits >= 1 && vc_buffer_flits <= 256, "vc_buffer_flits must be in 1..256");
+  require(router_stages >= 1 && router_stages <= 8, "router_stages must be in 1..8");
+  require(link_latency <= 64, "link_latency must be in 0..64");
+  require(credit_latency <= 64, "credit_latency must be in 0..64");
+  require(flit_bits >= 8 && flit_bits <= 4096 && flit_bits % 8 == 0,
+          "flit_bits must be a multiple of 8 in 8..4096");
+  require(clock_ghz > 0.0 && clock_ghz <= 100.0, "clock_ghz must be in (0, 100]");
+  require(energy.link_length_mm >= 0.0, "energy.link_length_mm must be >= 0");
+}
+
+}  // namespace star

@@ -1,0 +1,52 @@
+// Parameters of the network-on-chip, shared by both fidelities. Defaults are STAR-SPEC section 5
+// (XY routing, 128-bit links, 1 GHz, 4 VCs x 8 flits, 4-stage routers, credit-based wormhole) and
+// the Noxim energy table of section 6.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace star {
+
+enum class NocFidelity { Flit, Packet };
+enum class NocRouting { XY, YX, WestFirst };
+
+NocFidelity parse_noc_fidelity(const std::string& name);  // "flit" | "packet"
+NocRouting parse_noc_routing(const std::string& name);    // "xy" | "yx" | "west_first"
+std::string to_string(NocFidelity fidelity);
+std::string to_string(NocRouting routing);
+
+// Energy per event for a 32-bit flit (Noxim defaults); scaled linearly to the flit width.
+struct NocEnergyTable {
+  double buffer_push_pj_per_32b = 0.76;
+  double buffer_pop_pj_per_32b = 0.53;
+  double crossbar_pj_per_32b = 0.22;
+  double routing_pj_per_head = 0.06;  // one route computation per head flit per router
+  double link_pj_per_bit_mm = 0.049;
+  double link_length_mm = 1.0;        // tile pitch [design]: one STAR core per 1 mm tile
+};
+
+struct NocConfig {
+  uint32_t width = 4;                 // mesh columns (x)
+  uint32_t height = 4;                // mesh rows (y)
+  NocRouting routing = NocRouting::XY;
+  NocFidelity fidelity = NocFidelity::Flit;
+  uint32_t num_vcs = 4;               // virtual channels per input port (all classes together)
+  uint32_t num_vc_classes = 1;        // virtual networks (2 for request/response traffic)
+  uint32_t vc_buffer_flits = 8;       // depth of each VC buffer
+  uint32_t router_stages = 4;         // RC, VA, SA, ST; 1..8 (extra stages lengthen routing)
+  uint32_t link_latency = 1;          // cycles on an inter-router link
+  uint32_t credit_latency = 1;        // extra cycles for a credit to travel back (plus link latency)
+  uint32_t flit_bits = 128;           // link width
+  double clock_ghz = 1.0;
+  NocEnergyTable energy;
+
+  uint32_t nodes() const { return width * height; }
+  uint32_t vcs_per_class() const { return num_vcs / num_vc_classes; }
+  uint32_t flit_bytes() const { return flit_bits / 8; }
+  double cycle_ns() const { return 1.0 / clock_ghz; }
+  // Throws std::invalid_argument naming the first out-of-range parameter.
+  void validate() const;
+};
+
+}  // namespace star

@@ -1,0 +1,139 @@
+#include "noc/noc_fabric.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "noc/flit_network_model.h"
+#include "noc/mesh_topology.h"
+#include "noc/network_interface.h"
+
+namespace star {
+
+using sc_core::sc_time;
+
+NocFabric::NocFabric(sc_core::sc_module_name name, const NocConfig& config)
+    : sc_module(name), config_(config), model_(make_noc_model(config)),
+      period_(config.cycle_ns(), sc_core::SC_NS) {
+  if (config.num_vc_classes < 2)
+    throw std::invalid_argument("NocFabric: TLM traffic needs num_vc_classes >= 2 (requests and "
+                                "responses in separate classes avoid protocol deadlock)");
+  interfaces_.assign(config.nodes(), nullptr);
+  SC_HAS_PROCESS(NocFabric);
+  SC_THREAD(run);
+}
+
+NocFabric::~NocFabric() = default;
+
+uint64_t NocFabric::cycle_floor(const sc_time& t) const {
+  return static_cast<uint64_t>(t / period_ + 1e-9);
+}
+
+uint64_t NocFabric::transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class) {
+  const sc_time now = sc_core::sc_time_stamp();
+  uint64_t created = cycle_floor(now);
+  if (sc_time(double(created) * period_.to_seconds(), sc_core::SC_SEC) < now) ++created;  // next edge
+  created = std::max(created, model_->now());
+  const uint64_t id = next_id_++;
+  sc_core::sc_event done;
+  waiting_[id] = &done;
+  model_->inject(NocPacket{id, src, dst, flits, vc_class, created});
+  wake_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::wait(done);
+  return cycle_floor(sc_core::sc_time_stamp()) - created;
+}
+
+void NocFabric::run() {
+  while (true) {
+    const uint64_t next = model_->next_activity_cycle();
+    if (next == std::numeric_limits<uint64_t>::max()) {
+      sc_core::wait(wake_);
+      continue;
+    }
+    const uint64_t current = cycle_floor(sc_core::sc_time_stamp());
+    const uint64_t target = std::max(next + 1, current);
+    const sc_time when = period_ * double(target);
+    if (when > sc_core::sc_time_stamp()) sc_core::wait(when - sc_core::sc_time_stamp(), wake_);
+    model_->advance_to(std::max(model_->now(), cycle_floor(sc_core::sc_time_stamp())));
+    deliver();
+    if (tracing_) sample_trace();
+  }
+}
+
+void NocFabric::deliver() {
+  delivered_.clear();
+  model_->take_delivered(delivered_);
+  const sc_time now = sc_core::sc_time_stamp();
+  for (const DeliveredPacket& d : delivered_) {
+    auto it = waiting_.find(d.packet.id);
+    if (it == waiting_.end()) continue;
+    const sc_time at = period_ * double(d.tail_cycle);
+    it->second->notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+    waiting_.erase(it);
+  }
+}
+
+void NocFabric::map_address(uint64_t base, uint64_t size, uint32_t node) {
+  if (node >= config_.nodes()) throw std::invalid_argument("NocFabric::map_address: node outside the mesh");
+  if (size == 0) throw std::invalid_argument("NocFabric::map_address: empty region");
+  for (const Region& r : regions_)
+    if (base < r.base + r.size && r.base < base + size)
+      throw std::invalid_argument("NocFabric::map_address: region overlaps an earlier one");
+  regions_.push_back(Region{base, size, node});
+}
+
+bool NocFabric::decode(uint64_t address, uint32_t& node, uint64_t& offset) const {
+  for (const Region& r : regions_) {
+    if (address >= r.base && address - r.base < r.size) {
+      node = r.node;
+      offset = address - r.base;
+      return true;
+    }
+  }
+  return false;
+}
+
+void NocFabric::attach(NetworkInterface& ni) {
+  if (ni.node() >= interfaces_.size()) throw std::invalid_argument("NocFabric::attach: node outside the mesh");
+  if (interfaces_[ni.node()]) throw std::invalid_argument("NocFabric::attach: node already has an interface");
+  interfaces_[ni.node()] = &ni;
+}
+
+NetworkInterface* NocFabric::interface_at(uint32_t node) const {
+  return node < interfaces_.size() ? interfaces_[node] : nullptr;
+}
+
+void NocFabric::trace(sc_core::sc_trace_file* tf, uint64_t window_cycles) {
+  if (!tf) return;
+  if (window_cycles == 0) throw std::invalid_argument("NocFabric::trace: window_cycles must be >= 1");
+  tracing_ = true;
+  trace_window_ = window_cycles;
+  const MeshTopology mesh{config_.width, config_.height};
+  link_utilisation_.assign(size_t(mesh.nodes()) * kNocPorts, 0.0);
+  trace_link_base_.assign(link_utilisation_.size(), 0);
+  router_occupancy_.assign(mesh.nodes(), 0);
+  const std::string base = name();
+  for (uint32_t n = 0; n < mesh.nodes(); ++n) {
+    const std::string r = base + ".r" + std::to_string(mesh.x_of(n)) + "_" + std::to_string(mesh.y_of(n));
+    sc_core::sc_trace(tf, router_occupancy_[n], r + ".occupancy");
+    for (uint8_t p = 0; p < kNocPorts; ++p)
+      if (p == kPortLocal || mesh.has_neighbour(n, p))
+        sc_core::sc_trace(tf, link_utilisation_[size_t(n) * kNocPorts + p], r + ".util_" + port_name(p));
+  }
+}
+
+void NocFabric::sample_trace() {
+  if (auto* flit = dynamic_cast<FlitNetworkModel*>(model_.get()))
+    for (uint32_t n = 0; n < router_occupancy_.size(); ++n) router_occupancy_[n] = flit->router_occupancy(n);
+  const uint64_t now = model_->now();
+  if (now < trace_window_start_ + trace_window_) return;
+  const NocStats s = model_->stats();
+  const double cycles = double(now - trace_window_start_);
+  for (size_t i = 0; i < link_utilisation_.size(); ++i) {
+    link_utilisation_[i] = (s.link_flits[i] - trace_link_base_[i]) / cycles;
+    trace_link_base_[i] = s.link_flits[i];
+  }
+  trace_window_start_ = now;
+}
+
+}  // namespace star

@@ -1,0 +1,73 @@
+// The SystemC side of the NoC: one process drives a NocModel (flit or packet fidelity) in step
+// with simulated time, skipping idle cycles, and wakes the threads whose packets were delivered.
+// NetworkInterfaces (network_interface.h) attach TLM-2.0 initiators and targets to mesh nodes.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "noc/noc_model.h"
+
+namespace star {
+
+class NetworkInterface;
+
+class NocFabric : public sc_core::sc_module {
+ public:
+  // TLM traffic needs separate request and response classes: config.num_vc_classes >= 2.
+  NocFabric(sc_core::sc_module_name name, const NocConfig& config);
+  ~NocFabric() override;
+
+  // Sends a packet of `flits` flits from src to dst in `vc_class` and blocks the calling
+  // SC_THREAD until its tail flit has been reassembled at dst. Returns the latency in cycles.
+  uint64_t transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class);
+
+  // Global address map: [base, base + size) belongs to the target behind node's interface.
+  void map_address(uint64_t base, uint64_t size, uint32_t node);
+  // Node owning `address` and the address's offset in its region; false when unmapped.
+  bool decode(uint64_t address, uint32_t& node, uint64_t& offset) const;
+
+  void attach(NetworkInterface& ni);
+  NetworkInterface* interface_at(uint32_t node) const;
+
+  // Per-link utilisation (over windows of `window_cycles`) and router occupancy into a VCD;
+  // call before sc_start. Off unless called.
+  void trace(sc_core::sc_trace_file* tf, uint64_t window_cycles = 100);
+
+  NocModel& model() { return *model_; }
+  const NocConfig& config() const { return config_; }
+  sc_core::sc_time cycle_time() const { return period_; }
+
+ private:
+  struct Region {
+    uint64_t base, size;
+    uint32_t node;
+  };
+  void run();
+  void deliver();
+  void sample_trace();
+  uint64_t cycle_floor(const sc_core::sc_time& t) const;
+
+  NocConfig config_;
+  std::unique_ptr<NocModel> model_;
+  sc_core::sc_time period_;
+  sc_core::sc_event wake_;
+  std::unordered_map<uint64_t, sc_core::sc_event*> waiting_;
+  std::vector<DeliveredPacket> delivered_;
+  std::vector<Region> regions_;
+  std::vector<NetworkInterface*> interfaces_;
+  uint64_t next_id_ = 0;
+
+  bool tracing_ = false;
+  uint64_t trace_window_ = 100, trace_window_start_ = 0;
+  std::vector<uint64_t> trace_link_base_;
+  std::vector<double> link_utilisation_;       // traced: [node * ports + port]
+  std::vector<unsigned> router_occupancy_;     // traced: [node] (flit fidelity)
+};
+
+}  // namespace star

@@ -1,0 +1,43 @@
+// The one interface both NoC fidelities implement. The caller injects packets, advances time in
+// cycles and collects reassembled packets with their timestamps. No SystemC here: the engines run
+// (and are tested) without a kernel; NocFabric drives one from a SystemC process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "noc/noc_config.h"
+#include "noc/noc_packet.h"
+#include "noc/noc_stats.h"
+
+namespace star {
+
+class NocModel {
+ public:
+  virtual ~NocModel() = default;
+
+  // Queues a packet at its source. Throws std::invalid_argument for a bad node, class, length or
+  // a creation cycle in the past (before now()).
+  virtual void inject(const NocPacket& packet) = 0;
+  // Simulates every cycle before `cycle`; now() becomes `cycle`.
+  virtual void advance_to(uint64_t cycle) = 0;
+  virtual uint64_t now() const = 0;
+  // Nothing queued or in flight (all injected packets delivered).
+  virtual bool idle() const = 0;
+  // Earliest cycle >= now() at which something can happen (a queued or in-flight packet);
+  // UINT64_MAX when idle. Lets a driver skip idle time.
+  virtual uint64_t next_activity_cycle() const = 0;
+  // Moves the packets delivered so far (in delivery order) into `out` (appending).
+  virtual void take_delivered(std::vector<DeliveredPacket>& out) = 0;
+  virtual NocStats stats() const = 0;
+  virtual const NocConfig& config() const = 0;
+
+ protected:
+  void check_packet(const NocPacket& packet, uint64_t now) const;
+};
+
+// Builds the model that `config.fidelity` names (after config.validate()).
+std::unique_ptr<NocModel> make_noc_model(const NocConfig& config);
+
+}  // namespace star

@@ -1,0 +1,30 @@
+// Minimal routing functions on a 2-D mesh, selected by name (noc_config.h).
+// xy and yx are dimension-order (deterministic, deadlock-free). west_first is the Glass-Ni turn
+// model: all westward hops first, then an adaptive choice among the productive east/north/south
+// directions (it forbids the two turns into west, so it is deadlock-free without extra VCs).
+#pragma once
+
+#include <cstdint>
+
+#include "noc/mesh_topology.h"
+#include "noc/noc_config.h"
+
+namespace star {
+
+// Productive output ports the routing function permits at `node` for a packet to `dst`
+// (1 or 2 of them; kPortLocal when node == dst). Returns how many were written to `out`.
+uint32_t route_candidates(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
+                          uint8_t out[2]);
+
+// Picks one candidate: the first for deterministic routing; for adaptive routing the one whose
+// `free_slots(port)` (credits downstream) is larger, ties to the first.
+template <typename FreeSlots>
+uint8_t select_route(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
+                     FreeSlots free_slots) {
+  uint8_t cand[2];
+  const uint32_t n = route_candidates(routing, mesh, node, dst, cand);
+  if (n == 2 && free_slots(cand[1]) > free_slots(cand[0])) return cand[1];
+  return cand[0];
+}
+
+}  // namespace star

@@ -1,0 +1,82 @@
+// star-noc: latency-throughput table of the mesh NoC under synthetic traffic, for a sweep of
+// injection rates (flits/node/cycle). Example:
+//   star-noc --mesh 8x8 --pattern uniform --rates 0.05,0.1,0.2,0.3,0.4 --fidelity flit
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "noc/latency_table.h"
+
+namespace {
+
+void parse_mesh(const std::string& text, star::NocConfig& noc) {
+  const auto x = text.find('x');
+  try {
+    if (x == std::string::npos) throw std::invalid_argument("");
+    size_t used = 0;
+    noc.width = static_cast<uint32_t>(std::stoul(text.substr(0, x), &used));
+    if (used != x) throw std::invalid_argument("");
+    noc.height = static_cast<uint32_t>(std::stoul(text.substr(x + 1), &used));
+    if (used != text.size() - x - 1) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--mesh '" + text + "' must look like WxH, e.g. 4x4");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"star-noc: latency-throughput sweep of the STAR-VP mesh network-on-chip"};
+  star::NocConfig noc;
+  star::TrafficConfig traffic;
+  std::string mesh = "4x4", routing = "xy", fidelity = "flit", pattern = "uniform";
+  std::vector<double> rates{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
+  bool csv = false, both = false;
+  app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
+  app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
+  app.add_option("--fidelity", fidelity, "flit | packet")->capture_default_str();
+  app.add_flag("--both", both, "run flit and packet fidelity and print both tables");
+  app.add_option("--vcs", noc.num_vcs, "virtual channels per port")->capture_default_str()->check(CLI::Range(1, 16));
+  app.add_option("--buffer", noc.vc_buffer_flits, "flits per VC buffer")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--stages", noc.router_stages, "router pipeline stages")->capture_default_str()->check(CLI::Range(1, 8));
+  app.add_option("--link-latency", noc.link_latency, "link latency (cycles)")->capture_default_str()->check(CLI::Range(0, 64));
+  app.add_option("--flit-bits", noc.flit_bits, "link width (bits)")->capture_default_str();
+  app.add_option("--pattern", pattern, "uniform | transpose | bitcomp | hotspot | neighbour")->capture_default_str();
+  app.add_option("--packet-flits", traffic.packet_flits, "flits per packet")->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
+      ->delimiter(',')->check(CLI::Range(1e-9, 1.0));
+  app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str();
+  app.add_option("--measure", traffic.measure_cycles, "measurement cycles")->capture_default_str()->check(CLI::Range(1ull, 100000000ull));
+  app.add_option("--drain-limit", traffic.drain_limit_cycles, "max drain cycles")->capture_default_str();
+  app.add_option("--seed", traffic.seed, "random seed")->capture_default_str();
+  app.add_option("--hotspot-node", traffic.hotspot_node, "hotspot destination node")->capture_default_str();
+  app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--csv", csv, "print CSV instead of the table");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    parse_mesh(mesh, noc);
+    noc.routing = star::parse_noc_routing(routing);
+    noc.fidelity = star::parse_noc_fidelity(fidelity);
+    traffic.pattern = star::parse_traffic_pattern(pattern);
+    noc.validate();
+    traffic.validate(noc);
+    std::vector<star::NocFidelity> fidelities{noc.fidelity};
+    if (both) fidelities = {star::NocFidelity::Flit, star::NocFidelity::Packet};
+    for (star::NocFidelity f : fidelities) {
+      noc.fidelity = f;
+      const auto points = star::run_latency_sweep(noc, traffic, rates);
+      if (csv) star::print_latency_csv(std::cout, points);
+      else star::print_latency_table(std::cout, noc, traffic, points);
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "star-noc: error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

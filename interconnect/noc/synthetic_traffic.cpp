@@ -1,0 +1,188 @@
+#include "noc/synthetic_traffic.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+namespace star {
+
+TrafficPattern parse_traffic_pattern(const std::string& name) {
+  if (name == "uniform") return TrafficPattern::UniformRandom;
+  if (name == "transpose") return TrafficPattern::Transpose;
+  if (name == "bitcomp") return TrafficPattern::BitComplement;
+  if (name == "hotspot") return TrafficPattern::Hotspot;
+  if (name == "neighbour") return TrafficPattern::NearestNeighbour;
+  throw std::invalid_argument("traffic pattern '" + name +
+                              "' unknown (expected uniform, transpose, bitcomp, hotspot or neighbour)");
+}
+
+std::string to_string(TrafficPattern pattern) {
+  switch (pattern) {
+    case TrafficPattern::UniformRandom: return "uniform";
+    case TrafficPattern::Transpose: return "transpose";
+    case TrafficPattern::BitComplement: return "bitcomp";
+    case TrafficPattern::Hotspot: return "hotspot";
+    case TrafficPattern::NearestNeighbour: return "neighbour";
+  }
+  return "?";
+}
+
+void TrafficConfig::validate(const NocConfig& noc) const {
+  if (!(injection_rate > 0.0 && injection_rate <= 1.0))
+    throw std::invalid_argument("traffic: injection_rate must be in (0, 1] flits/node/cycle");
+  if (packet_flits < 1 || packet_flits > 1024) throw std::invalid_argument("traffic: packet_flits must be in 1..1024");
+  if (measure_cycles < 1) throw std::invalid_argument("traffic: measure_cycles must be >= 1");
+  if (hotspot_node >= noc.nodes()) throw std::invalid_argument("traffic: hotspot_node outside the mesh");
+  if (!(hotspot_fraction >= 0.0 && hotspot_fraction <= 1.0))
+    throw std::invalid_argument("traffic: hotspot_fraction must be in [0, 1]");
+  if (pattern == TrafficPattern::Transpose && noc.width != noc.height)
+    throw std::invalid_argument("traffic: transpose needs a square mesh");
+  if (noc.nodes() < 2) throw std::invalid_argument("traffic: synthetic traffic needs at least 2 nodes");
+}
+
+uint64_t TrafficRng::next() {
+  uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+double TrafficRng::uniform() { return (double(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
+
+namespace {
+uint32_t uniform_other(const MeshTopology& mesh, uint32_t src, TrafficRng& rng) {
+  const uint32_t d = rng.below(mesh.nodes() - 1);
+  return d >= src ? d + 1 : d;
+}
+}  // namespace
+
+uint32_t traffic_destination(const TrafficConfig& t, const MeshTopology& mesh, uint32_t src, TrafficRng& rng) {
+  const uint32_t x = mesh.x_of(src), y = mesh.y_of(src);
+  switch (t.pattern) {
+    case TrafficPattern::UniformRandom: return uniform_other(mesh, src, rng);
+    case TrafficPattern::Transpose: return mesh.node_at(y, x);
+    case TrafficPattern::BitComplement: return mesh.node_at(mesh.width - 1 - x, mesh.height - 1 - y);
+    case TrafficPattern::Hotspot:
+      if (src != t.hotspot_node && rng.uniform() <= t.hotspot_fraction) return t.hotspot_node;
+      return uniform_other(mesh, src, rng);
+    case TrafficPattern::NearestNeighbour: {
+      uint8_t ports[4];
+      uint32_t n = 0;
+      for (uint8_t p = 1; p < kNocPorts; ++p)
+        if (mesh.has_neighbour(src, p)) ports[n++] = p;
+      return mesh.neighbour(src, ports[rng.below(n)]);
+    }
+  }
+  return src;
+}
+
+LatencySummary summarise_latency(std::vector<uint64_t> v) {
+  LatencySummary s;
+  s.count = v.size();
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (uint64_t x : v) sum += double(x);
+  s.mean = sum / v.size();
+  auto pct = [&](double p) { return double(v[std::min(v.size() - 1, size_t(p * (v.size() - 1) + 0.5))]); };
+  s.p50 = pct(0.50);
+  s.p95 = pct(0.95);
+  s.p99 = pct(0.99);
+  s.max = double(v.back());
+  return s;
+}
+
+TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
+  const NocConfig& noc = model.config();
+  t.validate(noc);
+  if (model.now() != 0) throw std::invalid_argument("run_synthetic_traffic needs a fresh model");
+  const auto wall_start = std::chrono::steady_clock::now();
+  const MeshTopology mesh{noc.width, noc.height};
+  const uint32_t n = mesh.nodes();
+  const uint64_t measure_begin = t.warmup_cycles;
+  const uint64_t measure_end = measure_begin + t.measure_cycles;
+  const uint64_t give_up = measure_end + t.drain_limit_cycles;
+  constexpr uint64_t kMeasuredBit = 1ull << 63;
+
+  // Bernoulli injection of packets (probability rate/F per node per cycle) drawn as geometric gaps.
+  const double p = std::min(1.0, t.injection_rate / t.packet_flits);
+  TrafficRng rng(t.seed);
+  auto gap = [&]() -> uint64_t {
+    if (p >= 1.0) return 1;
+    return 1 + uint64_t(std::floor(std::log(rng.uniform()) / std::log1p(-p)));
+  };
+  std::vector<uint64_t> next_packet(n);
+  for (uint32_t s = 0; s < n; ++s) next_packet[s] = gap() - 1;
+
+  TrafficResult r;
+  uint64_t id = 0, measured_out = 0, generated_flits_in_window = 0;
+  std::vector<uint64_t> latencies, head_latencies;
+  std::vector<DeliveredPacket> delivered;
+  double hops_sum = 0;
+  NocStats at_begin, at_end;
+  uint64_t cycle = 0;
+  constexpr uint64_t kChunk = 256;
+  while (true) {
+    uint64_t chunk_end = cycle + kChunk;
+    if (cycle < measure_begin) chunk_end = std::min(chunk_end, measure_begin);
+    else if (cycle < measure_end) chunk_end = std::min(chunk_end, measure_end);
+    for (uint32_t s = 0; s < n; ++s) {
+      while (next_packet[s] < chunk_end) {
+        const uint64_t created = next_packet[s];
+        next_packet[s] += gap();
+        const uint32_t dst = traffic_destination(t, mesh, s, rng);
+        if (dst == s) continue;
+        const bool measured = created >= measure_begin && created < measure_end;
+        model.inject(NocPacket{id++ | (measured ? kMeasuredBit : 0), s, dst, t.packet_flits, 0, created});
+        ++r.packets_injected;
+        if (measured) {
+          ++measured_out;
+          generated_flits_in_window += t.packet_flits;
+        }
+      }
+    }
+    model.advance_to(chunk_end);
+    cycle = chunk_end;
+    delivered.clear();
+    model.take_delivered(delivered);
+    for (const DeliveredPacket& d : delivered) {
+      ++r.packets_delivered;
+      if (d.packet.id & kMeasuredBit) {
+        --measured_out;
+        latencies.push_back(d.latency());
+        head_latencies.push_back(d.head_latency());
+        hops_sum += d.hops;
+      }
+    }
+    if (cycle == measure_begin) at_begin = model.stats();
+    if (cycle == measure_end) at_end = model.stats();
+    if (cycle >= measure_end && measured_out == 0) break;
+    if (cycle >= give_up) {
+      r.saturated = true;
+      break;
+    }
+  }
+  const NocStats window = at_end.since(at_begin);
+  const NocStats total = model.stats();
+  const double node_cycles = double(n) * t.measure_cycles;
+  r.offered = generated_flits_in_window / node_cycles;
+  r.accepted = window.flits_delivered / node_cycles;
+  r.packet_latency = summarise_latency(latencies);
+  r.head_latency = summarise_latency(head_latencies);
+  r.mean_hops = latencies.empty() ? 0.0 : hops_sum / latencies.size();
+  const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
+  r.link_util_mean = u.mean;
+  r.link_util_max = u.max;
+  r.router_occupancy = mean_router_occupancy(window, t.measure_cycles);
+  r.energy_pj_per_flit =
+      window.flits_delivered ? noc_energy(window.energy, noc).total_pj() / window.flits_delivered : 0.0;
+  r.max_vc_occupancy = total.max_vc_occupancy;
+  r.buffer_overflows = total.buffer_overflows;
+  r.cycles = cycle;
+  r.flit_hops = total.energy.crossbar;
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return r;
+}
+
+}  // namespace star

@@ -110,72 +110,158 @@ KeyPrediction predict_keys(const MatI8& x, const MatI8& w_k, Predictor p, int sh
   return KeyPrediction{r.values, r.shift, a.ops};
 }
 
-ScorePrediction predict_scores(const MatI16& q, const MatI16& k, Predictor p, std::size_t q_begin,
-                               std::size_t q_end, std::size_t k_begin, std::size_t k_end) {
-  require_shape(q.cols() == k.cols(), "Q and K head dimensions differ");
-  require_shape(q_begin <= q_end && q_end <= q.rows(), "query rows out of range");
-  require_shape(k_begin <= k_end && k_end <= k.rows(), "key rows out of range");
-  const std::size_t d = q.cols(), nq = q_end - q_begin, nk = k_end - k_begin;
-  ScorePrediction out{MatI64(nq, nk), {}};
+namespace {
 
-  // Key tile transposed (d x keys) in the variant's form: each query then streams rows of it.
-  MatI32 kt(d, nk);
-  std::vector<std::uint32_t> k_nonzero(d, 0);
-  for (std::size_t j = 0; j < nk; ++j)
-    for (std::size_t c = 0; c < d; ++c) {
-      const std::int32_t v = exact_side(k(k_begin + j, c), p, 16);
-      kt(c, j) = v;
-      k_nonzero[c] += v != 0;
-    }
+// The inner loops, kept apart so the compiler vectorises them (restrict: no aliasing).
+template <class KT>
+__attribute__((noinline)) void add_row(std::int32_t* __restrict acc, const KT* __restrict row,
+                                       std::size_t len) {
+  for (std::size_t j = 0; j < len; ++j) acc[j] += row[j];
+}
+template <class KT>
+__attribute__((noinline)) void sub_row(std::int32_t* __restrict acc, const KT* __restrict row,
+                                       std::size_t len) {
+  for (std::size_t j = 0; j < len; ++j) acc[j] -= row[j];
+}
 
-  // Rounded-side values take few distinct values (+-2^p, or 16 int4 levels), so the columns of
-  // one query that share a value are summed in int32 first (|sum| < 2^15 * d) and multiplied
-  // once: exact integer arithmetic, bit-identical to the per-product shift-add.
-  const bool grouped = p != Predictor::exact;
-  constexpr std::size_t kChunk = 512;
-  std::vector<std::int32_t> partial(kChunk);
-  std::vector<std::pair<std::int32_t, std::uint32_t>> cols;  // (rounded q value, column)
-  std::uint64_t nonzero = 0;
-  for (std::size_t i = 0; i < nq; ++i) {
-    const std::int16_t* qrow = q.row(q_begin + i);
-    cols.clear();
-    for (std::size_t c = 0; c < d; ++c) {
-      const std::int32_t a = rounded_side(qrow[c], p, 16);
-      if (a == 0) continue;  // zero eliminator
-      cols.emplace_back(a, static_cast<std::uint32_t>(c));
-      nonzero += k_nonzero[c];
-    }
-    std::sort(cols.begin(), cols.end());
-    std::int64_t* acc = out.a_hat.row(i);
-    for (std::size_t j0 = 0; j0 < nk; j0 += kChunk) {
-      const std::size_t len = std::min(kChunk, nk - j0);
-      std::size_t g = 0;
-      while (g < cols.size()) {
-        const std::int32_t a = cols[g].first;
-        std::size_t h = g;
-        if (grouped) {
-          std::fill(partial.begin(), partial.begin() + len, 0);
-          for (; h < cols.size() && cols[h].first == a; ++h) {
-            const std::int32_t* krow = kt.row(cols[h].second) + j0;
-            for (std::size_t j = 0; j < len; ++j) partial[j] += krow[j];
-          }
-          for (std::size_t j = 0; j < len; ++j) acc[j0 + j] += std::int64_t{partial[j]} * a;
+// One query's non-zero rounded-side columns, grouped by magnitude: the columns of a group share
+// the multiplier |a| (2^p for the LZ variants: the shift), each with its sign.
+struct ColumnGroup {
+  std::int32_t magnitude;
+  std::vector<std::uint32_t> plus, minus;
+};
+
+// Integer additions are exact, so the columns of one query that share a shift amount are summed
+// first in int32 (|sum| < 2^15 * d) and shifted once: bit-identical to the per-product
+// shift-add, several times cheaper. `kt` is the key tile transposed (d x keys), stored as int16
+// where the exact-side values fit (dlzs, int4, exact) and int32 otherwise (slzs: up to 2^15).
+template <class KT>
+void grouped_scores(const std::vector<std::vector<ColumnGroup>>& groups, const Matrix<KT>& kt,
+                    std::size_t nk, bool power_of_two, MatI64& a_hat) {
+  constexpr std::size_t kChunk = 256;  // keys per pass: the tile's rows stay in L1
+  std::int32_t partial[kChunk];
+  for (std::size_t j0 = 0; j0 < nk; j0 += kChunk) {
+    const std::size_t len = std::min(kChunk, nk - j0);
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      std::int64_t* acc = a_hat.row(i) + j0;
+      for (const ColumnGroup& g : groups[i]) {
+        std::fill(partial, partial + len, 0);
+        for (std::uint32_t c : g.plus) add_row(partial, kt.row(c) + j0, len);
+        for (std::uint32_t c : g.minus) sub_row(partial, kt.row(c) + j0, len);
+        if (power_of_two) {
+          const int p = __builtin_ctz(static_cast<unsigned>(g.magnitude));
+          // A left shift of the two's-complement bits (defined for negative values too).
+          for (std::size_t j = 0; j < len; ++j)
+            acc[j] += static_cast<std::int64_t>(static_cast<std::uint64_t>(
+                          static_cast<std::int64_t>(partial[j])) << p);
         } else {
-          const std::int32_t* krow = kt.row(cols[h].second) + j0;
-          for (std::size_t j = 0; j < len; ++j) acc[j0 + j] += std::int64_t{krow[j]} * a;
-          ++h;
+          for (std::size_t j = 0; j < len; ++j) acc[j] += std::int64_t{partial[j]} * g.magnitude;
         }
-        g = h;
       }
     }
+  }
+}
+
+}  // namespace
+
+PreparedKeys prepare_keys(const MatI16& k, Predictor p, std::size_t k_begin, std::size_t k_end) {
+  require_shape(k_begin <= k_end && k_end <= k.rows(), "key rows out of range");
+  require_shape(k.cols() <= 4096, "head dimension above 4096");
+  const std::size_t d = k.cols(), nk = k_end - k_begin;
+  PreparedKeys out;
+  out.predictor = p;
+  out.k_begin = k_begin;
+  out.col_nonzero.assign(d, 0);
+  // slzs rounds keys to +-2^p with p up to 15, which needs 32 bits; the others fit 16.
+  const bool wide = p == Predictor::slzs;
+  if (wide)
+    out.kt32 = MatI32(d, nk);
+  else
+    out.kt16 = MatI16(d, nk);
+  constexpr std::size_t kBlock = 64;  // blocked transpose: both sides stay in cache
+  for (std::size_t j0 = 0; j0 < nk; j0 += kBlock)
+    for (std::size_t c = 0; c < d; ++c)
+      for (std::size_t j = j0; j < std::min(nk, j0 + kBlock); ++j) {
+        const std::int32_t v = exact_side(k(k_begin + j, c), p, 16);
+        if (wide)
+          out.kt32(c, j) = v;
+        else
+          out.kt16(c, j) = static_cast<std::int16_t>(v);
+        out.col_nonzero[c] += v != 0;
+      }
+  return out;
+}
+
+ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::size_t q_begin,
+                               std::size_t q_end, std::size_t n_keys) {
+  const Predictor p = keys.predictor;
+  require_shape(q.cols() == keys.head_dim(), "Q and K head dimensions differ");
+  require_shape(q_begin <= q_end && q_end <= q.rows(), "query rows out of range");
+  const std::size_t d = q.cols(), nq = q_end - q_begin, nk = std::min(n_keys, keys.n_keys());
+  ScorePrediction out{MatI64(nq, nk), {}};
+  // Non-zero keys per column among the keys used (for the zero eliminator's count).
+  std::vector<std::uint32_t> prefix_nonzero;
+  if (nk < keys.n_keys()) {
+    prefix_nonzero.assign(d, 0);
+    for (std::size_t c = 0; c < d; ++c)
+      for (std::size_t j = 0; j < nk; ++j)
+        prefix_nonzero[c] += (keys.kt16.empty() ? keys.kt32(c, j) : keys.kt16(c, j)) != 0;
+  }
+  const std::vector<std::uint32_t>& col_nonzero =
+      nk < keys.n_keys() ? prefix_nonzero : keys.col_nonzero;
+  std::uint64_t nonzero = 0;
+  if (p == Predictor::exact) {
+    // Arbitrary multipliers: a plain exact multiply-accumulate (an upper-bound ablation).
+    for (std::size_t i = 0; i < nq; ++i) {
+      std::int64_t* acc = out.a_hat.row(i);
+      for (std::size_t c = 0; c < d; ++c) {
+        const std::int64_t a = q(q_begin + i, c);
+        if (a == 0) continue;
+        nonzero += col_nonzero[c];
+        const std::int16_t* krow = keys.kt16.row(c);
+        for (std::size_t j = 0; j < nk; ++j) acc[j] += a * krow[j];
+      }
+    }
+  } else {
+    std::vector<std::vector<ColumnGroup>> groups(nq);
+    std::vector<std::pair<std::int32_t, std::int32_t>> cols;  // (|a|, signed column tag)
+    for (std::size_t i = 0; i < nq; ++i) {
+      cols.clear();
+      for (std::size_t c = 0; c < d; ++c) {
+        const std::int32_t a = rounded_side(q(q_begin + i, c), p, 16);
+        if (a == 0) continue;  // zero eliminator
+        nonzero += col_nonzero[c];
+        cols.emplace_back(std::abs(a), a < 0 ? -1 - std::int32_t(c) : std::int32_t(c));
+      }
+      std::sort(cols.begin(), cols.end());
+      for (const auto& [mag, tag] : cols) {
+        if (groups[i].empty() || groups[i].back().magnitude != mag)
+          groups[i].push_back(ColumnGroup{mag, {}, {}});
+        if (tag >= 0)
+          groups[i].back().plus.push_back(static_cast<std::uint32_t>(tag));
+        else
+          groups[i].back().minus.push_back(static_cast<std::uint32_t>(-1 - tag));
+      }
+    }
+    const bool power_of_two = p != Predictor::int4;
+    if (p == Predictor::slzs)
+      grouped_scores(groups, keys.kt32, nk, power_of_two, out.a_hat);
+    else
+      grouped_scores(groups, keys.kt16, nk, power_of_two, out.a_hat);
   }
   count_products(p, std::uint64_t(nq) * nk * d, nonzero, out.ops);
   // Q is converted online once per query row (with the first key tile); slzs also converts the
   // key tile it streams.
-  if ((p == Predictor::dlzs || p == Predictor::slzs) && k_begin == 0)
+  if ((p == Predictor::dlzs || p == Predictor::slzs) && keys.k_begin == 0)
     out.ops.lz_encodes += std::uint64_t(nq) * d;
   if (p == Predictor::slzs) out.ops.lz_encodes += std::uint64_t(nk) * d;
   return out;
+}
+
+ScorePrediction predict_scores(const MatI16& q, const MatI16& k, Predictor p, std::size_t q_begin,
+                               std::size_t q_end, std::size_t k_begin, std::size_t k_end) {
+  require_shape(q.cols() == k.cols(), "Q and K head dimensions differ");
+  return predict_scores(q, prepare_keys(k, p, k_begin, k_end), q_begin, q_end);
 }
 
 MatI64 predict_scores_literal(const MatI16& q, const MatI16& k, Predictor p, std::size_t q_begin,

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/matrix.h"
 #include "common/op_counts.h"
@@ -62,6 +63,25 @@ struct ScorePrediction {
   MatI64 a_hat;
   OpCounts ops;
 };
+
+// The keys of phase 1.2 as the array streams them: transposed (d x keys), in the variant's
+// form, with per-column non-zero counts for the zero eliminator's statistics. Prepare once per
+// head (or per key tile) and predict any number of query blocks against it.
+struct PreparedKeys {
+  Predictor predictor = Predictor::dlzs;
+  std::size_t k_begin = 0;
+  MatI16 kt16;  // dlzs, int4, exact
+  MatI32 kt32;  // slzs (rounded keys reach 2^15)
+  std::vector<std::uint32_t> col_nonzero;
+  std::size_t head_dim() const { return col_nonzero.size(); }
+  std::size_t n_keys() const { return kt16.empty() ? kt32.cols() : kt16.cols(); }
+};
+PreparedKeys prepare_keys(const MatI16& k, Predictor p, std::size_t k_begin, std::size_t k_end);
+// Predicts against the first `n_keys` prepared keys (all by default; a causal block stops at
+// its last query's position).
+ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::size_t q_begin,
+                               std::size_t q_end, std::size_t n_keys = SIZE_MAX);
+
 ScorePrediction predict_scores(const MatI16& q, const MatI16& k, Predictor p, std::size_t q_begin,
                                std::size_t q_end, std::size_t k_begin, std::size_t k_end);
 

@@ -102,3 +102,21 @@ TEST_CASE("key prediction: literal phase 1.1 and 16-bit truncation", "[dlzs]") {
   REQUIRE(forced.shift == 3);
   REQUIRE_THROWS_AS(predict_key_accumulators(x, x, Predictor::dlzs, 0, 1), std::invalid_argument);
 }
+
+TEST_CASE("prepared keys: a key prefix equals the same columns of the full prediction", "[dlzs]") {
+  MatI16 q = random_matrix<MatI16>(5, 32, -32767, 32767, 9);
+  MatI16 k = random_matrix<MatI16>(300, 32, -40, 40, 10);  // small values: many zeros
+  for (auto p : {Predictor::dlzs, Predictor::slzs, Predictor::int4, Predictor::exact}) {
+    INFO(to_string(p));
+    const PreparedKeys keys = prepare_keys(k, p, 0, 300);
+    const ScorePrediction full = predict_scores(q, keys, 0, 5);
+    const ScorePrediction prefix = predict_scores(q, keys, 0, 5, 120);
+    REQUIRE(prefix.a_hat.cols() == 120);
+    for (std::size_t i = 0; i < 5; ++i)
+      for (std::size_t j = 0; j < 120; ++j) REQUIRE(prefix.a_hat(i, j) == full.a_hat(i, j));
+    // Every product is either performed or removed by the zero eliminator.
+    REQUIRE(prefix.ops.shifts + prefix.ops.macs + prefix.ops.zero_skips == 5u * 120 * 32);
+    REQUIRE(prefix.ops.zero_skips > 0);
+    REQUIRE(prefix.a_hat == predict_scores_literal(q, k, p, 0, 5, 0, 120));
+  }
+}

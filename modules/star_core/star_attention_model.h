@@ -1,0 +1,113 @@
+// The whole STAR algorithm chain for attention layers, untimed (STAR-SPEC 2): per query block of
+// T rows, DLZS predicts A_hat, SADS selects per key tile, the KV-generation array makes the
+// selected K/V rows on demand, SU-FA computes exact softmax attention over the selection.
+// This is what the SystemC core computes tile by tile; its functional output must equal this
+// model's bit for bit with the same configuration.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/matrix.h"
+#include "common/number_formats.h"
+#include "common/op_counts.h"
+#include "common/selection.h"
+#include "dlzs/dlzs_model.h"
+#include "sads/sads_model.h"
+#include "sufa/sufa_model.h"
+
+namespace star {
+
+struct StarAlgoConfig {
+  Predictor predictor = Predictor::dlzs;
+  bool dense = false;                // prediction off: every (unmasked) key is selected
+  SadsConfig sads;                   // keep ratio, spherical radius, sort core shape
+  std::uint32_t subsegments = 4;     // n = T_c sub-segments per row; B_c = ceil(S / n)
+  std::uint32_t tile_keys = 0;       // B_c directly; overrides `subsegments` when non-zero
+  std::uint32_t block_queries = 128; // T, queries processed together
+  SufaConfig sufa;                   // order and max guard
+  bool causal = false;               // decoder prefill: query i sees keys <= its position
+  bool on_demand_kv = true;          // false: K/V generated for every token (ablation)
+
+  KeyTiling tiling(std::uint32_t seq_len) const;
+  void validate(std::uint32_t seq_len) const;  // throws std::invalid_argument naming the field
+};
+
+// Causal convention: with n_q queries over S keys, query i sits at position i + (S - n_q), so
+// the last query sees every key (prefill: n_q == S, position i).
+inline std::uint32_t causal_valid_keys(std::uint32_t query, std::uint32_t n_queries,
+                                       std::uint32_t seq_len) {
+  return query + (seq_len - n_queries) + 1;
+}
+
+struct StageOps {
+  OpCounts predict, select, kvgen, formal;
+  OpCounts total() const { return predict + select + kvgen + formal; }
+  StageOps& operator+=(const StageOps& o) {
+    predict += o.predict;
+    select += o.select;
+    kvgen += o.kvgen;
+    formal += o.formal;
+    return *this;
+  }
+};
+
+struct HeadResult {
+  MatF out;                            // n_q x d, real values
+  std::vector<RowSelection> selection; // per query row
+  StageOps ops;
+};
+
+// --- attention-only job: Q (n_q x d), K, V (S x d) in 16-bit with their scales -------------
+struct QkvHeadInputs {
+  const MatI16* q = nullptr;
+  const MatI16* k = nullptr;
+  const MatI16* v = nullptr;
+  double q_scale = 1, k_scale = 1, v_scale = 1;
+};
+HeadResult run_attention_head(const QkvHeadInputs& in, const StarAlgoConfig& cfg);
+
+// --- multi-head layers, both job kinds, with grouped-query attention ----------------------
+// Full layer: token activations X (S x d_model) and weights (d_model x heads*d for W_q,
+// d_model x kv_heads*d for W_k and W_v), all int8 with per-tensor scales. Query head h uses
+// K/V head h / (heads / kv_heads).
+struct QuantizedLayer {
+  QuantizedI8 x, w_q, w_k, w_v;
+  std::uint32_t heads = 1, kv_heads = 1, head_dim = 64;
+};
+// Attention only: Q (n_q x heads*d), K and V (S x kv_heads*d), int16 with per-tensor scales.
+struct QuantizedQkv {
+  QuantizedI16 q, k, v;
+  std::uint32_t heads = 1, kv_heads = 1, head_dim = 64;
+};
+
+struct LayerResult {
+  MatF out;                      // n_q x heads*d
+  std::vector<HeadResult> heads; // per query head (its ops: predict/select/formal)
+  StageOps ops;                  // whole layer, K_hat and K/V generation counted once per group
+  std::uint64_t kv_rows_generated = 0;  // tokens whose K/V rows were generated, per K/V head
+  std::uint64_t kv_rows_dense = 0;      // rows a dense generation makes (S per K/V head)
+  // The exact 16-bit Q/K/V of each head in real units, for references (full layer: every row
+  // computed, outside the counted work).
+  std::vector<MatD> q_real, k_real, v_real;
+};
+LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg);
+LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg);
+
+// Quantises a float layer for the full path (X and weights to int8, symmetric per tensor).
+QuantizedLayer quantize_layer(const MatF& x, const MatF& w_q, const MatF& w_k, const MatF& w_v,
+                              std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t head_dim);
+QuantizedQkv quantize_qkv(const MatF& q, const MatF& k, const MatF& v, std::uint32_t heads,
+                          std::uint32_t kv_heads, std::uint32_t head_dim);
+
+// Column block [c0, c0 + n) of a matrix (one head of a packed multi-head tensor).
+template <class T>
+Matrix<T> column_block(const Matrix<T>& m, std::size_t c0, std::size_t n) {
+  require_shape(c0 + n <= m.cols(), "column block beyond the matrix");
+  Matrix<T> out(m.rows(), n);
+  for (std::size_t r = 0; r < m.rows(); ++r)
+    for (std::size_t c = 0; c < n; ++c) out(r, c) = m(r, c0 + c);
+  return out;
+}
+
+}  // namespace star

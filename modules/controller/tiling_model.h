@@ -132,7 +132,8 @@ enum class KeyReuse {
 };
 std::string to_string(KeyReuse reuse);
 
-// How a full_layer job gets the K/V rows of a cell (attention_only fetches the given K/V).
+// How a coordinated full_layer job gets the K/V rows of a cell. attention_only fetches the given
+// K/V; stage_isolated generates each selected row once in its own K/V pass (reported: regenerate).
 enum class KvReuse {
   regenerate,  // every gathered row's X row is fetched and its K/V generated (STAR's literal flow)
   spill,       // a row's K/V is generated the first time any block selects it and stored to DRAM;

@@ -25,9 +25,10 @@ const AddressRange& AddressBus::map(std::uint64_t base, std::uint64_t size, unsi
 void AddressBus::end_of_elaboration() {
   for (const AddressRange& r : map_.ranges())
     if (r.target >= initiator_socket.size())
-      SC_REPORT_ERROR(name(), ("address range " + r.to_string() + " names a target port, but only " +
-                               std::to_string(initiator_socket.size()) + " targets are bound")
-                                  .c_str());
+      SC_REPORT_ERROR(name(),
+                      ("address range " + r.to_string() + " names a target port, but only " +
+                       std::to_string(initiator_socket.size()) + " targets are bound")
+                          .c_str());
 }
 
 const AddressRange* AddressBus::decode(std::uint64_t addr, std::uint64_t len) const {

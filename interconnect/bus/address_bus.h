@@ -30,7 +30,7 @@ class StatsRegistry;
 
 class AddressBus : public sc_core::sc_module {
  public:
-  tlm_utils::multi_passthrough_target_socket<AddressBus> target_socket;        // initiators bind here
+  tlm_utils::multi_passthrough_target_socket<AddressBus> target_socket;  // initiators bind here
   tlm_utils::multi_passthrough_initiator_socket<AddressBus> initiator_socket;  // bound to targets
 
   explicit AddressBus(const sc_core::sc_module_name& name,

@@ -28,7 +28,8 @@ HbmMemory::HbmMemory(const sc_core::sc_module_name& name, const HbmConfig& cfg)
 }
 
 tlm::tlm_response_status HbmMemory::check(const tlm::tlm_generic_payload& trans) const {
-  if (!in_range(trans.get_address(), trans.get_data_length())) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (!in_range(trans.get_address(), trans.get_data_length()))
+    return tlm::TLM_ADDRESS_ERROR_RESPONSE;
   if (trans.get_byte_enable_ptr()) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
   if (trans.get_streaming_width() < trans.get_data_length()) return tlm::TLM_BURST_ERROR_RESPONSE;
   return tlm::TLM_OK_RESPONSE;
@@ -104,8 +105,9 @@ void HbmMemory::load(std::uint64_t addr, const void* src, std::uint64_t len) {
   if (cfg_.mode != DataMode::functional)
     throw std::invalid_argument(std::string(name()) + ": load() needs functional mode");
   if (!in_range(addr, len))
-    throw std::invalid_argument(fmt::format("{}: load of {} bytes at {:#x} leaves the {}-byte memory",
-                                            name(), len, addr, cfg_.capacity_bytes));
+    throw std::invalid_argument(
+        fmt::format("{}: load of {} bytes at {:#x} leaves the {}-byte memory", name(), len, addr,
+                    cfg_.capacity_bytes));
   store_.write(addr, static_cast<const std::uint8_t*>(src), len);
 }
 
@@ -113,8 +115,9 @@ void HbmMemory::dump(std::uint64_t addr, void* dst, std::uint64_t len) const {
   if (cfg_.mode != DataMode::functional)
     throw std::invalid_argument(std::string(name()) + ": dump() needs functional mode");
   if (!in_range(addr, len))
-    throw std::invalid_argument(fmt::format("{}: dump of {} bytes at {:#x} leaves the {}-byte memory",
-                                            name(), len, addr, cfg_.capacity_bytes));
+    throw std::invalid_argument(
+        fmt::format("{}: dump of {} bytes at {:#x} leaves the {}-byte memory", name(), len, addr,
+                    cfg_.capacity_bytes));
   store_.read(addr, static_cast<std::uint8_t*>(dst), len);
 }
 
@@ -131,28 +134,39 @@ void HbmMemory::register_stats(StatsRegistry& reg, std::string prefix) const {
   reg.add_counter(prefix + ".errors", errors_, "1", "transactions answered with an error response");
   reg.add_average(prefix + ".mean_latency_ns", latency_ns_, "ns",
                   "mean time from arrival to completion of a transaction");
-  reg.add_integer(prefix + ".bytes_read", [this] {
-    std::uint64_t s = 0;
-    for (unsigned c = 0; c < sched_.channels(); ++c) s += sched_.bytes_read(c).value();
-    return s;
-  }, "bytes", "bytes read over all channels");
-  reg.add_integer(prefix + ".bytes_written", [this] {
-    std::uint64_t s = 0;
-    for (unsigned c = 0; c < sched_.channels(); ++c) s += sched_.bytes_written(c).value();
-    return s;
-  }, "bytes", "bytes written over all channels");
+  reg.add_integer(
+      prefix + ".bytes_read",
+      [this] {
+        std::uint64_t s = 0;
+        for (unsigned c = 0; c < sched_.channels(); ++c) s += sched_.bytes_read(c).value();
+        return s;
+      },
+      "bytes", "bytes read over all channels");
+  reg.add_integer(
+      prefix + ".bytes_written",
+      [this] {
+        std::uint64_t s = 0;
+        for (unsigned c = 0; c < sched_.channels(); ++c) s += sched_.bytes_written(c).value();
+        return s;
+      },
+      "bytes", "bytes written over all channels");
   const int width = sched_.channels() > 100 ? 3 : 2;
   for (unsigned c = 0; c < sched_.channels(); ++c) {
     const std::string ch = fmt::format("{}.ch{:0{}}", prefix, c, width);
-    reg.add_counter(ch + ".bytes_read", sched_.bytes_read(c), "bytes", "bytes read on this channel");
+    reg.add_counter(ch + ".bytes_read", sched_.bytes_read(c), "bytes",
+                    "bytes read on this channel");
     reg.add_counter(ch + ".bytes_written", sched_.bytes_written(c), "bytes",
                     "bytes written on this channel");
-    reg.add_value(ch + ".busy_ns", [this, c] { return sched_.busy_time(c).to_seconds() * 1e9; },
-                  "ns", "time this channel's data bus was transferring");
-    reg.add_value(ch + ".utilisation", [this, c] {
-      const double now = sc_core::sc_time_stamp().to_seconds();
-      return now > 0 ? sched_.busy_time(c).to_seconds() / now : 0.0;
-    }, "1", "busy time / simulated time");
+    reg.add_value(
+        ch + ".busy_ns", [this, c] { return sched_.busy_time(c).to_seconds() * 1e9; }, "ns",
+        "time this channel's data bus was transferring");
+    reg.add_value(
+        ch + ".utilisation",
+        [this, c] {
+          const double now = sc_core::sc_time_stamp().to_seconds();
+          return now > 0 ? sched_.busy_time(c).to_seconds() / now : 0.0;
+        },
+        "1", "busy time / simulated time");
   }
   monitor_.register_stats(reg, prefix + ".bandwidth");
 }

@@ -13,8 +13,10 @@ void SparseStore::read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t len)
     const std::uint64_t off = addr & (page_bytes_ - 1);
     const std::uint64_t n = std::min(len, page_bytes_ - off);
     const auto it = pages_.find(addr / page_bytes_);
-    if (it == pages_.end()) std::memset(dst, 0, n);
-    else std::memcpy(dst, it->second.get() + off, n);
+    if (it == pages_.end())
+      std::memset(dst, 0, n);
+    else
+      std::memcpy(dst, it->second.get() + off, n);
     addr += n, dst += n, len -= n;
   }
 }

@@ -65,8 +65,8 @@ void StatsRegistry::add_high_water(const std::string& name, const HighWaterMark&
   add({name, std::move(unit), std::move(description), [p] { return StatValue{p->value()}; }});
 }
 
-void StatsRegistry::add_value(const std::string& name, std::function<double()> fn,
-                              std::string unit, std::string description) {
+void StatsRegistry::add_value(const std::string& name, std::function<double()> fn, std::string unit,
+                              std::string description) {
   if (!fn) throw std::invalid_argument("statistic '" + name + "' has no sampling function");
   add({name, std::move(unit), std::move(description),
        [fn = std::move(fn)] { return StatValue{fn()}; }});

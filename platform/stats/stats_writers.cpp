@@ -68,8 +68,10 @@ void write_stats_table(const StatsRegistry& reg, std::ostream& os) {
   for (const StatInfo* s : reg.sorted()) {
     std::string v = std::visit(
         [](auto x) {
-          if constexpr (std::is_same_v<decltype(x), double>) return fmt::format("{:.6g}", x);
-          else return fmt::format("{}", x);
+          if constexpr (std::is_same_v<decltype(x), double>)
+            return fmt::format("{:.6g}", x);
+          else
+            return fmt::format("{}", x);
         },
         s->sample());
     name_w = std::max(name_w, s->name.size());

@@ -73,11 +73,12 @@ double BandwidthMonitor::mean_utilisation(const sc_core::sc_time& elapsed) const
 
 void BandwidthMonitor::register_stats(StatsRegistry& reg, const std::string& prefix) const {
   reg.add_counter(prefix + ".bytes", total_bytes_, "bytes", "bytes moved");
-  reg.add_value(prefix + ".peak_window_utilisation", [this] { return peak_utilisation(); }, "1",
-                "highest utilisation of any " + window_.to_string() + " window");
-  reg.add_value(prefix + ".mean_utilisation",
-                [this] { return mean_utilisation(sc_core::sc_time_stamp()); }, "1",
-                "bytes moved / (peak bandwidth x simulated time)");
+  reg.add_value(
+      prefix + ".peak_window_utilisation", [this] { return peak_utilisation(); }, "1",
+      "highest utilisation of any " + window_.to_string() + " window");
+  reg.add_value(
+      prefix + ".mean_utilisation", [this] { return mean_utilisation(sc_core::sc_time_stamp()); },
+      "1", "bytes moved / (peak bandwidth x simulated time)");
 }
 
 bool BandwidthMonitor::trace(Tracer& tracer, const std::string& module, const std::string& signal) {

@@ -43,12 +43,13 @@ class BandwidthMonitor : public sc_core::sc_module {
   // <prefix>.bytes, <prefix>.peak_window_utilisation, <prefix>.mean_utilisation
   void register_stats(StatsRegistry& reg, const std::string& prefix) const;
   // Registers the signal "<module>.<signal>" (default "utilisation").
-  bool trace(Tracer& tracer, const std::string& module,
-             const std::string& signal = "utilisation");
+  bool trace(Tracer& tracer, const std::string& module, const std::string& signal = "utilisation");
 
  private:
   void close_windows();
-  std::uint64_t window_index(const sc_core::sc_time& t) const { return t.value() / window_.value(); }
+  std::uint64_t window_index(const sc_core::sc_time& t) const {
+    return t.value() / window_.value();
+  }
   double window_capacity() const { return peak_bps_ * window_.to_seconds(); }
 
   sc_core::sc_time window_;

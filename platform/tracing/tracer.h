@@ -48,8 +48,7 @@ class Tracer : public sc_core::sc_module, public TraceWindow {
   }
   // A signal the module drives itself: recorded whenever it changes (no window).
   template <class T>
-  bool trace(const std::string& module, const std::string& signal,
-             const sc_core::sc_signal<T>& s) {
+  bool trace(const std::string& module, const std::string& signal, const sc_core::sc_signal<T>& s) {
     if (!admit(module, signal)) return false;
     sc_core::sc_trace(tf_, s, names_.back());
     return true;

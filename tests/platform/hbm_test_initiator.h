@@ -32,8 +32,8 @@ struct HbmTestInitiator : sc_core::sc_module {
     sc_core::sc_time delay;  // the delay after b_transport (includes the offset passed in)
   };
   Result access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
-                sc_core::sc_time offset = sc_core::SC_ZERO_TIME, unsigned char* byte_enable = nullptr,
-                unsigned streaming_width = 0) {
+                sc_core::sc_time offset = sc_core::SC_ZERO_TIME,
+                unsigned char* byte_enable = nullptr, unsigned streaming_width = 0) {
     tlm::tlm_generic_payload t;
     t.set_command(cmd);
     t.set_address(addr);

@@ -43,8 +43,10 @@ inline void install_strict_reporting() {
 // Runs the simulation, turning any exception into a recorded failure.
 inline void run(const sc_core::sc_time& t = sc_core::SC_ZERO_TIME, bool bounded = false) {
   try {
-    if (bounded) sc_core::sc_start(t);
-    else sc_core::sc_start();
+    if (bounded)
+      sc_core::sc_start(t);
+    else
+      sc_core::sc_start();
   } catch (const std::exception& e) {
     ++failures();
     std::fprintf(stderr, "simulation threw: %s\n", e.what());
@@ -72,20 +74,20 @@ inline std::string ns(const sc_core::sc_time& t) { return t.to_string(); }
     ::star::test::check(a_ == e_, #actual " == " #expected, __FILE__, __LINE__,       \
                         "(got " + a_.to_string() + ", want " + e_.to_string() + ")"); \
   } while (0)
-#define CHECK_EQ(actual, expected)                                                    \
-  do {                                                                                \
-    const auto a_ = (actual);                                                         \
-    const auto e_ = (expected);                                                       \
-    ::star::test::check(a_ == e_, #actual " == " #expected, __FILE__, __LINE__,       \
+#define CHECK_EQ(actual, expected)                                                            \
+  do {                                                                                        \
+    const auto a_ = (actual);                                                                 \
+    const auto e_ = (expected);                                                               \
+    ::star::test::check(a_ == e_, #actual " == " #expected, __FILE__, __LINE__,               \
                         "(got " + std::to_string(a_) + ", want " + std::to_string(e_) + ")"); \
   } while (0)
-#define CHECK_THROWS(stmt, exc)                                   \
-  do {                                                            \
-    bool thrown_ = false;                                         \
-    try {                                                         \
-      stmt;                                                       \
-    } catch (const exc&) {                                        \
-      thrown_ = true;                                             \
-    }                                                             \
+#define CHECK_THROWS(stmt, exc)                                                  \
+  do {                                                                           \
+    bool thrown_ = false;                                                        \
+    try {                                                                        \
+      stmt;                                                                      \
+    } catch (const exc&) {                                                       \
+      thrown_ = true;                                                            \
+    }                                                                            \
     ::star::test::check(thrown_, #stmt " throws " #exc, __FILE__, __LINE__, ""); \
   } while (0)

@@ -40,8 +40,10 @@ struct RecordingTarget : sc_module {
       t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       return false;
     }
-    if (t.is_read()) std::memcpy(t.get_data_ptr(), &mem[t.get_address()], t.get_data_length());
-    else std::memcpy(&mem[t.get_address()], t.get_data_ptr(), t.get_data_length());
+    if (t.is_read())
+      std::memcpy(t.get_data_ptr(), &mem[t.get_address()], t.get_data_length());
+    else
+      std::memcpy(&mem[t.get_address()], t.get_data_ptr(), t.get_data_length());
     t.set_response_status(tlm::TLM_OK_RESPONSE);
     return true;
   }
@@ -135,7 +137,7 @@ int sc_main(int, char*[]) {
     CHECK_THROWS(m.add(0x0f00, 0x2000, 2, "covers-regs"), std::invalid_argument);
     CHECK_THROWS(m.add(0x5000, 0, 2, "empty"), std::invalid_argument);
     CHECK_THROWS(m.add(~0ull - 0xf, 0x20, 2, "wraps"), std::invalid_argument);
-    m.add(0x1100, 0x100, 2, "adjacent");  // touching is not overlapping
+    m.add(0x1100, 0x100, 2, "adjacent");   // touching is not overlapping
     m.add(~0ull - 0xff, 0x100, 3, "top");  // up to the last address
     CHECK(m.find(~0ull) && m.find(~0ull)->target == 3);
     CHECK(m.ranges().size() == 4);
@@ -160,9 +162,9 @@ int sc_main(int, char*[]) {
     std::uint64_t addr_after = 0;
     CHECK(self.access(tlm::TLM_WRITE_COMMAND, 0x8000'0010, &v, 4, &added, &addr_after) ==
           tlm::TLM_OK_RESPONSE);
-    CHECK_EQ(mem.last_address, 0x10ull);           // rebased to the target's offset
-    CHECK_EQ(addr_after, 0x8000'0010ull);          // and restored for the initiator
-    CHECK_TIME(added, sc_time(15, SC_NS));         // bus 5 ns + target 10 ns
+    CHECK_EQ(mem.last_address, 0x10ull);    // rebased to the target's offset
+    CHECK_EQ(addr_after, 0x8000'0010ull);   // and restored for the initiator
+    CHECK_TIME(added, sc_time(15, SC_NS));  // bus 5 ns + target 10 ns
     CHECK(self.access(tlm::TLM_READ_COMMAND, 0x8000'0010, &r, 4) == tlm::TLM_OK_RESPONSE);
     CHECK_EQ(r, 0xdeadbeefu);
     CHECK(self.access(tlm::TLM_READ_COMMAND, 0x1004, &r, 4) == tlm::TLM_OK_RESPONSE);

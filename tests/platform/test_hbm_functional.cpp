@@ -90,8 +90,9 @@ int sc_main(int, char*[]) {
     auto page = pattern(kPage, 3);
     std::memcpy(dmi.get_dmi_ptr(), page.data(), kPage);
     std::vector<unsigned char> via_tlm(256);
-    CHECK(self.access(tlm::TLM_READ_COMMAND, kBase + 3 * kPage + 1000, via_tlm.data(), 256).status ==
-          tlm::TLM_OK_RESPONSE);
+    CHECK(
+        self.access(tlm::TLM_READ_COMMAND, kBase + 3 * kPage + 1000, via_tlm.data(), 256).status ==
+        tlm::TLM_OK_RESPONSE);
     CHECK(std::equal(via_tlm.begin(), via_tlm.end(), page.begin() + 1000));
     std::vector<unsigned char> dumped(kPage);
     hbm.dump(3 * kPage, dumped.data(), kPage);
@@ -145,7 +146,6 @@ int sc_main(int, char*[]) {
   };
 
   star::test::run();
-
 
   CHECK_EQ(host.invalidations.size(), std::size_t{1});
   if (!host.invalidations.empty()) {

@@ -91,7 +91,8 @@ int sc_main(int, char*[]) {
     CHECK_TIME(hbm.scheduler().busy_until(4), ns(4008));
     CHECK_TIME(hbm.scheduler().busy_until(5), ns(3032));  // untouched
 
-    // 5. Temporal decoupling: issued 50 ns ahead of kernel time, the returned delay counts from now.
+    // 5. Temporal decoupling: issued 50 ns ahead of kernel time, the returned delay counts from
+    // now.
     wait_until(ns(5000));
     CHECK_TIME(self.read(0, 256, ns(50)).delay, ns(166));
     // ... and a request arriving while that one holds the channel waits for it.
@@ -107,7 +108,8 @@ int sc_main(int, char*[]) {
     tlm_utils::tlm_quantumkeeper qk;
     qk.reset();
     sc_time last;
-    for (int i = 0; i < 64; ++i) last = self.read(std::uint64_t(i) * 4096, 4096, qk.get_local_time()).delay;
+    for (int i = 0; i < 64; ++i)
+      last = self.read(std::uint64_t(i) * 4096, 4096, qk.get_local_time()).delay;
     stream_end = sc_time_stamp() + last;
     CHECK_TIME(last, ns(1024 + 100));
 

@@ -54,8 +54,10 @@ int sc_main(int, char*[]) {
     CHECK(reg.at("core.sufa.busy_cycles").stat() == "busy_cycles");
     // Column order does not depend on registration order.
     StatsRegistry a, b;
-    a.add_counter("x.b", c, "1", ""), a.add_counter("x.a", c, "1", ""), a.add_counter("w.z", c, "1", "");
-    b.add_counter("w.z", c, "1", ""), b.add_counter("x.a", c, "1", ""), b.add_counter("x.b", c, "1", "");
+    a.add_counter("x.b", c, "1", ""), a.add_counter("x.a", c, "1", ""),
+        a.add_counter("w.z", c, "1", "");
+    b.add_counter("w.z", c, "1", ""), b.add_counter("x.a", c, "1", ""),
+        b.add_counter("x.b", c, "1", "");
     CHECK(star::stats_csv_header(a) == star::stats_csv_header(b));
     CHECK(star::stats_csv_header(a) == "w.z,x.a,x.b");
   }
@@ -67,9 +69,9 @@ int sc_main(int, char*[]) {
   star::test::HbmTestInitiator ini("ini");
   ini.socket.bind(hbm.socket);
   ini.body = [](star::test::HbmTestInitiator& self) {
-    self.write(0, 1024);                 // 256 B on each of 4 channels
-    self.read(0, 512);                   // ch0, ch1
-    self.read(1ull << 40, 4);            // out of range: an error
+    self.write(0, 1024);       // 256 B on each of 4 channels
+    self.read(0, 512);         // ch0, ch1
+    self.read(1ull << 40, 4);  // out of range: an error
     wait(sc_time(1, SC_US));
   };
 
@@ -81,8 +83,9 @@ int sc_main(int, char*[]) {
   reg.add_counter("core.sufa.busy_cycles", busy, "cycles", "cycles the SU-FA engine had work");
   reg.add_average("core.sads.mean_occupancy", occupancy, "entries", "mean FIFO occupancy");
   reg.add_high_water("core.sads.max_queue", queue, "entries", "deepest FIFO occupancy");
-  reg.add_value("core.utilisation", [&busy] { return busy.value() / 2000.0; }, "1",
-                "busy cycles / elapsed cycles");
+  reg.add_value(
+      "core.utilisation", [&busy] { return busy.value() / 2000.0; }, "1",
+      "busy cycles / elapsed cycles");
 
   star::test::run();
   busy += 1500;
@@ -118,7 +121,8 @@ int sc_main(int, char*[]) {
             "simulation ended at " + std::to_string(end_ns) + " ns");
   CHECK(mods.at("core.sufa").at("busy_cycles").at("value") == 1500);
   CHECK(mods.at("core.sufa").at("busy_cycles").at("unit") == "cycles");
-  CHECK(mods.at("core.sufa").at("busy_cycles").at("description") == "cycles the SU-FA engine had work");
+  CHECK(mods.at("core.sufa").at("busy_cycles").at("description") ==
+        "cycles the SU-FA engine had work");
   CHECK(mods.at("core.sads").at("mean_occupancy").at("value").get<double>() == 3.5);
   CHECK(mods.at("core.sads").at("max_queue").at("value").get<double>() == 7.0);
   CHECK(mods.at("core").at("utilisation").at("value").get<double>() == 0.75);
@@ -145,7 +149,8 @@ int sc_main(int, char*[]) {
   const auto col = std::find(names.begin(), names.end(), "hbm.ch01.bytes_read") - names.begin();
   CHECK(col < static_cast<long>(values.size()) && values[col] == "256");
   // Double-valued stats round-trip exactly through the text.
-  const auto ucol = std::find(names.begin(), names.end(), "hbm.bandwidth.mean_utilisation") - names.begin();
+  const auto ucol =
+      std::find(names.begin(), names.end(), "hbm.bandwidth.mean_utilisation") - names.begin();
   CHECK(ucol < static_cast<long>(values.size()) &&
         std::stod(values[ucol]) == reg.sample_as_double("hbm.bandwidth.mean_utilisation"));
 

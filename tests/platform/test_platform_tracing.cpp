@@ -70,7 +70,7 @@ int sc_main(int, char*[]) {
   CHECK(tracer.selects("hbm.ch0"));  // a selected module's sub-modules
   CHECK(!tracer.selects("hbmx"));
   CHECK(!tracer.selects("noc.router0"));
-  CHECK(!tracer.selects("core"));    // "core.*" needs a sub-module
+  CHECK(!tracer.selects("core"));  // "core.*" needs a sub-module
   CHECK(!off.enabled() && !off.selects("core.sufa") && off.vcd_path().empty());
   CHECK(tracer.vcd_path() == vcd);
 
@@ -90,7 +90,7 @@ int sc_main(int, char*[]) {
   CHECK(tracer.trace("core.sufa", "busy", sufa.busy));
   CHECK(tracer.trace("core.sufa", "tile", sufa.tile));
   CHECK(!tracer.trace("noc.router0", "busy", router.busy));  // filtered out
-  CHECK(!off.trace("core.sads", "busy", untraced.busy));    // tracing off
+  CHECK(!off.trace("core.sads", "busy", untraced.busy));     // tracing off
   CHECK(!untraced.busy.traced());
 
   // Memory utilisation over 50 ns windows: 4 KiB at 100 ns over 256 GB/s is 16 ns of transfer,
@@ -141,8 +141,8 @@ int sc_main(int, char*[]) {
   std::printf("<- monitor utilisation at 25, 75, ..., 275 ns\n");
   CHECK(std::abs(mon.peak_utilisation() - 1.0) < 1e-12);
   CHECK_EQ(mon.total_bytes(), 1250ull);
-  CHECK_MSG(end_time <= ns(600), "monitors must not keep the simulation alive: ended at " +
-                                     end_time.to_string());
+  CHECK_MSG(end_time <= ns(600),
+            "monitors must not keep the simulation alive: ended at " + end_time.to_string());
 
   // What the VCD holds.
   const auto v = star::test::read_vcd(vcd);

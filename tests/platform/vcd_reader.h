@@ -12,9 +12,9 @@
 namespace star::test {
 
 struct VcdContents {
-  std::map<std::string, std::string> code_of;                  // full name -> id code
-  std::map<std::string, std::vector<std::uint64_t>> changes;   // id code -> change times
-  std::map<std::string, std::vector<std::string>> values;      // id code -> values, same order
+  std::map<std::string, std::string> code_of;                 // full name -> id code
+  std::map<std::string, std::vector<std::uint64_t>> changes;  // id code -> change times
+  std::map<std::string, std::vector<std::string>> values;     // id code -> values, same order
   bool ok = false;
 };
 
@@ -37,7 +37,8 @@ inline VcdContents read_vcd(const std::string& path) {
       } else if (tok == "$var") {
         std::string type, width, code, name, t;
         f >> type >> width >> code >> name;
-        while (f >> t && t != "$end") {}  // optional bit range
+        while (f >> t && t != "$end") {
+        }  // optional bit range
         // SystemC puts everything under a top scope "SystemC"; names are relative to it.
         std::string full;
         for (std::size_t i = 0; i < scopes.size(); ++i)

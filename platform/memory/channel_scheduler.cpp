@@ -5,7 +5,7 @@
 namespace star {
 
 ChannelScheduler::ChannelScheduler(const HbmConfig& cfg)
-    : cfg_(cfg), period_(cfg.clock_period()), state_(cfg.channels) {
+    : cfg_(cfg), state_(cfg.channels) {
   cfg_.validate();
 }
 
@@ -36,7 +36,8 @@ std::vector<std::uint64_t> ChannelScheduler::split(std::uint64_t addr, std::uint
 
 sc_core::sc_time ChannelScheduler::transfer_time(std::uint64_t bytes) const {
   const std::uint64_t cycles = (bytes + cfg_.bytes_per_cycle - 1) / cfg_.bytes_per_cycle;
-  return period_ * static_cast<double>(cycles);
+  // Rounded once per transfer, not per cycle: at 3 GHz a 333 ps period would lose 0.1 %.
+  return sc_core::sc_time(static_cast<double>(cycles) / cfg_.clock_hz, sc_core::SC_SEC);
 }
 
 ChannelScheduler::Booking ChannelScheduler::schedule(std::uint64_t addr, std::uint64_t len,

@@ -4,7 +4,7 @@
 // is split into per-channel byte counts; each channel is a single data bus that serves requests
 // in the order they are scheduled (first come, first served) and is busy until a time:
 //   start_c      = max(arrival, busy_until_c)
-//   done_c       = start_c + ceil(bytes_c / bytes_per_cycle) * clock_period
+//   done_c       = start_c + ceil(bytes_c / bytes_per_cycle) / clock_hz
 //   busy_until_c = done_c
 //   completion   = max_c(done_c) + access_latency
 // The access latency is pipelined (it does not occupy the channel), so back-to-back requests
@@ -61,7 +61,6 @@ class ChannelScheduler {
     Counter bytes_written;
   };
   HbmConfig cfg_;
-  sc_core::sc_time period_;
   std::vector<ChannelState> state_;
 };
 

@@ -40,6 +40,10 @@ int sc_main(int, char*[]) {
     CHECK_EQ(c[0], 768ull);
     CHECK_EQ(c[7], 768ull);
     CHECK_TIME(s.transfer_time(100), ns(6.5));
+    HbmConfig fast;
+    fast.clock_hz = 3e9;  // 333.33 ps period: 3 cycles must still be exactly 1 ns
+    CHECK_TIME(star::ChannelScheduler{fast}.transfer_time(24), ns(1));
+    CHECK_TIME(star::ChannelScheduler{fast}.transfer_time(24 * 1000), ns(1000));
     HbmConfig bad;
     bad.channels = 0;
     CHECK_THROWS(bad.validate(), std::invalid_argument);

@@ -73,8 +73,16 @@ std::uint64_t vanilla_lru_loads(const std::vector<const RowSelection*>& sel, std
   std::vector<std::uint32_t> rows;
   for (const RowSelection* s : sel) {
     rows.assign(s->tile_begin(tile), s->tile_begin(tile) + s->tile_size(tile));
-    std::sort(rows.begin(),
-              rows.end());  // SADS orders top-1/top-2 first; the gather goes ascending
+    // The gather goes in ascending order. SADS stores the top-1 and top-2 first and the rest
+    // ascending: sifting those two into place is linear; anything else gets a full sort.
+    const std::size_t head = std::min<std::size_t>(2, rows.size());
+    if (std::is_sorted(rows.begin() + head, rows.end())) {
+      for (std::size_t i = head; i-- > 0;)
+        for (std::size_t j = i; j + 1 < rows.size() && rows[j] > rows[j + 1]; ++j)
+          std::swap(rows[j], rows[j + 1]);
+    } else {
+      std::sort(rows.begin(), rows.end());
+    }
     for (std::uint32_t r : rows) {
       const std::uint32_t slot = local.slot(r);
       if (resident[slot]) {

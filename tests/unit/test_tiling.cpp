@@ -193,6 +193,34 @@ TEST_CASE("hand-computed traffic: stage-isolated attention_only, RASS off", "[ti
                       8 + 16 + 16 + 16 + 16 + 32 + 16));
 }
 
+TEST_CASE("SU-FA state that does not fit the temp buffer round-trips DRAM", "[tiling]") {
+  TilingConfig cfg = tiny_config(JobKind::full_layer);
+  cfg.temp_buffer_bytes = 10;  // the 16 B state: 10 B on chip, 6 B in DRAM
+  const TrafficReport r =
+      count_traffic(cfg, Flow::coordinated, selection_stats(tiny_rows(), cfg, 0));
+  check_stage(r, Stage::formal, traffic(2 * 6, 2 * 6, (8 + 24 + 10) + (8 + 16 + 10), 2 * 10));
+  check_stage(r, Stage::output, traffic(6, 8, 10 + 8, 8));
+}
+
+TEST_CASE("a small token buffer re-fetches K rows and reads scores twice", "[tiling]") {
+  TilingConfig cfg = tiny_config(JobKind::attention_only);
+  cfg.block_queries = 2;        // Q block 2 x 2 x 2 = 8 B
+  cfg.token_buffer_bytes = 12;  // neither all of K (32 B) nor one K tile (16 B) fits beside Q
+  const SelectionStats st = selection_stats(tiny_rows(), cfg, 0);
+  const TrafficReport co = count_traffic(cfg, Flow::coordinated, st);
+  CHECK(co.key_reuse == KeyReuse::spill);
+  // Predict fetches the K tiles as before (one block); kvgen now fetches K and V rows (3x4x2,
+  // 2x4x2).
+  check_stage(co, Stage::predict, traffic(8 + 32, 0, 2 * (16 + 8), 8 + 2 * (16 + 16)));
+  check_stage(co, Stage::kvgen, traffic(24 + 16, 0, 16, 24 + 16));
+  // Stage-isolated softmax: the block's 16 B of scores exceed 12 B, so they are loaded twice.
+  const TrafficReport iso = count_traffic(cfg, Flow::stage_isolated, st);
+  check_stage(
+      iso, Stage::formal,
+      traffic(8 + 16 + 32 + 32, 16 + 16, 16 + (8 + 12 + 8 + 8) + 16 + 32 + 16 + 32 + (12 + 8) + 16,
+              8 + 16 + 16 + 32 + 16 + 32 + 16));
+}
+
 TEST_CASE("coordinated flow keeps intermediates on chip and beats stage-isolated (S=2048)",
           "[tiling]") {
   TilingConfig cfg;

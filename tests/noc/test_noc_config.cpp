@@ -1,0 +1,71 @@
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+#include "noc/noc_config.h"
+#include "noc/noc_model.h"
+#include "noc/noc_stats.h"
+
+using namespace star;
+
+TEST_CASE("noc config defaults follow STAR-SPEC section 5", "[noc]") {
+  NocConfig c;
+  CHECK(c.routing == NocRouting::XY);
+  CHECK(c.flit_bits == 128);
+  CHECK(c.clock_ghz == 1.0);
+  CHECK(c.num_vcs == 4);
+  CHECK(c.vc_buffer_flits == 8);
+  CHECK(c.router_stages == 4);
+  CHECK_NOTHROW(c.validate());
+}
+
+TEST_CASE("noc config rejects out-of-range parameters with a message", "[noc]") {
+  auto bad = [](auto change, const char* what) {
+    NocConfig c;
+    change(c);
+    try {
+      c.validate();
+      FAIL("no exception for " << what);
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find(what) != std::string::npos);
+    }
+  };
+  bad([](NocConfig& c) { c.width = 0; }, "width");
+  bad([](NocConfig& c) { c.num_vcs = 3; c.num_vc_classes = 2; }, "num_vcs must be a multiple");
+  bad([](NocConfig& c) { c.vc_buffer_flits = 0; }, "vc_buffer_flits");
+  bad([](NocConfig& c) { c.router_stages = 9; }, "router_stages");
+  bad([](NocConfig& c) { c.flit_bits = 12; }, "flit_bits");
+  CHECK_THROWS_AS(parse_noc_routing("zigzag"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_noc_fidelity("cycle"), std::invalid_argument);
+  CHECK(parse_noc_routing("west_first") == NocRouting::WestFirst);
+}
+
+TEST_CASE("noc models reject bad packets", "[noc]") {
+  NocConfig c;
+  c.width = 2;
+  c.height = 2;
+  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+    c.fidelity = f;
+    auto m = make_noc_model(c);
+    CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 4, 1, 0, 0}), std::invalid_argument);
+    CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 1, 0, 0, 0}), std::invalid_argument);
+    CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 1, 1, 1, 0}), std::invalid_argument);
+    m->advance_to(10);
+    CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 1, 1, 0, 5}), std::invalid_argument);
+  }
+}
+
+TEST_CASE("noc energy scales the 32-bit Noxim table to the flit width", "[noc]") {
+  NocConfig c;  // 128-bit flits: 4x the per-32-bit numbers
+  NocEnergyCounts n;
+  n.buffer_writes = 10;
+  n.buffer_reads = 10;
+  n.crossbar = 10;
+  n.routing = 2;
+  n.link_flits = 5;
+  const NocEnergyBreakdown e = noc_energy(n, c);
+  CHECK(e.buffer_pj == Approx(4 * 10 * (0.76 + 0.53)));
+  CHECK(e.crossbar_pj == Approx(4 * 10 * 0.22));
+  CHECK(e.routing_pj == Approx(2 * 0.06));
+  CHECK(e.link_pj == Approx(5 * 128 * 0.049 * 1.0));
+}

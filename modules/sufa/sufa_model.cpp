@@ -219,6 +219,48 @@ void SufaRowAccumulator::finish(float* out, OpCounts& ops) {
   ops.divisions += d_;
 }
 
+OpCounts sufa_row_counts(const std::vector<std::uint32_t>& tile_sizes, std::size_t d,
+                         const SufaConfig& cfg, std::uint64_t guard_fires) {
+  if (d == 0) throw std::invalid_argument("SU-FA: head dimension d must be > 0");
+  OpCounts c;
+  std::uint64_t keys = 0, tiles = 0;
+  for (std::uint32_t n : tile_sizes) {
+    if (n == 0) continue;
+    keys += n;
+    ++tiles;
+    if (cfg.order == SufaOrder::unsorted) {
+      c.compares += n - 1;
+      c.exps += n;
+      if (tiles > 1) {  // correction of the running (m, l, o)
+        ++c.compares;
+        ++c.exps;
+        ++c.rescales;
+        c.multiplies += d + 1;
+      }
+    } else {
+      c.exps += n - 1;
+      if (cfg.guard != MaxGuard::off) c.compares += n - 1;
+    }
+  }
+  const bool can_fire = cfg.order != SufaOrder::unsorted && cfg.guard == MaxGuard::compare_update;
+  if (guard_fires > 0 && (!can_fire || guard_fires > keys - tiles))
+    throw std::invalid_argument("SU-FA: " + std::to_string(guard_fires) +
+                                " guard fires impossible for this order/guard and selection");
+  c.rescales += guard_fires;
+  c.exps += guard_fires;
+  c.multiplies += guard_fires * (d + 1);
+  if (cfg.order != SufaOrder::unsorted && tiles >= 2) {  // the end-of-row combine
+    c.compares += tiles - 1;
+    c.exps += tiles;
+    c.multiplies += tiles * (d + 1);
+    c.adds += (tiles - 1) * (d + 1);
+  }
+  c.macs += 2 * d * keys;
+  c.adds += keys;
+  if (keys > 0) c.divisions += d;
+  return c;
+}
+
 void sufa_row(const SufaInputs& in, std::size_t qi, const RowSelection& sel,
               std::size_t pred_row_len, const SufaConfig& cfg, float* out, OpCounts& ops) {
   if (sel.tile_start.empty() || sel.tile_start.front() != 0 ||

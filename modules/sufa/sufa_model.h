@@ -113,6 +113,13 @@ class SufaRowAccumulator {
   std::vector<float> scores_;         // scratch: the tile's scores
 };
 
+// The operation counts of one row without its data (performance mode): non-empty or empty tiles
+// of the given sizes, head dimension d, and `guard_fires` compare_update fires assumed (wrong
+// predicted maxima under `descending`, reference raises under `ascending`; data-dependent, so
+// the caller supplies a statistic). Equals what sufa_row() adds for a row with that many fires.
+OpCounts sufa_row_counts(const std::vector<std::uint32_t>& tile_sizes, std::size_t d,
+                         const SufaConfig& cfg, std::uint64_t guard_fires = 0);
+
 // One output row: exact softmax attention over the selected keys of query `qi`, computed the
 // SU-FA way. Writes d floats to `out`, adds counts to `ops`. Throws std::invalid_argument on bad
 // shapes, an inconsistent or empty selection, keys out of range, or `ascending` without

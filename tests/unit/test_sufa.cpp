@@ -248,6 +248,36 @@ TEST_CASE("SU-FA descending needs fewer exps and rescales than FA-2 and ascendin
   }
 }
 
+TEST_CASE("SU-FA counts without data equal the functional counts", "[sufa]") {
+  std::mt19937_64 rng(8);
+  const Head h = random_head(rng, 2, 300, 16);
+  std::uint64_t descending_fires = 0;
+  for (std::size_t qi = 0; qi < 2; ++qi) {
+    auto predicted = h.dots(qi);
+    for (auto& p : predicted) p += static_cast<std::int64_t>(rng() % 200000) - 100000;  // noisy
+    SadsConfig sads;
+    OpCounts ignored;
+    const RowSelection sel = sads_select_row(predicted.data(), KeyTiling{300, 64}, 300, sads, ignored);
+    std::vector<std::uint32_t> sizes;
+    for (std::size_t t = 0; t < sel.n_tiles(); ++t) sizes.push_back(static_cast<std::uint32_t>(sel.tile_size(t)));
+    for (SufaConfig cfg : kConfigs) {
+      for (MaxGuard g : {cfg.guard, MaxGuard::off}) {
+        cfg.guard = g;
+        OpCounts functional;
+        run(h, qi, sel, cfg, functional, predicted.data());
+        INFO(to_string(cfg.order) << " " << to_string(cfg.guard));
+        const std::uint64_t fires = cfg.order == SufaOrder::unsorted ? 0 : functional.rescales;
+        if (cfg.order == SufaOrder::descending) descending_fires += fires;
+        CHECK(sufa_row_counts(sizes, 16, cfg, fires) == functional);
+      }
+    }
+  }
+  CHECK(descending_fires > 0);  // the noisy prediction did put wrong maxima first
+  CHECK_THROWS_AS(sufa_row_counts({3}, 4, SufaConfig{SufaOrder::unsorted, MaxGuard::compare_update}, 1),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(sufa_row_counts({3}, 4, SufaConfig{}, 3), std::invalid_argument);  // 2 at most
+}
+
 TEST_CASE("SU-FA tile-by-tile accumulator equals the row call", "[sufa]") {
   std::mt19937_64 rng(6);
   const Head h = random_head(rng, 1, 128, 8);

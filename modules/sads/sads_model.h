@@ -12,6 +12,9 @@
 //     outputs and, while the second pass streams, every remaining candidate once; values below
 //     Max - r are dropped, so passes 2, 3, ... stream only the feasible candidates;
 //   - passes repeat until the budget is reached or no feasible candidate is left.
+// (STAR-SPEC's clipping bound is max(Max - r, current minimum of the kept set); the second term
+// is the core's own compare against its retained values, so it changes no selection and is
+// already inside the sort-step count.)
 // The comparator is a total order: higher score first, and on equal scores the lower key index
 // first, so the result is deterministic and every tie is broken toward the lower index.
 // [design] If the radius leaves fewer feasible keys than the budget, the sub-segment selects

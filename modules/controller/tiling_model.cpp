@@ -52,6 +52,7 @@ std::uint32_t TilingConfig::block_size(std::uint32_t block) const {
 }
 
 bool TilingConfig::visits(std::uint32_t block, std::uint32_t tile) const {
+  if (block >= n_blocks() || tile >= n_tiles()) return false;
   if (!causal) return true;
   // Query q sits at position (seq_len - n_queries) + q: the queries are the sequence's last tokens.
   const std::uint64_t last_query = std::uint64_t{block} * block_queries + block_size(block) - 1;

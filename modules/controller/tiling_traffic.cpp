@@ -321,6 +321,25 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
         "count_traffic: selection stats are for " + std::to_string(stats.n_blocks) + " blocks x " +
         std::to_string(stats.n_tiles) + " tiles, the config has " + std::to_string(cfg.n_blocks()) +
         " x " + std::to_string(cfg.n_tiles()));
+  const KeyTiling kt = cfg.key_tiling();
+  for (std::uint32_t b = 0; b < stats.n_blocks; ++b)
+    for (std::uint32_t t = 0; t < stats.n_tiles; ++t) {
+      const TileSelectionStats& c = stats.cell(b, t);
+      const bool visited = cfg.visits(b, t);
+      const bool consistent = c.union_rows <= kt.tile_len(t) && c.union_rows <= c.selected &&
+                              c.selected <= std::uint64_t{kt.tile_len(t)} * cfg.block_size(b) &&
+                              c.vanilla_loads >= c.union_rows && c.vanilla_loads <= c.selected &&
+                              c.fresh_rows <= c.union_rows && (visited || c.selected == 0) &&
+                              (c.union_rows == 0) == (c.selected == 0);
+      if (!consistent)
+        throw std::invalid_argument("count_traffic: inconsistent selection stats for block " +
+                                    std::to_string(b) + ", tile " + std::to_string(t) +
+                                    (visited ? "" : " (causally skipped, must be empty)"));
+    }
+  for (std::uint32_t t = 0; t < stats.n_tiles; ++t)
+    if (stats.tile_union[t] > kt.tile_len(t))
+      throw std::invalid_argument("count_traffic: tile_union of tile " + std::to_string(t) +
+                                  " exceeds its " + std::to_string(kt.tile_len(t)) + " keys");
   const bool full = cfg.kind == JobKind::full_layer;
   const std::uint64_t key_cache = std::uint64_t{cfg.seq_len} * cfg.head_dim * 2;
   const std::uint64_t q_block = std::uint64_t{cfg.block_queries} * cfg.head_dim * 2;

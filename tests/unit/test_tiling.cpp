@@ -420,4 +420,15 @@ TEST_CASE("selection_stats and count_traffic reject mismatched input", "[tiling]
   other.tile_keys = 2;
   CHECK_THROWS_WITH(count_traffic(other, Flow::coordinated, st),
                     Catch::Contains("selection stats"));
+  SelectionStats bad = st;
+  bad.cells[1].union_rows = 5;  // more rows than the tile's 4 keys
+  CHECK_THROWS_WITH(count_traffic(cfg, Flow::coordinated, bad), Catch::Contains("block 0, tile 1"));
+  bad = st;
+  bad.cells[0].vanilla_loads = 1;  // fewer loads than distinct rows
+  CHECK_THROWS_AS(count_traffic(cfg, Flow::stage_isolated, bad), std::invalid_argument);
+  bad = st;
+  bad.tile_union[0] = 9;
+  CHECK_THROWS_WITH(count_traffic(cfg, Flow::coordinated, bad), Catch::Contains("tile_union"));
+  CHECK_FALSE(cfg.visits(1, 0));  // out-of-range block or tile: never visited
+  CHECK_FALSE(cfg.visits(0, 2));
 }

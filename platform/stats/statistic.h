@@ -28,6 +28,20 @@ class Counter {
   std::uint64_t value_ = 0;
 };
 
+// A value the module sets (a configured frequency, a final ratio, the last tile's size).
+class Scalar {
+ public:
+  void set(double v) { value_ = v; }
+  Scalar& operator=(double v) {
+    value_ = v;
+    return *this;
+  }
+  double value() const { return value_; }
+
+ private:
+  double value_ = 0.0;
+};
+
 // The mean of a series of samples (e.g. latency per access). Reports 0 with no samples.
 class Average {
  public:

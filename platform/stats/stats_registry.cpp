@@ -53,6 +53,12 @@ void StatsRegistry::add_counter(const std::string& name, const Counter& c, std::
   add({name, std::move(unit), std::move(description), [p] { return StatValue{p->value()}; }});
 }
 
+void StatsRegistry::add_scalar(const std::string& name, const Scalar& v, std::string unit,
+                               std::string description) {
+  const Scalar* p = &v;
+  add({name, std::move(unit), std::move(description), [p] { return StatValue{p->value()}; }});
+}
+
 void StatsRegistry::add_average(const std::string& name, const Average& a, std::string unit,
                                 std::string description) {
   const Average* p = &a;

@@ -38,6 +38,8 @@ class StatsRegistry {
   // than [A-Za-z0-9_], fewer than two components) or a name registered twice.
   void add_counter(const std::string& name, const Counter& c, std::string unit,
                    std::string description);
+  void add_scalar(const std::string& name, const Scalar& v, std::string unit,
+                  std::string description);
   void add_average(const std::string& name, const Average& a, std::string unit,
                    std::string description);
   void add_high_water(const std::string& name, const HighWaterMark& h, std::string unit,

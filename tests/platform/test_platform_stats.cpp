@@ -83,6 +83,8 @@ int sc_main(int, char*[]) {
   reg.add_counter("core.sufa.busy_cycles", busy, "cycles", "cycles the SU-FA engine had work");
   reg.add_average("core.sads.mean_occupancy", occupancy, "entries", "mean FIFO occupancy");
   reg.add_high_water("core.sads.max_queue", queue, "entries", "deepest FIFO occupancy");
+  star::Scalar clock;
+  reg.add_scalar("core.clock_ghz", clock, "GHz", "core clock");
   reg.add_value(
       "core.utilisation", [&busy] { return busy.value() / 2000.0; }, "1",
       "busy cycles / elapsed cycles");
@@ -90,6 +92,7 @@ int sc_main(int, char*[]) {
   star::test::run();
   busy += 1500;
   occupancy.sample(2), occupancy.sample(5);
+  clock = 1.0;
   queue.sample(3), queue.sample(7), queue.sample(1);
 
   CHECK_EQ(hbm.reads(), 1ull);
@@ -126,6 +129,8 @@ int sc_main(int, char*[]) {
   CHECK(mods.at("core.sads").at("mean_occupancy").at("value").get<double>() == 3.5);
   CHECK(mods.at("core.sads").at("max_queue").at("value").get<double>() == 7.0);
   CHECK(mods.at("core").at("utilisation").at("value").get<double>() == 0.75);
+  CHECK(mods.at("core").at("clock_ghz").at("value").get<double>() == 1.0);
+  CHECK(mods.at("core").at("clock_ghz").at("unit") == "GHz");
   std::size_t n_json = 0;
   for (const auto& m : mods) n_json += m.size();
   CHECK_EQ(n_json, reg.size());

@@ -87,7 +87,9 @@ OutputError output_error(const MatD& out, const MatD& ref) {
   return e;
 }
 
-OutputError output_error(const MatF& out, const MatD& ref) { return output_error(as_double(out), ref); }
+OutputError output_error(const MatF& out, const MatD& ref) {
+  return output_error(as_double(out), ref);
+}
 
 AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
                                const KeySets& selected, const MatD& out) {

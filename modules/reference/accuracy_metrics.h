@@ -1,6 +1,7 @@
 // How far a sparse-attention result is from the truth: recall of the selected key sets against the
 // exact top-k, the dense softmax mass the selection captures, and the output error against dense
-// attention and against exact attention over the exact top-k (the best any k-sized selection can do).
+// attention and against exact attention over the exact top-k (the best any k-sized selection can
+// do).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@ double topk_recall(const KeySets& selected, const KeySets& exact);
 // averaged over rows. Keys the causal mask hides contribute 0.
 double softmax_mass(const MatD& q, const MatD& k, bool causal, const KeySets& selected);
 
-// Output error: max |O - R| and ||O - R||_F / ||R||_F (the absolute ||O - R||_F when R is all zero).
+// Output error: max |O - R| and ||O - R||_F / ||R||_F (the absolute ||O - R||_F when R is all
+// zero).
 struct OutputError {
   double max_abs = 0.0;
   double rel_fro = 0.0;
@@ -34,7 +36,7 @@ struct AccuracyReport {
   double softmax_mass = 0.0;      // dense softmax probability captured by the selection
   double max_abs_vs_dense = 0.0;  // output vs dense attention
   double rel_fro_vs_dense = 0.0;
-  double max_abs_vs_topk = 0.0;   // output vs exact attention over the exact top-k sets
+  double max_abs_vs_topk = 0.0;  // output vs exact attention over the exact top-k sets
   double rel_fro_vs_topk = 0.0;
 };
 

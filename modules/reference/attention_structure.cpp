@@ -29,7 +29,8 @@ void validate(const GeneratorOptions& o) {
 
 // Weights of the hat basis at position x in [0, regions - 1]: linear interpolation between the two
 // nearest basis functions, so a key's weights slide smoothly along the sequence.
-void add_hat(double x, std::uint32_t regions, double scale, const StructureLayout& layout, double* row) {
+void add_hat(double x, std::uint32_t regions, double scale, const StructureLayout& layout,
+             double* row) {
   const std::uint32_t r0 = std::min<std::uint32_t>(static_cast<std::uint32_t>(x), regions - 1);
   const double f = x - r0;
   row[layout.region_dim(r0)] += scale * (1.0 - f);
@@ -45,11 +46,13 @@ double region_coordinate(std::uint32_t j, std::uint32_t seq_len, std::uint32_t r
 
 StructureLayout structure_layout(std::uint32_t head_dim, const GeneratorOptions& options) {
   validate(options);
-  require(head_dim >= 8, "structured row types need head_dim >= 8, got " + std::to_string(head_dim));
+  require(head_dim >= 8,
+          "structured row types need head_dim >= 8, got " + std::to_string(head_dim));
   StructureLayout layout;
   layout.topics = std::min(options.max_topics, std::max(2u, head_dim / 8));
   layout.regions = std::min(options.max_regions, std::max(2u, head_dim / 4));
-  require(layout.dims() < head_dim, "head_dim " + std::to_string(head_dim) + " leaves no noise dims for " +
+  require(layout.dims() < head_dim, "head_dim " + std::to_string(head_dim) +
+                                        " leaves no noise dims for " +
                                         std::to_string(layout.dims()) + " structure dims");
   return layout;
 }
@@ -205,9 +208,10 @@ MatD random_orthonormal_rows(std::uint32_t count, std::uint32_t dim, Determinist
   return rows;
 }
 
-std::vector<std::uint32_t> random_channels(std::uint32_t count, std::uint32_t dim, DeterministicRng& rng) {
-  require(count <= dim, std::to_string(count) + " outlier channels do not fit " + std::to_string(dim) +
-                            " channels");
+std::vector<std::uint32_t> random_channels(std::uint32_t count, std::uint32_t dim,
+                                           DeterministicRng& rng) {
+  require(count <= dim, std::to_string(count) + " outlier channels do not fit " +
+                            std::to_string(dim) + " channels");
   std::vector<std::uint32_t> all(dim);
   std::iota(all.begin(), all.end(), 0u);
   for (std::uint32_t i = 0; i < count; ++i)  // partial Fisher-Yates

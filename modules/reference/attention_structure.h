@@ -1,7 +1,7 @@
 // The shared core of the structured generators: low-dimensional "role" coordinates that give
-// query rows their pattern (dominant, spread, clustered). A query row i gets a query-role vector a_i
-// and a key j a key-role vector b_j in an m-dimensional structure space; the generators place them
-// in the head space (attention-only) or in X and the weights (layer) so that q_i.k_j / sqrt(d)
+// query rows their pattern (dominant, spread, clustered). A query row i gets a query-role vector
+// a_i and a key j a key-role vector b_j in an m-dimensional structure space; the generators place
+// them in the head space (attention-only) or in X and the weights (layer) so that q_i.k_j / sqrt(d)
 // = a_i.b_j / sqrt(d) + background noise.
 //
 // Structure space, one orthogonal block per pattern:
@@ -55,7 +55,8 @@ StructureCoords make_structure(RowType type, std::uint32_t n_queries, std::uint3
 MatD random_orthonormal_rows(std::uint32_t count, std::uint32_t dim, DeterministicRng& rng);
 
 // `count` distinct channels of [0, dim), chosen at random, in ascending order.
-std::vector<std::uint32_t> random_channels(std::uint32_t count, std::uint32_t dim, DeterministicRng& rng);
+std::vector<std::uint32_t> random_channels(std::uint32_t count, std::uint32_t dim,
+                                           DeterministicRng& rng);
 
 // rows x cols of i.i.d. N(0, stddev^2), filled row-major from rng.
 MatD gaussian_matrix(std::uint32_t rows, std::uint32_t cols, double stddev, DeterministicRng& rng);
@@ -63,8 +64,19 @@ MatF to_float(const MatD& m);
 
 // Stream ids for mix_seed(): one per matrix or decision, so matrices do not share randomness.
 enum GeneratorStream : std::uint64_t {
-  kStreamQ = 1, kStreamK, kStreamV, kStreamX, kStreamRowTypes, kStreamStructure, kStreamRotation,
-  kStreamChannels, kStreamWq, kStreamWk, kStreamWv, kStreamDirections, kStreamQueryRoles
+  kStreamQ = 1,
+  kStreamK,
+  kStreamV,
+  kStreamX,
+  kStreamRowTypes,
+  kStreamStructure,
+  kStreamRotation,
+  kStreamChannels,
+  kStreamWq,
+  kStreamWk,
+  kStreamWv,
+  kStreamDirections,
+  kStreamQueryRoles
 };
 
 }  // namespace star::gen

@@ -12,8 +12,9 @@ namespace {
 void require_qk(const MatD& q, const MatD& k) {
   if (q.cols() == 0) throw std::invalid_argument("reference attention: head dim d must be > 0");
   if (k.rows() == 0) throw std::invalid_argument("reference attention: seq_len S must be > 0");
-  require_shape(q.cols() == k.cols(), "reference attention: q is n_q x " + std::to_string(q.cols()) +
-                                          " but k is S x " + std::to_string(k.cols()));
+  require_shape(q.cols() == k.cols(), "reference attention: q is n_q x " +
+                                          std::to_string(q.cols()) + " but k is S x " +
+                                          std::to_string(k.cols()));
 }
 
 void require_v(const MatD& k, const MatD& v) {
@@ -88,7 +89,8 @@ MatD dense_attention(const MatD& q, const MatD& k, const MatD& v, bool causal,
   std::vector<double> s;
   for (std::size_t i = 0; i < q.rows(); ++i) {
     row_scores(q.row(i), kt, visible_key_count(i, k.rows(), causal, causal_offset), s);
-    softmax_times_v(s, [](std::size_t j) { return j; }, v, out.row(i));
+    softmax_times_v(
+        s, [](std::size_t j) { return j; }, v, out.row(i));
   }
   return out;
 }
@@ -98,10 +100,10 @@ MatD sparse_attention(const MatD& q, const MatD& k, const MatD& v,
   require_qk(q, k);
   require_v(k, v);
   require_shape(keys.size() == q.rows(), "sparse_attention: " + std::to_string(keys.size()) +
-                                             " key sets for " + std::to_string(q.rows()) + " query rows");
+                                             " key sets for " + std::to_string(q.rows()) +
+                                             " query rows");
   const std::size_t d = q.cols();
   const double root_d = std::sqrt(static_cast<double>(d));
-  const MatD kt = transpose(k);
   MatD out(q.rows(), v.cols());
   std::vector<char> seen(k.rows(), 0);
   std::vector<double> all, s;
@@ -113,8 +115,8 @@ MatD sparse_attention(const MatD& q, const MatD& k, const MatD& v,
                                     std::to_string(j) + " but S = " + std::to_string(k.rows()));
       if (seen[j]) {
         for (std::uint32_t r : set) seen[r] = 0;
-        throw std::invalid_argument("sparse_attention: row " + std::to_string(i) +
-                                    " selects key " + std::to_string(j) + " twice");
+        throw std::invalid_argument("sparse_attention: row " + std::to_string(i) + " selects key " +
+                                    std::to_string(j) + " twice");
       }
       seen[j] = 1;
     }
@@ -123,16 +125,17 @@ MatD sparse_attention(const MatD& q, const MatD& k, const MatD& v,
     s.assign(set.size(), 0.0);
     for (std::size_t n = 0; n < set.size(); ++n) {
       double acc = 0.0;
-      for (std::size_t c = 0; c < d; ++c) acc += q(i, c) * kt(c, set[n]);
+      for (std::size_t c = 0; c < d; ++c) acc += q(i, c) * k(set[n], c);
       s[n] = acc / root_d;
     }
-    softmax_times_v(s, [&set](std::size_t n) { return set[n]; }, v, out.row(i));
+    softmax_times_v(
+        s, [&set](std::size_t n) { return set[n]; }, v, out.row(i));
   }
   return out;
 }
 
-std::vector<std::vector<std::uint32_t>> exact_topk_sets(const MatD& q, const MatD& k, bool causal,
-                                                        const std::vector<std::uint32_t>& k_per_row) {
+std::vector<std::vector<std::uint32_t>> exact_topk_sets(
+    const MatD& q, const MatD& k, bool causal, const std::vector<std::uint32_t>& k_per_row) {
   const std::uint32_t offset = causal ? default_causal_offset(q.rows(), k.rows()) : 0;
   return exact_topk_sets(q, k, causal, k_per_row, offset);
 }
@@ -142,7 +145,8 @@ std::vector<std::vector<std::uint32_t>> exact_topk_sets(const MatD& q, const Mat
                                                         std::uint32_t causal_offset) {
   require_qk(q, k);
   if (k_per_row.size() != 1 && k_per_row.size() != q.rows())
-    throw std::invalid_argument("exact_topk_sets: k_per_row has " + std::to_string(k_per_row.size()) +
+    throw std::invalid_argument("exact_topk_sets: k_per_row has " +
+                                std::to_string(k_per_row.size()) +
                                 " entries; need 1 or n_q = " + std::to_string(q.rows()));
   const MatD kt = transpose(k);
   std::vector<std::vector<std::uint32_t>> sets(q.rows());

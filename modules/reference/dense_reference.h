@@ -41,8 +41,8 @@ MatD sparse_attention(const MatD& q, const MatD& k, const MatD& v,
 // Exact top-k key sets by true score, returned in ascending key index. Ties go to the lower
 // index. k_per_row has one entry per row, or a single entry used for every row; each k is
 // clamped to the number of visible keys.
-std::vector<std::vector<std::uint32_t>> exact_topk_sets(const MatD& q, const MatD& k, bool causal,
-                                                        const std::vector<std::uint32_t>& k_per_row);
+std::vector<std::vector<std::uint32_t>> exact_topk_sets(
+    const MatD& q, const MatD& k, bool causal, const std::vector<std::uint32_t>& k_per_row);
 std::vector<std::vector<std::uint32_t>> exact_topk_sets(const MatD& q, const MatD& k, bool causal,
                                                         const std::vector<std::uint32_t>& k_per_row,
                                                         std::uint32_t causal_offset);

@@ -16,12 +16,10 @@ struct NamedType {
   RowType type;
   const char* name;
 };
-constexpr NamedType kNames[] = {{RowType::gaussian, "gaussian"},
-                                {RowType::outlier_channels, "outlier_channels"},
-                                {RowType::dominant, "dominant"},
-                                {RowType::spread, "spread"},
-                                {RowType::clustered, "clustered"},
-                                {RowType::mixed, "mixed"}};
+constexpr NamedType kNames[] = {
+    {RowType::gaussian, "gaussian"},   {RowType::outlier_channels, "outlier_channels"},
+    {RowType::dominant, "dominant"},   {RowType::spread, "spread"},
+    {RowType::clustered, "clustered"}, {RowType::mixed, "mixed"}};
 
 // a (rows x n) * b (n x cols), plain loops in double.
 MatD multiply(const MatD& a, const MatD& b) {
@@ -67,13 +65,13 @@ const std::vector<RowType>& all_row_types() {
   return types;
 }
 
-QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_len, std::uint32_t d,
-                       std::uint64_t seed) {
+QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_len,
+                       std::uint32_t d, std::uint64_t seed) {
   return generate_qkv(type, n_queries, seq_len, d, seed, GeneratorOptions{});
 }
 
-QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_len, std::uint32_t d,
-                       std::uint64_t seed, const GeneratorOptions& options) {
+QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_len,
+                       std::uint32_t d, std::uint64_t seed, const GeneratorOptions& options) {
   require_positive(n_queries, "n_queries");
   require_positive(seq_len, "seq_len");
   require_positive(d, "head dim d");
@@ -89,7 +87,8 @@ QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_
     if (type == RowType::outlier_channels) {
       // Keys carry per-channel outliers in real LLMs (KIVI, ICML 2024: "key cache has outlier
       // channels, value cache does not"); queries and values stay Gaussian.
-      const std::uint32_t count = options.outlier_channels ? options.outlier_channels : std::max(1u, d / 32);
+      const std::uint32_t count =
+          options.outlier_channels ? options.outlier_channels : std::max(1u, d / 32);
       if (!(options.outlier_scale > 0))
         throw std::invalid_argument("generator: outlier_scale must be > 0");
       DeterministicRng ch_rng(seed, kStreamChannels);
@@ -127,7 +126,8 @@ QkvInputs generate_qkv(RowType type, std::uint32_t n_queries, std::uint32_t seq_
 
 MatF head_projection(const MatF& x, const MatF& w, std::uint32_t head, std::uint32_t head_dim) {
   require_shape(x.cols() == w.rows(), "head_projection: x has " + std::to_string(x.cols()) +
-                                          " columns but w has " + std::to_string(w.rows()) + " rows");
+                                          " columns but w has " + std::to_string(w.rows()) +
+                                          " rows");
   if (head_dim == 0 || (static_cast<std::size_t>(head) + 1) * head_dim > w.cols())
     throw std::invalid_argument("head_projection: head " + std::to_string(head) + " of dim " +
                                 std::to_string(head_dim) + " exceeds w's " +

@@ -9,9 +9,9 @@
 // and each key/value group g owns a random m x head_dim orthonormal map P_g. The weights read the
 // role directions and write them to the same head directions:
 //     W_k(group g) = F_{m..2m}^T P_g + eps G_k,   W_q(head h) = F_{0..m}^T P_g(h) + eps G_q,h
-// so W_q of a head is W_k of its group with the query-role directions in place of the key-role ones,
-// plus independent noise. Then q_i = (a_i + n_i) P_g + eps x_i G_q and k_j = (b_j + n'_j) P_g +
-// eps x_j G_k, and q_i . k_j = a_i . b_j (the designed boost) + noise, because P_g P_g^T = I.
+// so W_q of a head is W_k of its group with the query-role directions in place of the key-role
+// ones, plus independent noise. Then q_i = (a_i + n_i) P_g + eps x_i G_q and k_j = (b_j + n'_j) P_g
+// + eps x_j G_k, and q_i . k_j = a_i . b_j (the designed boost) + noise, because P_g P_g^T = I.
 // Dominant tokens are thus a few X rows with a large component along one shared direction F_m
 // (the sink's key-role direction), as real attention sinks are tokens with massive activations.
 // Every head shows the same row pattern (the role vectors are shared); heads differ in noise.
@@ -34,7 +34,9 @@ void require(bool ok, const std::string& message) {
 
 // Noise weight of the projections: eps |x| ~ 0.7, so the noise part of q and k has a std near 0.7
 // per head dim and the background scores stay near the attention-only generator's.
-double projection_noise(std::uint32_t d_model) { return 0.7 / std::sqrt(static_cast<double>(d_model)); }
+double projection_noise(std::uint32_t d_model) {
+  return 0.7 / std::sqrt(static_cast<double>(d_model));
+}
 
 // w[:, col0 .. col0 + head_dim) = dirs[first .. first + m)^T * p + eps * N(0, 1).
 void write_head_columns(MatD& w, std::size_t col0, const MatD& dirs, std::uint32_t first,
@@ -56,7 +58,8 @@ void write_head_columns(MatD& w, std::size_t col0, const MatD& dirs, std::uint32
 LayerInputs generate_layer(RowType type, std::uint32_t seq_len, std::uint32_t d_model,
                            std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t head_dim,
                            std::uint64_t seed) {
-  return generate_layer(type, seq_len, d_model, heads, kv_heads, head_dim, seed, GeneratorOptions{});
+  return generate_layer(type, seq_len, d_model, heads, kv_heads, head_dim, seed,
+                        GeneratorOptions{});
 }
 
 LayerInputs generate_layer(RowType type, std::uint32_t seq_len, std::uint32_t d_model,
@@ -64,7 +67,8 @@ LayerInputs generate_layer(RowType type, std::uint32_t seq_len, std::uint32_t d_
                            std::uint64_t seed, const GeneratorOptions& options) {
   require(seq_len > 0 && d_model > 0 && heads > 0 && kv_heads > 0 && head_dim > 0,
           "seq_len, d_model, heads, kv_heads and head_dim must all be > 0");
-  require(heads % kv_heads == 0, "heads (" + std::to_string(heads) + ") must be a multiple of kv_heads (" +
+  require(heads % kv_heads == 0, "heads (" + std::to_string(heads) +
+                                     ") must be a multiple of kv_heads (" +
                                      std::to_string(kv_heads) + ")");
   to_string(type);  // rejects values outside the enum
   const double w_std = 1.0 / std::sqrt(static_cast<double>(d_model));
@@ -97,7 +101,8 @@ LayerInputs generate_layer(RowType type, std::uint32_t seq_len, std::uint32_t d_
   require(d_model >= 2 * m, "d_model " + std::to_string(d_model) + " is too small for " +
                                 std::to_string(2 * m) + " structure directions (head_dim " +
                                 std::to_string(head_dim) + ")");
-  const StructureCoords roles = make_structure(type, seq_len, seq_len, head_dim, layout, options, seed);
+  const StructureCoords roles =
+      make_structure(type, seq_len, seq_len, head_dim, layout, options, seed);
   DeterministicRng dir_rng(seed, kStreamDirections);
   const MatD dirs = random_orthonormal_rows(2 * m, d_model, dir_rng);  // F_0..m query, F_m..2m key
   for (std::uint32_t i = 0; i < seq_len; ++i) {
@@ -115,13 +120,15 @@ LayerInputs generate_layer(RowType type, std::uint32_t seq_len, std::uint32_t d_
   const double eps = projection_noise(d_model);
   DeterministicRng rot_rng(seed, kStreamRotation);
   std::vector<MatD> group_maps;
-  for (std::uint32_t g = 0; g < kv_heads; ++g) group_maps.push_back(random_orthonormal_rows(m, head_dim, rot_rng));
+  for (std::uint32_t g = 0; g < kv_heads; ++g)
+    group_maps.push_back(random_orthonormal_rows(m, head_dim, rot_rng));
   MatD w_k(d_model, kv_heads * head_dim), w_q(d_model, heads * head_dim);
   for (std::uint32_t g = 0; g < kv_heads; ++g)
     write_head_columns(w_k, std::size_t{g} * head_dim, dirs, m, group_maps[g], eps, k_rng);
   const std::uint32_t heads_per_group = heads / kv_heads;
   for (std::uint32_t h = 0; h < heads; ++h)
-    write_head_columns(w_q, std::size_t{h} * head_dim, dirs, 0, group_maps[h / heads_per_group], eps, q_rng);
+    write_head_columns(w_q, std::size_t{h} * head_dim, dirs, 0, group_maps[h / heads_per_group],
+                       eps, q_rng);
   out.w_q = to_float(w_q);
   out.w_k = to_float(w_k);
   out.row_types = roles.row_types;

@@ -1,8 +1,7 @@
 // Input generators: deterministic bytes, and each row type has the property its name claims
 // (measured on exact top-k sets, compared with plain Gaussian rows so the checks can fail).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -33,9 +32,9 @@ std::uint64_t fnv1a(const MatF& m) {
 struct RowStats {
   double hot_keys_in_top8 = 0;  // share of rows holding >= 3 of the 4 keys most often in a top-8
   bool key0_is_hot = false;
-  double top16_in_window = 0;   // share of a row's top-16 inside its best window of S/8 keys
-  double segments_hit = 0;      // distinct sub-segments (of 8) holding a row's top-16
-  double mass_top10 = 0;        // dense softmax mass of the top 10 % keys
+  double top16_in_window = 0;  // share of a row's top-16 inside its best window of S/8 keys
+  double segments_hit = 0;     // distinct sub-segments (of 8) holding a row's top-16
+  double mass_top10 = 0;       // dense softmax mass of the top 10 % keys
 };
 
 RowStats row_stats(const MatD& q, const MatD& k) {
@@ -69,7 +68,8 @@ RowStats row_stats(const MatD& q, const MatD& k) {
     for (auto j : set) segs.insert(j * 8 / S);
     st.segments_hit += static_cast<double>(segs.size()) / n;
   }
-  st.mass_top10 = softmax_mass(q, k, false, exact_topk_sets(q, k, false, {static_cast<std::uint32_t>(S / 10)}));
+  st.mass_top10 =
+      softmax_mass(q, k, false, exact_topk_sets(q, k, false, {static_cast<std::uint32_t>(S / 10)}));
   return st;
 }
 
@@ -90,7 +90,8 @@ RowStats layer_stats(RowType type) {
 
 double max_over_rms(const MatF& m) {
   double mx = 0, sum2 = 0;
-  for (float x : m.storage()) mx = std::max(mx, static_cast<double>(std::fabs(x))), sum2 += double{x} * x;
+  for (float x : m.storage())
+    mx = std::max(mx, static_cast<double>(std::fabs(x))), sum2 += double{x} * x;
   return mx / std::sqrt(sum2 / m.size());
 }
 
@@ -105,7 +106,8 @@ TEST_CASE("row type names round-trip and unknown names list the allowed ones", "
   } catch (const std::invalid_argument& e) {
     const std::string msg = e.what();
     CHECK(msg.find("'sparse'") != std::string::npos);
-    for (const char* name : {"gaussian", "outlier_channels", "dominant", "spread", "clustered", "mixed"})
+    for (const char* name :
+         {"gaussian", "outlier_channels", "dominant", "spread", "clustered", "mixed"})
       CHECK(msg.find(name) != std::string::npos);
   }
 }
@@ -145,7 +147,8 @@ TEST_CASE("generators: a fixed seed gives identical bytes, another seed differs"
     CHECK_FALSE(same_bytes(a.q, c.q));
     CHECK_FALSE(same_bytes(a.k, c.k));
     CHECK_FALSE(same_bytes(a.v, c.v));
-    const auto la = generate_layer(t, 64, 96, 4, 2, 16, 11), lb = generate_layer(t, 64, 96, 4, 2, 16, 11);
+    const auto la = generate_layer(t, 64, 96, 4, 2, 16, 11),
+               lb = generate_layer(t, 64, 96, 4, 2, 16, 11);
     const auto lc = generate_layer(t, 64, 96, 4, 2, 16, 12);
     CHECK(same_bytes(la.x, lb.x));
     CHECK(same_bytes(la.w_q, lb.w_q));
@@ -156,7 +159,8 @@ TEST_CASE("generators: a fixed seed gives identical bytes, another seed differs"
   }
 }
 
-TEST_CASE("generators: golden bytes (same on every platform and standard library)", "[generators]") {
+TEST_CASE("generators: golden bytes (same on every platform and standard library)",
+          "[generators]") {
   // Recorded on Debian 12 (glibc, libstdc++). A change here means every benchmark input changed.
   const auto g = generate_qkv(RowType::gaussian, 4, 8, 8, 2024);
   CHECK(fnv1a(g.q) == 0xff1f6f0800b22943ull);
@@ -231,7 +235,8 @@ TEST_CASE("row types: outlier channels have a much larger max/RMS", "[generators
   CHECK(max_over_rms(lo.x) > 3 * max_over_rms(lg.x));
 }
 
-TEST_CASE("row types: mixed rows come in the requested fractions, each with its pattern", "[generators]") {
+TEST_CASE("row types: mixed rows come in the requested fractions, each with its pattern",
+          "[generators]") {
   GeneratorOptions opt;
   opt.mixed_dominant = 0.5;
   opt.mixed_spread = 0.3;
@@ -243,7 +248,8 @@ TEST_CASE("row types: mixed rows come in the requested fractions, each with its 
   CHECK_FALSE(std::is_sorted(in.row_types.begin(), in.row_types.end()));  // shuffled
   const MatD q = as_double(in.q), k = as_double(in.k);
   for (RowType t : {RowType::dominant, RowType::spread, RowType::clustered}) {
-    MatD rows(static_cast<std::size_t>(std::count(in.row_types.begin(), in.row_types.end(), t)), 64);
+    MatD rows(static_cast<std::size_t>(std::count(in.row_types.begin(), in.row_types.end(), t)),
+              64);
     std::size_t r = 0;
     for (std::size_t i = 0; i < in.row_types.size(); ++i)
       if (in.row_types[i] == t) std::copy(q.row(i), q.row(i) + 64, rows.row(r++));

@@ -1,8 +1,7 @@
 // The double-precision references and accuracy metrics: the truth every model is checked against,
 // so they are checked here against cases computed by hand.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -24,7 +23,8 @@ MatD mat(std::size_t rows, std::size_t cols, std::vector<double> values) {
 
 MatD random_mat(std::size_t rows, std::size_t cols, std::uint64_t seed) {
   return as_double(generate_qkv(RowType::gaussian, static_cast<std::uint32_t>(rows),
-                                static_cast<std::uint32_t>(rows), static_cast<std::uint32_t>(cols), seed)
+                                static_cast<std::uint32_t>(rows), static_cast<std::uint32_t>(cols),
+                                seed)
                        .q);
 }
 
@@ -63,7 +63,8 @@ TEST_CASE("dense_attention: every row is a convex combination of V rows", "[refe
       CHECK(o(i, 7) == Approx(1.0).epsilon(1e-12));
       for (std::size_t c = 0; c < 7; ++c) {
         double lo = 1e300, hi = -1e300;
-        for (std::size_t j = 0; j < v.rows(); ++j) lo = std::min(lo, v(j, c)), hi = std::max(hi, v(j, c));
+        for (std::size_t j = 0; j < v.rows(); ++j)
+          lo = std::min(lo, v(j, c)), hi = std::max(hi, v(j, c));
         CHECK(o(i, c) >= lo);
         CHECK(o(i, c) <= hi);
       }
@@ -80,7 +81,7 @@ TEST_CASE("causal convention: query i sits at position i + offset", "[reference]
   CHECK(visible_key_count(0, 6, false, 0) == 6);
   CHECK_THROWS_AS(default_causal_offset(7, 6), std::invalid_argument);
 
-  const MatD o = dense_attention(q, k, v, true);  // n_q == S: offset 0
+  const MatD o = dense_attention(q, k, v, true);                  // n_q == S: offset 0
   for (std::size_t c = 0; c < 8; ++c) CHECK(o(0, c) == v(0, c));  // query 0 sees only key 0
   // Row i equals unmasked attention over the first i + 1 keys.
   for (std::size_t i = 0; i < 6; ++i) {
@@ -142,7 +143,8 @@ TEST_CASE("exact_topk_sets: largest scores, ties to the lower index, causal clam
   const Sets causal = exact_topk_sets(q6, k, true, {2});
   CHECK(causal == Sets{{0}, {0, 1}, {0, 1}, {1, 3}, {1, 3}, {1, 5}});
   // Per-row k.
-  CHECK(exact_topk_sets(q6, k, true, {1, 1, 1, 3, 1, 2}) == Sets{{0}, {1}, {1}, {0, 1, 3}, {1}, {1, 5}});
+  CHECK(exact_topk_sets(q6, k, true, {1, 1, 1, 3, 1, 2}) ==
+        Sets{{0}, {1}, {1}, {0, 1, 3}, {1}, {1, 5}});
   // Default offset with n_q < S: the last row sees everything.
   const MatD q2 = mat(2, 1, {1, 1});
   CHECK(exact_topk_sets(q2, k, true, {2}) == Sets{{1, 3}, {1, 5}});
@@ -180,7 +182,7 @@ TEST_CASE("topk_recall on hand cases", "[metrics]") {
   CHECK(topk_recall({{1, 2}}, {{2, 3}}) == 0.5);
   CHECK(topk_recall({{1, 2}, {5}}, {{2, 3}, {5}}) == 0.75);
   CHECK(topk_recall({{1, 2}, {5}}, {{2, 3}, {}}) == 0.5);  // empty exact rows are skipped
-  CHECK(topk_recall({{2, 2, 2}}, {{2, 3}}) == 0.5);         // duplicates count once
+  CHECK(topk_recall({{2, 2, 2}}, {{2, 3}}) == 0.5);        // duplicates count once
   CHECK(topk_recall({{}}, {{}}) == 1.0);
   CHECK_THROWS_AS(topk_recall({{1}}, {{1}, {2}}), std::invalid_argument);
 }
@@ -219,7 +221,8 @@ TEST_CASE("output_error on hand cases", "[metrics]") {
   f(0, 0) = 3.0f;
   f(0, 1) = 4.5f;
   CHECK(output_error(f, ref).max_abs == 0.5);
-  CHECK(output_error(mat(1, 2, {0.0, 2.0}), MatD(1, 2)).rel_fro == 2.0);  // zero reference: absolute
+  CHECK(output_error(mat(1, 2, {0.0, 2.0}), MatD(1, 2)).rel_fro ==
+        2.0);  // zero reference: absolute
   CHECK_THROWS_AS(output_error(MatD(2, 1), ref), std::invalid_argument);
 }
 
@@ -246,7 +249,8 @@ TEST_CASE("accuracy_report: exact top-k selection and a degraded one", "[metrics
   const std::uint32_t offset = default_causal_offset(32, 256);
   for (std::size_t i = 0; i < worse.size(); ++i) {
     auto& set = worse[i];
-    const auto best = std::max_element(set.begin(), set.end(), [&](auto a, auto b) { return s(i, a) < s(i, b); });
+    const auto best =
+        std::max_element(set.begin(), set.end(), [&](auto a, auto b) { return s(i, a) < s(i, b); });
     std::uint32_t worst = 0;
     for (std::uint32_t j = 0; j < visible_key_count(i, 256, true, offset); ++j)
       if (s(i, j) < s(i, worst)) worst = j;

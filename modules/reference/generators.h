@@ -16,7 +16,7 @@ namespace star {
 // outlier_channels  gaussian, plus a few feature channels of K (X in a layer) much larger than
 //                   the rest, as in real LLM activations: stresses per-tensor quantisation.
 // dominant          a few keys (key 0, an attention sink, and others) score high for every query.
-// spread            each query favours one "topic"; the keys carrying it are scattered over the row.
+// spread            each query favours one "topic"; the keys carrying it are scattered in the row
 // clustered         each query favours one contiguous window of key positions.
 // mixed             each query row is dominant, spread or clustered, in given fractions.
 enum class RowType { gaussian, outlier_channels, dominant, spread, clustered, mixed };

@@ -33,11 +33,16 @@ double topk_recall(const KeySets& selected, const KeySets& exact) {
 }
 
 double softmax_mass(const MatD& q, const MatD& k, bool causal, const KeySets& selected) {
+  const std::uint32_t offset = causal ? default_causal_offset(q.rows(), k.rows()) : 0;
+  return softmax_mass(q, k, causal, selected, offset);
+}
+
+double softmax_mass(const MatD& q, const MatD& k, bool causal, const KeySets& selected,
+                    std::uint32_t offset) {
   require_shape(selected.size() == q.rows(), "softmax_mass: " + std::to_string(selected.size()) +
                                                  " key sets for " + std::to_string(q.rows()) +
                                                  " query rows");
   if (q.rows() == 0) return 0.0;
-  const std::uint32_t offset = causal ? default_causal_offset(q.rows(), k.rows()) : 0;
   std::vector<char> chosen(k.rows(), 0);
   double total = 0.0;
   // Score a block of query rows at a time, so S = n_q = 4096 needs 8 MB, not a 128 MB matrix.
@@ -93,6 +98,24 @@ OutputError output_error(const MatF& out, const MatD& ref) {
 
 AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
                                const KeySets& selected, const MatD& out) {
+  const std::uint32_t offset = causal ? default_causal_offset(q.rows(), k.rows()) : 0;
+  return accuracy_report(q, k, v, causal, selected, out, offset);
+}
+
+AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
+                               const KeySets& selected, const MatF& out) {
+  return accuracy_report(q, k, v, causal, selected, as_double(out));
+}
+
+AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
+                               const KeySets& selected, const MatF& out,
+                               std::uint32_t causal_offset) {
+  return accuracy_report(q, k, v, causal, selected, as_double(out), causal_offset);
+}
+
+AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
+                               const KeySets& selected, const MatD& out,
+                               std::uint32_t causal_offset) {
   require_shape(selected.size() == q.rows(), "accuracy_report: " + std::to_string(selected.size()) +
                                                  " key sets for " + std::to_string(q.rows()) +
                                                  " query rows");
@@ -100,21 +123,16 @@ AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool
   for (std::size_t i = 0; i < selected.size(); ++i)
     sizes[i] = static_cast<std::uint32_t>(selected[i].size());
   AccuracyReport r;
-  const KeySets exact = exact_topk_sets(q, k, causal, sizes);
+  const KeySets exact = exact_topk_sets(q, k, causal, sizes, causal_offset);
   r.recall = topk_recall(selected, exact);
-  r.softmax_mass = softmax_mass(q, k, causal, selected);
-  const OutputError vs_dense = output_error(out, dense_attention(q, k, v, causal));
+  r.softmax_mass = softmax_mass(q, k, causal, selected, causal_offset);
+  const OutputError vs_dense = output_error(out, dense_attention(q, k, v, causal, causal_offset));
   r.max_abs_vs_dense = vs_dense.max_abs;
   r.rel_fro_vs_dense = vs_dense.rel_fro;
   const OutputError vs_topk = output_error(out, sparse_attention(q, k, v, exact));
   r.max_abs_vs_topk = vs_topk.max_abs;
   r.rel_fro_vs_topk = vs_topk.rel_fro;
   return r;
-}
-
-AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
-                               const KeySets& selected, const MatF& out) {
-  return accuracy_report(q, k, v, causal, selected, as_double(out));
 }
 
 KeySets key_sets(const std::vector<RowSelection>& rows) {

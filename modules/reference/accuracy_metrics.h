@@ -21,6 +21,8 @@ double topk_recall(const KeySets& selected, const KeySets& exact);
 // Per row: sum over the selected keys of the dense (causally masked) softmax probabilities,
 // averaged over rows. Keys the causal mask hides contribute 0.
 double softmax_mass(const MatD& q, const MatD& k, bool causal, const KeySets& selected);
+double softmax_mass(const MatD& q, const MatD& k, bool causal, const KeySets& selected,
+                    std::uint32_t causal_offset);
 
 // Output error: max |O - R| and ||O - R||_F / ||R||_F (the absolute ||O - R||_F when R is all
 // zero).
@@ -41,11 +43,18 @@ struct AccuracyReport {
 };
 
 // The exact top-k reference uses, per row, k = the size of that row's selection. Causal uses the
-// default offset of dense_reference.h.
+// default offset of dense_reference.h unless one is given (e.g. a block of 128 queries in the
+// middle of a prefill: offset = the block's first position).
 AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
                                const KeySets& selected, const MatD& out);
 AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
                                const KeySets& selected, const MatF& out);
+AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
+                               const KeySets& selected, const MatD& out,
+                               std::uint32_t causal_offset);
+AccuracyReport accuracy_report(const MatD& q, const MatD& k, const MatD& v, bool causal,
+                               const KeySets& selected, const MatF& out,
+                               std::uint32_t causal_offset);
 
 // The plain key sets of SADS row selections (tile grouping dropped).
 KeySets key_sets(const std::vector<RowSelection>& rows);

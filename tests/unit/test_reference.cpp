@@ -269,3 +269,24 @@ TEST_CASE("key_sets drops the tile grouping of row selections", "[metrics]") {
   const KeySets sets = key_sets({row, RowSelection{}});
   CHECK(sets == KeySets{{7, 3, 9}, {}});
 }
+
+TEST_CASE("metrics honour an explicit causal offset (a query block inside a prefill)",
+          "[metrics]") {
+  // 4 queries at positions 2..5 of a 10-key sequence: offset 2, not the default 10 - 4 = 6.
+  const auto in = generate_qkv(RowType::gaussian, 4, 10, 8, 31);
+  const MatD q = as_double(in.q), k = as_double(in.k), v = as_double(in.v);
+  const auto exact = exact_topk_sets(q, k, true, {2}, 2);
+  for (std::size_t i = 0; i < exact.size(); ++i) CHECK(exact[i].back() <= i + 2);
+  // Selecting every visible key captures all the mass only with the right offset.
+  std::vector<std::vector<std::uint32_t>> visible(4);
+  for (std::uint32_t i = 0; i < 4; ++i)
+    for (std::uint32_t j = 0; j <= i + 2; ++j) visible[i].push_back(j);
+  CHECK(softmax_mass(q, k, true, visible, 2) == Approx(1.0).epsilon(1e-12));
+  CHECK(softmax_mass(q, k, true, visible) < 0.99);
+  const MatD out = dense_attention(q, k, v, true, 2);
+  const AccuracyReport r = accuracy_report(q, k, v, true, visible, out, 2);
+  CHECK(r.recall == 1.0);
+  CHECK(r.max_abs_vs_dense == 0.0);
+  CHECK(r.max_abs_vs_topk < 1e-12);
+  CHECK(accuracy_report(q, k, v, true, visible, out).max_abs_vs_dense > 1e-6);
+}

@@ -39,6 +39,9 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   sa_out_rr_.assign(size_t(n) * kNocPorts, 0);
   va_out_rr_.assign(nvc, 0);
   router_flits_.assign(n, 0);
+  active_mask_.assign(size_t(n) * kNocPorts, 0);
+  needs_va_mask_.assign(size_t(n) * kNocPorts, 0);
+  router_wake_.assign(n, std::numeric_limits<uint64_t>::max());
   occupancy_last_.assign(n, 0);
   occupancy_integral_.assign(n, 0);
   sources_.resize(size_t(n) * config_.num_vc_classes);
@@ -94,7 +97,8 @@ void FlitNetworkModel::step() {
   if (queued_packets_ > 0)
     for (uint32_t node = 0; node < n; ++node) inject_from_source(node);
   for (uint32_t router = 0; router < n; ++router) {
-    if (router_flits_[router] == 0) continue;
+    if (router_flits_[router] == 0 || router_wake_[router] > now_) continue;
+    router_wake_[router] = std::numeric_limits<uint64_t>::max();  // the scans below set it again
     apply_credits(router);
     allocate_vcs(router);
     allocate_switch(router);
@@ -126,7 +130,9 @@ void FlitNetworkModel::inject_from_source(uint32_t node) {
     } else if (input_vcs_[vc_index(node, kPortLocal, uint32_t(q.vc))].count >= depth_) {
       continue;
     }
-    write_flit(node, kPortLocal, uint32_t(q.vc), Flit{q.slots.front(), q.next_seq, now_});
+    const uint8_t flags = uint8_t((q.next_seq == 0 ? kHead : 0) | (q.next_seq + 1 == ps.packet.flits ? kTail : 0));
+    write_flit(node, kPortLocal, uint32_t(q.vc),
+               Flit{now_, q.slots.front(), uint16_t(ps.packet.dst), uint8_t(ps.packet.vc_class), flags});
     ++flits_in_network_;
     ++stats_.flits_injected;
     if (++q.next_seq == ps.packet.flits) {
@@ -165,23 +171,28 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
   const uint32_t inputs = kNocPorts * vcs_;
   va_requested_.clear();
   for (uint32_t port = 0; port < kNocPorts; ++port) {
-    for (uint32_t v = 0; v < vcs_; ++v) {
+    for (uint32_t bits = needs_va_mask_[size_t(router) * kNocPorts + port]; bits; bits &= bits - 1) {
+      const uint32_t v = uint32_t(__builtin_ctz(bits));
       const size_t ivc = vc_index(router, port, v);
       InputVc& s = input_vcs_[ivc];
-      if (s.count == 0 || s.out_vc >= 0) continue;
       const Flit& f = front(ivc);
-      if (f.arrive + va_offset_ > now_) continue;
-      const NocPacket& pkt = slots_[f.slot].packet;
+      if (f.arrive + va_offset_ > now_) {
+        wake_at(router, f.arrive + va_offset_);
+        continue;
+      }
+      wake_at(router, now_ + 1);  // whether it wins or not, it acts again next cycle
       if (s.out_port < 0) {
-        s.out_port = int8_t(select_route(config_.routing, mesh_, router, pkt.dst, [&](uint8_t p) {
-          return free_slots_towards(router, p, pkt.vc_class);
+        s.out_port = int8_t(select_route(config_.routing, mesh_, router, f.dst, [&](uint8_t p) {
+          return free_slots_towards(router, p, f.vc_class);
         }));
         ++stats_.energy.routing;
       }
       // Input stage: this VC asks for one free output VC of its class.
       int32_t want = -1;
       for (uint32_t k = 0; k < vcs_per_class_; ++k) {
-        const uint32_t o = pkt.vc_class * vcs_per_class_ + (s.va_rr + k) % vcs_per_class_;
+        uint32_t i = s.va_rr + k;
+        if (i >= vcs_per_class_) i -= vcs_per_class_;
+        const uint32_t o = f.vc_class * vcs_per_class_ + i;
         if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
           want = int32_t(o);
           break;
@@ -191,7 +202,8 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       // Output stage: round-robin among the input VCs asking for the same output VC.
       const uint32_t out = uint32_t(s.out_port) * vcs_ + uint32_t(want);
       const uint32_t requester = port * vcs_ + v;
-      const int32_t dist = int32_t((requester + inputs - va_out_rr_[size_t(router) * inputs + out]) % inputs);
+      const uint32_t ptr = va_out_rr_[size_t(router) * inputs + out];
+      const int32_t dist = int32_t(requester >= ptr ? requester - ptr : requester + inputs - ptr);
       if (va_winner_[out] < 0) {
         va_requested_.push_back(out);
         va_winner_[out] = int32_t(requester);
@@ -204,12 +216,15 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
   }
   for (uint32_t out : va_requested_) {
     const uint32_t requester = uint32_t(va_winner_[out]);
-    InputVc& s = input_vcs_[vc_index(router, requester / vcs_, requester % vcs_)];
+    const uint32_t in_port = requester / vcs_, in_vc = requester % vcs_;
+    InputVc& s = input_vcs_[vc_index(router, in_port, in_vc)];
+    needs_va_mask_[size_t(router) * kNocPorts + in_port] &= uint16_t(~(1u << in_vc));
+    active_mask_[size_t(router) * kNocPorts + in_port] |= uint16_t(1u << in_vc);
     s.out_vc = int8_t(out % vcs_);
     s.va_cycle = now_;
-    ++s.va_rr;
+    if (++s.va_rr == vcs_per_class_) s.va_rr = 0;
     out_vc_busy_[size_t(router) * inputs + out] = 1;
-    va_out_rr_[size_t(router) * inputs + out] = (requester + 1) % inputs;
+    va_out_rr_[size_t(router) * inputs + out] = requester + 1 == inputs ? 0 : requester + 1;
     va_winner_[out] = -1;
   }
 }
@@ -221,29 +236,42 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
   for (uint32_t port = 0; port < kNocPorts; ++port) {
     nominee[port] = -1;
     const size_t rp = size_t(router) * kNocPorts + port;
-    for (uint32_t k = 0; k < vcs_; ++k) {
-      const uint32_t v = (sa_in_rr_[rp] + k) % vcs_;
+    const uint32_t mask = active_mask_[rp];
+    if (!mask) continue;
+    // Round robin: VCs from the pointer upwards, then the ones below it.
+    const uint32_t ptr = sa_in_rr_[rp];
+    const uint32_t order[2] = {mask & ~((1u << ptr) - 1u), mask & ((1u << ptr) - 1u)};
+    for (uint32_t bits : order) {
+    for (; bits; bits &= bits - 1) {
+      const uint32_t v = uint32_t(__builtin_ctz(bits));
       const size_t ivc = vc_index(router, port, v);
       const InputVc& s = input_vcs_[ivc];
-      if (s.count == 0 || s.out_vc < 0) continue;
+      if (s.count == 0) continue;  // the packet's next flit is still upstream
       const Flit& f = front(ivc);
-      if (f.arrive + sa_offset_ > now_) continue;
+      if (f.arrive + sa_offset_ > now_) {
+        wake_at(router, f.arrive + sa_offset_);
+        continue;
+      }
+      wake_at(router, now_ + 1);  // eligible: it (or a VC behind it in the round robin) retries
       if (va_before_sa_ && s.va_cycle >= now_) continue;
       if (credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) continue;
       nominee[port] = int32_t(v);
       break;
     }
+    if (nominee[port] >= 0) break;
+    }
   }
   for (uint32_t out = 0; out < kNocPorts; ++out) {
     const size_t ro = size_t(router) * kNocPorts + out;
     for (uint32_t k = 0; k < kNocPorts; ++k) {
-      const uint32_t port = (sa_out_rr_[ro] + k) % kNocPorts;
+      uint32_t port = sa_out_rr_[ro] + k;
+      if (port >= kNocPorts) port -= kNocPorts;
       if (nominee[port] < 0) continue;
       const InputVc& s = input_vcs_[vc_index(router, port, uint32_t(nominee[port]))];
       if (uint32_t(s.out_port) != out) continue;
       traverse(router, uint8_t(port), uint32_t(nominee[port]));
-      sa_in_rr_[size_t(router) * kNocPorts + port] = (uint32_t(nominee[port]) + 1) % vcs_;
-      sa_out_rr_[ro] = (port + 1) % kNocPorts;
+      sa_in_rr_[size_t(router) * kNocPorts + port] = uint32_t(nominee[port]) + 1 == vcs_ ? 0 : uint32_t(nominee[port]) + 1;
+      sa_out_rr_[ro] = port + 1 == kNocPorts ? 0 : port + 1;
       nominee[port] = -1;
       break;
     }
@@ -255,7 +283,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   const size_t ivc = vc_index(router, in_port, vc);
   InputVc& s = input_vcs_[ivc];
   const Flit flit = front(ivc);
-  s.first = (s.first + 1) % depth_;
+  if (++s.first == depth_) s.first = 0;
   --s.count;
   touch_occupancy(router);
   --router_flits_[router];
@@ -274,12 +302,12 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
 
   const uint8_t out = uint8_t(s.out_port);
   const uint32_t out_vc = uint32_t(s.out_vc);
-  PacketSlot& ps = slots_[flit.slot];
-  const bool tail = flit.seq + 1 == ps.packet.flits;
+  const bool tail = flit.flags & kTail;
   ++stats_.link_flits[size_t(router) * kNocPorts + out];
   if (out == kPortLocal) {
     const uint64_t left = now_ + st_cycles_;
-    if (flit.seq == 0) ps.head_cycle = left;
+    PacketSlot& ps = slots_[flit.slot];
+    if (flit.flags & kHead) ps.head_cycle = left;
     --flits_in_network_;
     ++stats_.flits_delivered;
     if (tail) {
@@ -293,12 +321,15 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
     --credits_[vc_index(router, out, out_vc)];
     ++stats_.energy.link_flits;
     write_flit(mesh_.neighbour(router, out), opposite_port(out), out_vc,
-               Flit{flit.slot, flit.seq, now_ + st_cycles_ + config_.link_latency});
+               Flit{now_ + st_cycles_ + config_.link_latency, flit.slot, flit.dst, flit.vc_class, flit.flags});
   }
   if (tail) {
     out_vc_busy_[vc_index(router, out, out_vc)] = 0;
     s.out_port = -1;
     s.out_vc = -1;
+    const size_t rp = size_t(router) * kNocPorts + in_port;
+    active_mask_[rp] &= uint16_t(~(1u << vc));
+    if (s.count > 0) needs_va_mask_[rp] |= uint16_t(1u << vc);  // the next packet's head
   }
 }
 
@@ -309,8 +340,12 @@ void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, co
     ++stats_.buffer_overflows;
     throw std::logic_error("flit network: write into a full VC buffer (credit protocol broken)");
   }
-  flits_[ivc * depth_ + (s.first + s.count) % depth_] = flit;
+  uint32_t pos = s.first + s.count;
+  if (pos >= depth_) pos -= depth_;
+  flits_[ivc * depth_ + pos] = flit;
+  if (s.count == 0 && s.out_vc < 0) needs_va_mask_[size_t(router) * kNocPorts + port] |= uint16_t(1u << vc);
   ++s.count;
+  wake_at(router, flit.arrive + va_offset_);
   stats_.max_vc_occupancy = std::max(stats_.max_vc_occupancy, s.count);
   touch_occupancy(router);
   ++router_flits_[router];

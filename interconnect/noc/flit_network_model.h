@@ -41,11 +41,15 @@ class FlitNetworkModel final : public NocModel {
   uint32_t router_occupancy(uint32_t node) const { return router_flits_[node]; }
 
  private:
+  // 16 bytes; carries what routing needs so the packet table is touched only at the ends.
   struct Flit {
-    uint32_t slot;    // packet slot
-    uint32_t seq;     // 0 = head; flits - 1 = tail
-    uint64_t arrive;  // cycle the flit is written into this buffer
+    uint64_t arrive;   // cycle the flit is written into this buffer
+    uint32_t slot;     // packet slot
+    uint16_t dst;      // destination node
+    uint8_t vc_class;
+    uint8_t flags;     // kHead | kTail
   };
+  static constexpr uint8_t kHead = 1, kTail = 2;
   struct InputVc {
     uint32_t first = 0;     // ring index of the front flit
     uint32_t count = 0;
@@ -102,6 +106,17 @@ class FlitNetworkModel final : public NocModel {
   uint32_t credit_capacity_;
   std::vector<uint32_t> sa_in_rr_, sa_out_rr_, va_out_rr_;
   std::vector<uint32_t> router_flits_;
+  // Per (router, input port), one bit per VC: VCs holding flits whose packet owns an output VC
+  // (switch allocation candidates), and VCs whose front is a head still needing VC allocation.
+  // They let the allocators visit only the VCs that can act.
+  std::vector<uint16_t> active_mask_, needs_va_mask_;
+  // Earliest cycle a router can make progress (a front flit becomes eligible, or it is blocked
+  // and retries next cycle): routers whose flits are all in a pipeline stage or on a link are
+  // not visited.
+  std::vector<uint64_t> router_wake_;
+  void wake_at(uint32_t router, uint64_t cycle) {
+    if (cycle < router_wake_[router]) router_wake_[router] = cycle;
+  }
   std::vector<uint64_t> occupancy_last_, occupancy_integral_;
   std::vector<SourceQueue> sources_;      // [node * classes + class]
   std::vector<uint32_t> source_rr_;       // [node]

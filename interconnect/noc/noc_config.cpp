@@ -39,6 +39,7 @@ void require(bool ok, const std::string& what) {
 void NocConfig::validate() const {
   require(width >= 1 && width <= 64, "width must be in 1..64");
   require(height >= 1 && height <= 64, "height must be in 1..64");
+  require(width * height <= 65536, "width * height must be <= 65536");
   require(num_vc_classes >= 1 && num_vc_classes <= 4, "num_vc_classes must be in 1..4");
   require(num_vcs >= 1 && num_vcs <= 16, "num_vcs must be in 1..16");
   require(num_vcs % num_vc_classes == 0,

@@ -10,6 +10,9 @@ namespace star {
 
 void NocModel::check_packet(const NocPacket& p, uint64_t now) const {
   const NocConfig& c = config();
+  const bool ok = p.src < c.nodes() && p.dst < c.nodes() && p.flits >= 1 && p.flits <= 65536 &&
+                  p.vc_class < c.num_vc_classes && p.created_cycle >= now;
+  if (ok) return;  // the message below is built only on the error path
   const std::string id = "noc packet " + std::to_string(p.id) + ": ";
   if (p.src >= c.nodes()) throw std::invalid_argument(id + "source node " + std::to_string(p.src) + " outside the mesh");
   if (p.dst >= c.nodes()) throw std::invalid_argument(id + "destination node " + std::to_string(p.dst) + " outside the mesh");

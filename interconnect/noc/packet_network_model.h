@@ -1,8 +1,11 @@
-// Fast packet-level network: each packet's head walks the route hop by hop in time order, and at
-// each router reserves its output link for the packet's F flit-cycles (first come, first served).
-// It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1) and its
-// serialisation and link contention, but not buffer back-pressure, VC interleaving or wormhole
-// blocking, so it diverges near saturation (measured in docs/noc.md).
+// Fast packet-level network: when a packet is injected its whole path is computed at once. At
+// each router the head waits the pipeline (R-2 cycles before switch allocation, as in the flit
+// model), then reserves the first gap of F consecutive cycles on the output (LinkCalendar), and
+// reaches the next router after switch traversal and the link. No per-flit or per-cycle work.
+// It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation
+// and link contention, but not buffer back-pressure, VC interleaving, wormhole blocking or
+// arbitration in arrival order (reservations are made in creation order); the error this costs
+// is measured in docs/noc.md.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,7 @@
 #include <queue>
 #include <vector>
 
+#include "noc/link_calendar.h"
 #include "noc/mesh_topology.h"
 #include "noc/noc_model.h"
 
@@ -22,48 +26,35 @@ class PacketNetworkModel final : public NocModel {
   void inject(const NocPacket& packet) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
-  bool idle() const override { return outstanding_packets_ == 0; }
+  bool idle() const override { return pending_.empty(); }
   uint64_t next_activity_cycle() const override;
   void take_delivered(std::vector<DeliveredPacket>& out) override;
   NocStats stats() const override;
   const NocConfig& config() const override { return config_; }
 
  private:
-  // The head of packet `slot` is written into an input buffer of `node` at `cycle`.
-  struct HeadArrival {
-    uint64_t cycle;
-    uint64_t order;  // FIFO among equal cycles, so runs are deterministic
-    uint32_t slot;
-    uint32_t node;
-    bool operator>(const HeadArrival& o) const {
-      return cycle != o.cycle ? cycle > o.cycle : order > o.order;
-    }
-  };
+  // A computed delivery, released when simulated time passes the cycle the flit model would
+  // record it in (the tail's switch allocation).
   struct PendingDelivery {
-    uint64_t tail_switch_cycle;  // the cycle the flit model would record the delivery in
-    uint64_t order;
-    DeliveredPacket delivered;
+    uint64_t release_cycle;
+    uint64_t order;  // FIFO among equal cycles: deterministic runs
+    uint32_t slot;
     bool operator>(const PendingDelivery& o) const {
-      return tail_switch_cycle != o.tail_switch_cycle ? tail_switch_cycle > o.tail_switch_cycle
-                                                      : order > o.order;
+      return release_cycle != o.release_cycle ? release_cycle > o.release_cycle : order > o.order;
     }
   };
-
-  void process(const HeadArrival& arrival);
 
   NocConfig config_;
   MeshTopology mesh_;
   uint32_t sa_offset_, st_cycles_;
   uint64_t now_ = 0;
   uint64_t order_ = 0;
-  std::priority_queue<HeadArrival, std::vector<HeadArrival>, std::greater<HeadArrival>> arrivals_;
-  std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> pending_;
-  std::vector<uint64_t> port_free_;    // [node * ports + port]: first cycle the output is free
+  std::vector<LinkCalendar> outputs_;  // [node * ports + port]
   std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
-  std::vector<NocPacket> slots_;
+  std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> pending_;
+  std::vector<DeliveredPacket> slots_;
   std::vector<uint32_t> free_slots_;
   std::vector<DeliveredPacket> delivered_;
-  uint64_t outstanding_packets_ = 0;
   NocStats stats_;
 };
 

@@ -119,6 +119,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   uint64_t id = 0, measured_out = 0, generated_flits_in_window = 0;
   std::vector<uint64_t> latencies, head_latencies;
   std::vector<DeliveredPacket> delivered;
+  std::vector<NocPacket> chunk_packets;
   double hops_sum = 0;
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
@@ -127,6 +128,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     uint64_t chunk_end = cycle + kChunk;
     if (cycle < measure_begin) chunk_end = std::min(chunk_end, measure_begin);
     else if (cycle < measure_end) chunk_end = std::min(chunk_end, measure_end);
+    chunk_packets.clear();
     for (uint32_t s = 0; s < n; ++s) {
       while (next_packet[s] < chunk_end) {
         const uint64_t created = next_packet[s];
@@ -134,7 +136,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         const uint32_t dst = traffic_destination(t, mesh, s, rng);
         if (dst == s) continue;
         const bool measured = created >= measure_begin && created < measure_end;
-        model.inject(NocPacket{id++ | (measured ? kMeasuredBit : 0), s, dst, t.packet_flits, 0, created});
+        chunk_packets.push_back(NocPacket{id++ | (measured ? kMeasuredBit : 0), s, dst, t.packet_flits, 0, created});
         ++r.packets_injected;
         if (measured) {
           ++measured_out;
@@ -142,6 +144,11 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         }
       }
     }
+    // In creation order, as a network would see them (the packet model reserves links in
+    // injection order).
+    std::stable_sort(chunk_packets.begin(), chunk_packets.end(),
+                     [](const NocPacket& a, const NocPacket& b) { return a.created_cycle < b.created_cycle; });
+    for (const NocPacket& p : chunk_packets) model.inject(p);
     model.advance_to(chunk_end);
     cycle = chunk_end;
     delivered.clear();

@@ -60,7 +60,7 @@ void HbmMemory::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_ti
   const auto booking = sched_.schedule(trans.get_address(), len, arrival, trans.is_write());
   delay = booking.completion - now;
   ++(trans.is_write() ? writes_ : reads_);
-  latency_ns_.sample((booking.completion - arrival).to_seconds() * 1e9);
+  latency_ns_.sample((booking.completion - arrival) / sc_core::sc_time(1, sc_core::SC_NS));
   monitor_.record(len, booking.first_start, booking.data_done);
   copy_data(trans);
   trans.set_dmi_allowed(cfg_.mode == DataMode::functional);
@@ -158,7 +158,8 @@ void HbmMemory::register_stats(StatsRegistry& reg, std::string prefix) const {
     reg.add_counter(ch + ".bytes_written", sched_.bytes_written(c), "bytes",
                     "bytes written on this channel");
     reg.add_value(
-        ch + ".busy_ns", [this, c] { return sched_.busy_time(c).to_seconds() * 1e9; }, "ns",
+        ch + ".busy_ns",
+        [this, c] { return sched_.busy_time(c) / sc_core::sc_time(1, sc_core::SC_NS); }, "ns",
         "time this channel's data bus was transferring");
     reg.add_value(
         ch + ".utilisation",

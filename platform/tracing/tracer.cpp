@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <exception>
 #include <stdexcept>
 
 namespace star {
@@ -35,12 +36,25 @@ Tracer::Tracer(const sc_core::sc_module_name& name, TraceConfig cfg)
   SC_THREAD(window_thread);
 }
 
-Tracer::~Tracer() { close(); }
+Tracer::~Tracer() {
+  try {
+    close();
+  } catch (...) {  // a destructor must not throw; the file is closed in any case
+  }
+}
 
 void Tracer::close() {
   if (!tf_) return;
+  flush_last_time_step();
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
+}
+
+void Tracer::flush_last_time_step() {
+  if (sc_core::sc_get_status() != sc_core::SC_PAUSED || std::uncaught_exceptions()) return;
+  const sc_core::sc_time tick = sc_core::sc_get_time_resolution();
+  flush_.notify(tick);
+  sc_core::sc_start(tick);
 }
 
 std::string Tracer::vcd_path() const {

@@ -55,16 +55,22 @@ class Tracer : public sc_core::sc_module, public TraceWindow {
   }
 
   // Flushes and closes the file (also done by the destructor). Later writes are not recorded.
+  // SystemC's VCD writer records a time step's values only when time moves past it, so changes
+  // made in the simulation's last time step (a final IRQ, a utilisation returning to 0) would be
+  // lost: when the simulation is paused, close() therefore advances it by one time-resolution unit
+  // first. Write reports that depend on sc_time_stamp() before calling close().
   void close();
 
  private:
   bool admit(const std::string& module, const std::string& signal);
   void window_thread();
+  void flush_last_time_step();
 
   TraceConfig cfg_;
   sc_core::sc_trace_file* tf_ = nullptr;
   std::vector<std::string> names_;
   std::vector<std::function<void()>> syncs_;
+  sc_core::sc_event flush_;  // gives the kernel something to do for one resolution unit
 };
 
 }  // namespace star

@@ -237,7 +237,7 @@ TEST_CASE("SADS counts sort steps from the pass structure", "[sads]") {
 
 TEST_CASE("SADS fast path equals the literal pass-by-pass core", "[sads]") {
   std::mt19937_64 rng(2024);
-  const std::vector<std::pair<std::uint32_t, std::uint32_t>> cores{{16, 4}, {8, 2}, {32, 8}};
+  const std::vector<std::pair<std::uint32_t, std::uint32_t>> cores{{16, 4}, {8, 2}, {32, 8}, {4, 1}};
   for (int trial = 0; trial < 300; ++trial) {
     const std::uint32_t S = 1 + static_cast<std::uint32_t>(rng() % 400);
     const std::uint32_t bc = 1 + static_cast<std::uint32_t>(rng() % S);

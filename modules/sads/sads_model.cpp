@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -19,9 +20,9 @@ namespace star {
 //   - radius clipping removes exactly the candidates with score < Max - r, the lowest ones, so
 //     the kept set is the upper set "score >= Max - r" cut to the budget;
 //   => the selection is the top-min(budget, feasible) keys in the total order. We find that set
-//   with one threshold search (the n-th largest score v*, then the first keys equal to v* in index
-//   order), O(valid) per sub-segment, and take the work from sads_pass_counts(), which replays
-//   only the pass arithmetic.
+//   by its threshold (the n-th largest score v*, by a radix histogram; keys above v* are in, and
+//   of the keys equal to v* the lowest indices), O(valid) per sub-segment with no allocation, and
+//   take the work from sads_pass_counts(), which replays only the pass arithmetic.
 
 void validate(const SadsConfig& cfg) {
   if (!(cfg.keep > 0.0 && cfg.keep <= 1.0))

@@ -53,7 +53,7 @@ uint64_t LinkCalendar::first_free(uint64_t earliest, uint64_t now) {
   return find_free_bit(earliest);
 }
 
-uint64_t LinkCalendar::reserve(uint64_t earliest, uint32_t length, uint64_t now) {
+uint64_t LinkCalendar::reserve_slow(uint64_t earliest, uint32_t length, uint64_t now) {
   slide(now);
   uint64_t start = find_free_bit(earliest);
   while (true) {

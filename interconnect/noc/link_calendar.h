@@ -16,12 +16,26 @@ class LinkCalendar {
 
   // Reserves `length` consecutive cycles starting at the first free gap at or after `earliest`
   // (>= now, which must never decrease between calls); returns the first reserved cycle.
-  uint64_t reserve(uint64_t earliest, uint32_t length, uint64_t now);
+  uint64_t reserve(uint64_t earliest, uint32_t length, uint64_t now) {
+    // Fast path: the requested cycles are free and inside one word.
+    const uint64_t w = earliest >> 6;
+    const uint32_t bit = uint32_t(earliest & 63);
+    if ((now >> 6) <= base_word_ && w < base_word_ + words_.size() && length <= 64 - bit) {
+      const uint64_t mask = (length == 64 ? ~uint64_t(0) : ((uint64_t(1) << length) - 1)) << bit;
+      uint64_t& word = word_at(w);
+      if (!(word & mask)) {
+        word |= mask;
+        return earliest;
+      }
+    }
+    return reserve_slow(earliest, length, now);
+  }
   // First free cycle at or after `earliest`, without reserving (adaptive routing compares these).
   uint64_t first_free(uint64_t earliest, uint64_t now);
 
  private:
   static constexpr size_t kInitialWords = 16;  // 1024 cycles
+  uint64_t reserve_slow(uint64_t earliest, uint32_t length, uint64_t now);
   void slide(uint64_t now);
   void ensure(uint64_t word);  // grow so that absolute word `word` is inside the ring
   uint64_t& word_at(uint64_t word) { return words_[word & (words_.size() - 1)]; }

@@ -3,7 +3,8 @@
 // model), then reserves the first gap of F consecutive cycles on the output (LinkCalendar), and
 // reaches the next router after switch traversal and the link. No per-flit or per-cycle work.
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation
-// and link contention, but not buffer back-pressure, VC interleaving, wormhole blocking or
+// and link contention (and the throttling of a VC buffer shallower than the credit loop), but not
+// buffer back-pressure, VC interleaving, wormhole blocking or
 // arbitration in arrival order (reservations are made in creation order); the error this costs
 // is measured in docs/noc.md.
 #pragma once
@@ -26,7 +27,7 @@ class PacketNetworkModel final : public NocModel {
   void inject(const NocPacket& packet) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
-  bool idle() const override { return pending_.empty(); }
+  bool idle() const override { return pending_count_ == 0; }
   uint64_t next_activity_cycle() const override;
   void take_delivered(std::vector<DeliveredPacket>& out) override;
   NocStats stats() const override;
@@ -47,11 +48,21 @@ class PacketNetworkModel final : public NocModel {
   NocConfig config_;
   MeshTopology mesh_;
   uint32_t sa_offset_, st_cycles_;
+  // Credit round trip of a link (R + 2L + credit latency): a VC buffer shallower than it lets only
+  // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
+  uint32_t credit_loop_;
+  uint32_t occupancy_cycles(uint32_t flits) const;
   uint64_t now_ = 0;
   uint64_t order_ = 0;
   std::vector<LinkCalendar> outputs_;  // [node * ports + port]
   std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
-  std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> pending_;
+  // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),
+  // a heap for releases beyond it (deep saturation).
+  static constexpr uint64_t kBuckets = 4096;
+  std::vector<std::vector<uint32_t>> buckets_;
+  std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
+  uint64_t pending_count_ = 0;
+  void release(uint32_t slot);
   std::vector<DeliveredPacket> slots_;
   std::vector<uint32_t> free_slots_;
   std::vector<DeliveredPacket> delivered_;

@@ -69,14 +69,19 @@ TEST_CASE("deep enough buffers stream at one flit per cycle", "[noc]") {
 }
 
 TEST_CASE("a shallow buffer throttles a packet to buffer/credit-loop flits per cycle", "[noc]") {
-  NocConfig c;
-  c.vc_buffer_flits = 1;  // one flit per credit round trip
-  c.num_vcs = 1;
-  const DeliveredPacket d = send_one(c, 0, 1, 4, 0);
-  // The credit loop here: flit waits R-2 = 2 cycles, SA+ST 2, link 1, credit back L+1 = 2:
-  // 7 cycles per flit on the inter-router hop.
-  CHECK(d.latency() > 2 * 4 + 1 + 3);
-  CHECK(d.latency() - (2 * 4 + 1) == 3 * 7);
+  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet})
+    for (uint32_t depth : {1u, 3u}) {
+      NocConfig c;
+      c.fidelity = f;
+      c.vc_buffer_flits = depth;  // `depth` flits per credit round trip
+      c.num_vcs = 1;
+      INFO(to_string(f) << " depth " << depth);
+      // The credit loop here: flit waits R-2 = 2 cycles, SA+ST 2, link 1, credit back L+1 = 2:
+      // 7 cycles. 7 flits over 2 hops: the tail leaves floor(6/depth) loops + 6 % depth after the head.
+      const DeliveredPacket d = send_one(c, 0, 2, 7, 0);
+      CHECK(d.head_latency() == 3 * 4 + 2 * 1);
+      CHECK(d.latency() - d.head_latency() == 6 / depth * 7 + 6 % depth);
+    }
 }
 
 TEST_CASE("energy counts of one packet follow its path", "[noc]") {

@@ -1,0 +1,126 @@
+// NoC benchmark (run by hand, not part of ctest). Prints Markdown tables:
+//  1. speed: simulated cycles and flit-hops per wall second, flit vs packet fidelity, 4x4 and 8x8
+//     meshes at low, medium and near-saturation uniform load, with the packet model's latency
+//     error, measured side by side in one run;
+//  2. latency-throughput tables for 4x4 and 8x8 with (a) 1-flit packets, 4 VCs x 8-flit buffers
+//     and (b) 8-flit packets, 1 VC x 4-flit buffers, both fidelities.
+// "flit-hops" counts router traversals (a flit crossing h links traverses h+1 routers).
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "noc/noc_model.h"
+#include "noc/synthetic_traffic.h"
+
+using namespace star;
+
+namespace {
+
+struct Setup {
+  const char* name;
+  uint32_t packet_flits, vcs, buffer;
+};
+
+NocConfig mesh_config(uint32_t k, const Setup& s, NocFidelity f) {
+  NocConfig c;
+  c.width = k;
+  c.height = k;
+  c.num_vcs = s.vcs;
+  c.vc_buffer_flits = s.buffer;
+  c.fidelity = f;
+  return c;
+}
+
+TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64_t warmup, uint64_t measure) {
+  TrafficConfig t;
+  t.injection_rate = rate;
+  t.packet_flits = s.packet_flits;
+  t.warmup_cycles = warmup;
+  t.measure_cycles = measure;
+  t.drain_limit_cycles = 4 * measure;
+  auto model = make_noc_model(mesh_config(k, s, f));
+  return run_synthetic_traffic(*model, t);
+}
+
+double error_pct(double packet, double flit) { return flit > 0 ? 100.0 * (packet - flit) / flit : 0.0; }
+
+void speed_table(bool quick) {
+  const Setup setups[] = {{"(a) 1-flit, 4VCx8", 1, 4, 8}, {"(b) 8-flit, 1VCx4", 8, 1, 4}};
+  struct Load {
+    uint32_t k;
+    const char* level;
+    double rate_a, rate_b;
+  };
+  const Load loads[] = {{4, "low", 0.10, 0.05},  {4, "medium", 0.35, 0.15}, {4, "near-sat", 0.65, 0.25},
+                        {8, "low", 0.05, 0.03},  {8, "medium", 0.20, 0.10}, {8, "near-sat", 0.38, 0.16}};
+  const uint64_t measure = quick ? 4000 : 20000;
+  std::printf("## Simulation speed (uniform random, XY, %llu measured cycles + warm-up and drain)\n\n",
+              static_cast<unsigned long long>(measure));
+  std::printf("| setup | mesh | load | rate | fidelity | cycles | wall s | Mcycles/s | M flit-hops/s | "
+              "speedup | mean latency | latency error |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const Setup& s : setups)
+    for (const Load& l : loads) {
+      const double rate = s.packet_flits == 1 ? l.rate_a : l.rate_b;
+      const TrafficResult rf = run(l.k, s, NocFidelity::Flit, rate, 2000, measure);
+      const TrafficResult rp = run(l.k, s, NocFidelity::Packet, rate, 2000, measure);
+      for (int i = 0; i < 2; ++i) {
+        const TrafficResult& r = i == 0 ? rf : rp;
+        std::printf("| %s | %ux%u | %s | %.2f | %s | %llu | %.3f | %.2f | %.2f | %s | %.2f%s | %s |\n", s.name,
+                    l.k, l.k, l.level, rate, i == 0 ? "flit" : "packet",
+                    static_cast<unsigned long long>(r.cycles), r.wall_seconds, r.cycles / r.wall_seconds / 1e6,
+                    r.flit_hops / r.wall_seconds / 1e6,
+                    i == 0 ? "1" : (std::to_string(rf.wall_seconds / rp.wall_seconds).substr(0, 5) + "x").c_str(),
+                    r.packet_latency.mean, r.saturated ? " (sat)" : "",
+                    i == 0 ? "-" : (std::to_string(error_pct(rp.packet_latency.mean, rf.packet_latency.mean)).substr(0, 5) + " %").c_str());
+      }
+      std::fflush(stdout);
+    }
+  std::printf("\n");
+}
+
+void latency_tables(bool quick) {
+  const Setup setups[] = {{"(a) 1-flit packets, 4 VCs x 8-flit buffers", 1, 4, 8},
+                          {"(b) 8-flit packets, 1 VC x 4-flit buffers", 8, 1, 4}};
+  const std::vector<double> rates4 = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+  const std::vector<double> rates8 = {0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45};
+  const uint64_t measure = quick ? 3000 : 10000;
+  for (uint32_t k : {4u, 8u})
+    for (const Setup& s : setups) {
+      std::printf("## %ux%u mesh, %s (uniform random, XY, 4-stage routers, 1-cycle links; bisection bound 4/k = %.2f)\n\n",
+                  k, k, s.name, 4.0 / k);
+      std::printf("| offered | flit accepted | flit latency mean | p99 | head | flit sat | packet accepted | "
+                  "packet latency mean | p99 | packet error |\n");
+      std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+      for (double rate : k == 4 ? rates4 : rates8) {
+        const TrafficResult rf = run(k, s, NocFidelity::Flit, rate, 2000, measure);
+        const TrafficResult rp = run(k, s, NocFidelity::Packet, rate, 2000, measure);
+        std::printf("| %.3f | %.3f | %.1f | %.0f | %.1f | %s | %.3f | %.1f | %.0f | %+.1f %% |\n", rf.offered,
+                    rf.accepted, rf.packet_latency.mean, rf.packet_latency.p99, rf.head_latency.mean,
+                    rf.saturated ? "yes" : "no", rp.accepted, rp.packet_latency.mean, rp.packet_latency.p99,
+                    error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
+        std::fflush(stdout);
+        if (rf.saturated && rf.accepted < 0.9 * rf.offered) break;  // past saturation: stop
+      }
+      std::printf("\n");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false, speed = true, tables = true;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--quick")) quick = true;
+    else if (!std::strcmp(argv[i], "--speed")) tables = false;
+    else if (!std::strcmp(argv[i], "--tables")) speed = false;
+    else {
+      std::fprintf(stderr, "usage: bench_noc [--quick] [--speed | --tables]\n");
+      return 2;
+    }
+  }
+  if (speed) speed_table(quick);
+  if (tables) latency_tables(quick);
+  return 0;
+}

@@ -42,6 +42,7 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   active_mask_.assign(size_t(n) * kNocPorts, 0);
   needs_va_mask_.assign(size_t(n) * kNocPorts, 0);
   router_wake_.assign(n, std::numeric_limits<uint64_t>::max());
+  credits_in_flight_.assign(n, 0);
   occupancy_last_.assign(n, 0);
   occupancy_integral_.assign(n, 0);
   sources_.resize(size_t(n) * config_.num_vc_classes);
@@ -99,8 +100,9 @@ void FlitNetworkModel::step() {
   for (uint32_t router = 0; router < n; ++router) {
     if (router_flits_[router] == 0 || router_wake_[router] > now_) continue;
     router_wake_[router] = std::numeric_limits<uint64_t>::max();  // the scans below set it again
-    apply_credits(router);
-    allocate_vcs(router);
+    if (credits_in_flight_[router]) apply_credits(router);
+    const uint16_t* va = &needs_va_mask_[size_t(router) * kNocPorts];
+    if (va[0] | va[1] | va[2] | va[3] | va[4]) allocate_vcs(router);
     allocate_switch(router);
   }
   ++now_;
@@ -154,6 +156,7 @@ void FlitNetworkModel::apply_credits(uint32_t router) {
       const Credit& c = credit_slots_[rp * credit_capacity_ + ring.first];
       if (c.due > now_) break;
       ++credits_[vc_index(router, port, c.vc)];
+      --credits_in_flight_[router];
       ring.first = (ring.first + 1) % credit_capacity_;
       --ring.count;
     }
@@ -233,6 +236,8 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
 // with a credit, then each output port grants one of the inputs nominating it.
 void FlitNetworkModel::allocate_switch(uint32_t router) {
   int32_t nominee[kNocPorts];
+  uint32_t request_inputs[kNocPorts] = {0, 0, 0, 0, 0};  // per output: bit per nominating input
+  uint32_t requests = 0;                                 // bit per requested output
   for (uint32_t port = 0; port < kNocPorts; ++port) {
     nominee[port] = -1;
     const size_t rp = size_t(router) * kNocPorts + port;
@@ -242,39 +247,37 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
     const uint32_t ptr = sa_in_rr_[rp];
     const uint32_t order[2] = {mask & ~((1u << ptr) - 1u), mask & ((1u << ptr) - 1u)};
     for (uint32_t bits : order) {
-    for (; bits; bits &= bits - 1) {
-      const uint32_t v = uint32_t(__builtin_ctz(bits));
-      const size_t ivc = vc_index(router, port, v);
-      const InputVc& s = input_vcs_[ivc];
-      if (s.count == 0) continue;  // the packet's next flit is still upstream
-      const Flit& f = front(ivc);
-      if (f.arrive + sa_offset_ > now_) {
-        wake_at(router, f.arrive + sa_offset_);
-        continue;
+      for (; bits && nominee[port] < 0; bits &= bits - 1) {
+        const uint32_t v = uint32_t(__builtin_ctz(bits));
+        const size_t ivc = vc_index(router, port, v);
+        const InputVc& s = input_vcs_[ivc];
+        if (s.count == 0) continue;  // the packet's next flit is still upstream
+        const Flit& f = front(ivc);
+        if (f.arrive + sa_offset_ > now_) {
+          wake_at(router, f.arrive + sa_offset_);
+          continue;
+        }
+        wake_at(router, now_ + 1);  // eligible: it (or a VC behind it in the round robin) retries
+        if (va_before_sa_ && s.va_cycle >= now_) continue;
+        if (credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) continue;
+        nominee[port] = int32_t(v);
+        request_inputs[uint32_t(s.out_port)] |= 1u << port;
+        requests |= 1u << uint32_t(s.out_port);
       }
-      wake_at(router, now_ + 1);  // eligible: it (or a VC behind it in the round robin) retries
-      if (va_before_sa_ && s.va_cycle >= now_) continue;
-      if (credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) continue;
-      nominee[port] = int32_t(v);
-      break;
-    }
-    if (nominee[port] >= 0) break;
     }
   }
-  for (uint32_t out = 0; out < kNocPorts; ++out) {
+  // Output stage: each requested output grants the first requesting input from its pointer.
+  for (uint32_t requested = requests; requested; requested &= requested - 1) {
+    const uint32_t out = uint32_t(__builtin_ctz(requested));
     const size_t ro = size_t(router) * kNocPorts + out;
-    for (uint32_t k = 0; k < kNocPorts; ++k) {
-      uint32_t port = sa_out_rr_[ro] + k;
-      if (port >= kNocPorts) port -= kNocPorts;
-      if (nominee[port] < 0) continue;
-      const InputVc& s = input_vcs_[vc_index(router, port, uint32_t(nominee[port]))];
-      if (uint32_t(s.out_port) != out) continue;
-      traverse(router, uint8_t(port), uint32_t(nominee[port]));
-      sa_in_rr_[size_t(router) * kNocPorts + port] = uint32_t(nominee[port]) + 1 == vcs_ ? 0 : uint32_t(nominee[port]) + 1;
-      sa_out_rr_[ro] = port + 1 == kNocPorts ? 0 : port + 1;
-      nominee[port] = -1;
-      break;
-    }
+    const uint32_t inputs = request_inputs[out];
+    const uint32_t ptr = sa_out_rr_[ro];
+    const uint32_t upper = inputs & ~((1u << ptr) - 1u);
+    const uint32_t port = uint32_t(__builtin_ctz(upper ? upper : inputs));
+    const uint32_t v = uint32_t(nominee[port]);
+    traverse(router, uint8_t(port), v);
+    sa_in_rr_[size_t(router) * kNocPorts + port] = v + 1 == vcs_ ? 0 : v + 1;
+    sa_out_rr_[ro] = port + 1 == kNocPorts ? 0 : port + 1;
   }
 }
 
@@ -298,6 +301,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
     credit_slots_[rp * credit_capacity_ + (ring.first + ring.count) % credit_capacity_] =
         Credit{now_ + config_.link_latency + config_.credit_latency, vc};
     ++ring.count;
+    ++credits_in_flight_[up];
   }
 
   const uint8_t out = uint8_t(s.out_port);

@@ -114,6 +114,7 @@ class FlitNetworkModel final : public NocModel {
   // and retries next cycle): routers whose flits are all in a pipeline stage or on a link are
   // not visited.
   std::vector<uint64_t> router_wake_;
+  std::vector<uint32_t> credits_in_flight_;  // [router]: credits travelling back to it
   void wake_at(uint32_t router, uint64_t cycle) {
     if (cycle < router_wake_[router]) router_wake_[router] = cycle;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <stdexcept>
 
 namespace star {
@@ -102,6 +103,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   t.validate(noc);
   if (model.now() != 0) throw std::invalid_argument("run_synthetic_traffic needs a fresh model");
   const auto wall_start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   const MeshTopology mesh{noc.width, noc.height};
   const uint32_t n = mesh.nodes();
   const uint64_t measure_begin = t.warmup_cycles;
@@ -198,6 +200,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.cycles = cycle;
   r.flit_hops = total.energy.crossbar;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  r.cpu_seconds = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   return r;
 }
 

@@ -69,6 +69,7 @@ struct TrafficResult {
   uint64_t cycles = 0;          // simulated
   uint64_t flit_hops = 0;       // crossbar traversals over the whole run
   double wall_seconds = 0;
+  double cpu_seconds = 0;       // process CPU time (steadier than wall time on a shared machine)
 };
 
 // Runs one load point on a fresh `model` (now() == 0).

@@ -122,7 +122,8 @@ double EnergyModel::action_energy_pj(const std::string& block, const std::string
     mix = &f->second;
   }
   double pj = 0.0;
-  for (const auto& [op, count] : mix->ops) pj += count * tables_.actions.operations.at(op).energy_pj;
+  for (const auto& [op, count] : mix->ops)
+    pj += count * tables_.actions.operations.at(op).energy_pj;
   return pj * energy_factor_;
 }
 
@@ -151,8 +152,7 @@ double EnergyModel::sram_access_energy_pj(double capacity_kib) const {
     while (c[i].capacity_kib < capacity_kib) ++i;
     const double t = std::log(capacity_kib / c[i - 1].capacity_kib) /
                      std::log(c[i].capacity_kib / c[i - 1].capacity_kib);
-    pj = std::exp(std::log(c[i - 1].energy_pj) +
-                  t * std::log(c[i].energy_pj / c[i - 1].energy_pj));
+    pj = std::exp(std::log(c[i - 1].energy_pj) + t * std::log(c[i].energy_pj / c[i - 1].energy_pj));
   }
   return pj * energy_factor_;
 }

@@ -74,11 +74,11 @@ struct EnergyReport {
   double core_area_mm2 = 0.0;
   double executed_ops = 0.0;
   double dense_equivalent_ops = 0.0;
-  double physical_gops = 0.0;   // executed_ops / elapsed / 1e9
-  double effective_gops = 0.0;  // dense_equivalent_ops / elapsed / 1e9
-  double core_gops_per_w = 0.0;    // effective GOPS / core power
-  double device_gops_per_w = 0.0;  // effective GOPS / device power
-  double gops_per_mm2 = 0.0;       // effective GOPS / core area
+  double physical_gops = 0.0;        // executed_ops / elapsed / 1e9
+  double effective_gops = 0.0;       // dense_equivalent_ops / elapsed / 1e9
+  double core_gops_per_w = 0.0;      // effective GOPS / core power
+  double device_gops_per_w = 0.0;    // effective GOPS / device power
+  double gops_per_mm2 = 0.0;         // effective GOPS / core area
   double physical_gops_per_w = 0.0;  // physical GOPS / core power
 };
 

@@ -23,7 +23,8 @@ void require_all_blocks(const YamlTableReader& r, const YAML::Node& blocks) {
     const std::string k = kv.first.as<std::string>();
     const auto& names = core_block_names();
     if (std::find(names.begin(), names.end(), k) == names.end())
-      r.fail(kv.first, "blocks." + k, "unknown block (allowed: dlzs, sads, kvgen, sufa, sram, controller)");
+      r.fail(kv.first, "blocks." + k,
+             "unknown block (allowed: dlzs, sads, kvgen, sufa, sram, controller)");
   }
 }
 
@@ -35,7 +36,8 @@ std::map<double, ScalingFactor> read_scaling(const YamlTableReader& r, const YAM
     const std::string key = join_key(path, kv.first.as<std::string>());
     const double node_nm = r.number_value(kv.first, key, 1, 1000);
     r.expect_map(kv.second, key, {"factor", "source"});
-    out[node_nm] = {r.number(kv.second, "factor", key, 1e-6, 100), r.text(kv.second, "source", key)};
+    out[node_nm] = {r.number(kv.second, "factor", key, 1e-6, 100),
+                    r.text(kv.second, "source", key)};
   }
   if (out.empty()) r.fail(map, path, "needs at least one node");
   return out;
@@ -103,8 +105,9 @@ AreaTable read_area(const YamlTableReader& r) {
 
 ActionEnergyTable read_actions(const YamlTableReader& r) {
   const YAML::Node& root = r.root();
-  r.expect_map(root, "", {"technology_nm", "source", "technology_scaling", "operations",
-                          "sram_read_64bit", "sram_buffers", "actions"});
+  r.expect_map(root, "",
+               {"technology_nm", "source", "technology_scaling", "operations", "sram_read_64bit",
+                "sram_buffers", "actions"});
   ActionEnergyTable t;
   t.technology_nm = r.number(root, "technology_nm", "", 1, 1000);
   t.source = r.text(root, "source", "");
@@ -183,8 +186,9 @@ PowerAtBandwidth read_power(const YamlTableReader& r, const YAML::Node& root,
 
 DramTable read_dram(const YamlTableReader& r) {
   const YAML::Node& root = r.root();
-  r.expect_map(root, "", {"technology", "dram", "interface", "background", "device_power_w",
-                          "device_source"});
+  r.expect_map(
+      root, "",
+      {"technology", "dram", "interface", "background", "device_power_w", "device_source"});
   DramTable t;
   t.technology = r.text(root, "technology", "");
   t.dram = read_power(r, root, "dram", true);
@@ -198,14 +202,15 @@ DramTable read_dram(const YamlTableReader& r) {
 }  // namespace
 
 const std::vector<std::string>& core_block_names() {
-  static const std::vector<std::string> names{"dlzs", "sads", "kvgen", "sufa", "sram", "controller"};
+  static const std::vector<std::string> names{"dlzs", "sads", "kvgen",
+                                              "sufa", "sram", "controller"};
   return names;
 }
 
 const std::vector<std::string>& op_count_field_names() {
-  static const std::vector<std::string> names{
-      "lz_encodes", "shifts", "adds",       "macs",      "compares",  "sort_steps",
-      "exps",       "rescales", "multiplies", "divisions", "zero_skips"};
+  static const std::vector<std::string> names{"lz_encodes", "shifts",     "adds",      "macs",
+                                              "compares",   "sort_steps", "exps",      "rescales",
+                                              "multiplies", "divisions",  "zero_skips"};
   return names;
 }
 

@@ -15,10 +15,10 @@ const std::vector<std::string>& core_block_names();
 
 // ---- block_power_28nm.yaml
 struct BlockPowerEntry {
-  double power_mw = 0.0;        // at full activity, reference units, table node and clock
-  double reference_units = 1;   // how many repeated units the power covers
-  std::string unit;             // what one unit is
-  double idle_fraction = 0.0;   // idle power / active power
+  double power_mw = 0.0;       // at full activity, reference units, table node and clock
+  double reference_units = 1;  // how many repeated units the power covers
+  std::string unit;            // what one unit is
+  double idle_fraction = 0.0;  // idle power / active power
   std::string source;
 };
 struct BlockPowerTable {
@@ -71,7 +71,7 @@ struct ActionEnergyTable {
   std::map<std::string, OperationEnergy> operations;
   std::vector<SramClass> sram_read_64bit;  // sorted by capacity
   std::map<std::string, SramBuffer> sram_buffers;
-  std::map<std::string, ActionMix> default_actions;  // every OpCounts field
+  std::map<std::string, ActionMix> default_actions;                       // every OpCounts field
   std::map<std::string, std::map<std::string, ActionMix>> block_actions;  // block -> overrides
 };
 

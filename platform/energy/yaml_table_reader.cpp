@@ -47,8 +47,8 @@ void YamlTableReader::expect_map(const YAML::Node& node, const std::string& path
   if (allowed.size() == 0) return;
   for (const auto& kv : node) {
     const std::string k = kv.first.as<std::string>();
-    const bool ok = std::any_of(allowed.begin(), allowed.end(),
-                                [&](const char* a) { return k == a; });
+    const bool ok =
+        std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; });
     if (!ok) {
       std::string list;
       for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;

@@ -25,8 +25,8 @@ class YamlTableReader {
   void expect_map(const YAML::Node& node, const std::string& path,
                   std::initializer_list<const char*> allowed = {}) const;
   YAML::Node child(const YAML::Node& map, const std::string& key, const std::string& path) const;
-  double number(const YAML::Node& map, const std::string& key, const std::string& path,
-                double min, double max) const;
+  double number(const YAML::Node& map, const std::string& key, const std::string& path, double min,
+                double max) const;
   double number_value(const YAML::Node& node, const std::string& path, double min,
                       double max) const;
   std::string text(const YAML::Node& map, const std::string& key, const std::string& path) const;

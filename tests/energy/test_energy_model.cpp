@@ -1,6 +1,5 @@
 // Calibrated power, action counts, SRAM, DRAM and area against hand-computed values.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <stdexcept>
 
@@ -67,7 +66,7 @@ TEST_CASE("SRAM energy by capacity class and access rounding", "[energy][model]"
   CHECK(e.sram_access_energy_pj(8) == Approx(10 * 0.51));
   CHECK(e.sram_access_energy_pj(32) == Approx(20 * 0.51));
   CHECK(e.sram_access_energy_pj(1024) == Approx(100 * 0.51));
-  CHECK(e.sram_access_energy_pj(4) == Approx(10 * 0.51));     // below the smallest class
+  CHECK(e.sram_access_energy_pj(4) == Approx(10 * 0.51));      // below the smallest class
   CHECK(e.sram_access_energy_pj(4096) == Approx(100 * 0.51));  // above the largest
   // 192 KiB: log-log between 32 KiB (20 pJ) and 1 MiB (100 pJ).
   const double token = 20 * std::pow(5.0, std::log(6.0) / std::log(32.0));
@@ -95,8 +94,8 @@ TEST_CASE("DRAM and interface energy per byte calibrated to SOFA", "[energy][mod
 
 TEST_CASE("scaling by units", "[energy][model]") {
   CoreParameters p;
-  p.units["sads"] = 64;     // half of the 128 sort cores
-  p.units["sram"] = 632;    // twice the 316 KiB
+  p.units["sads"] = 64;   // half of the 128 sort cores
+  p.units["sram"] = 632;  // twice the 316 KiB
   const EnergyModel e(tables(), p);
   const AreaModel a(tables().area, p);
   const EnergyModel ref(tables());

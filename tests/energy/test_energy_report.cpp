@@ -1,7 +1,6 @@
 // EnergyReport: SOFA Table II's efficiencies reproduced from a made-up run computed by hand,
 // stage sums, the action-count method, and bad activity.
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 #include "energy/energy_report.h"

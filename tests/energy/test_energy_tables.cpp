@@ -1,7 +1,6 @@
 // The shipped tables load, cite their sources, match STAR-SPEC section 3, and bad tables fail
 // with the file, line and key in the message.
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 #include <string>
 
@@ -122,8 +121,8 @@ blocks:
   SECTION("idle fraction above 1") {
     std::string text;
     {
-      const BlockPowerTable ok = load_block_power_table(default_energy_tables_dir() +
-                                                        "/block_power_28nm.yaml");
+      const BlockPowerTable ok =
+          load_block_power_table(default_energy_tables_dir() + "/block_power_28nm.yaml");
       CHECK(ok.blocks.at("sram").idle_fraction == 0.25);
     }
     text = "technology_nm: 28\nclock_ghz: 1\nsource: x\nblocks:\n";
@@ -151,8 +150,8 @@ actions:
       fields += "    " + f + ": {ops: {int8_add: 1}, source: s}\n";
     CHECK_NOTHROW(parse_action_energy_table(head + fields, "x.yaml"));
     std::string e = error_of([&] {
-      parse_action_energy_table(head + fields + "  sufa:\n    macs: {ops: {fp64_fma: 1}, source: s}\n",
-                                "x.yaml");
+      parse_action_energy_table(
+          head + fields + "  sufa:\n    macs: {ops: {fp64_fma: 1}, source: s}\n", "x.yaml");
     });
     CHECK(e.find("'actions.sufa.macs.ops.fp64_fma'") != std::string::npos);
     CHECK(e.find("unknown operation") != std::string::npos);

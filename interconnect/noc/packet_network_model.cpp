@@ -42,10 +42,6 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       return std::numeric_limits<uint64_t>::max() - outputs_[size_t(node) * kNocPorts + p].first_free(ready, now_);
     });
     const uint64_t grant = outputs_[size_t(node) * kNocPorts + out].reserve(ready, span, now_);
-    stats_.energy.routing += 1;
-    stats_.energy.buffer_writes += f;
-    stats_.energy.buffer_reads += f;
-    stats_.energy.crossbar += f;
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
     if (out == kPortLocal) {
       uint32_t slot;
@@ -64,10 +60,16 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       ++pending_count_;
       break;
     }
-    stats_.energy.link_flits += f;
     arrive = grant + st_cycles_ + config_.link_latency;
     node = mesh_.neighbour(node, out);
   }
+  // Every router on the minimal path buffers, switches and routes the packet once.
+  const uint64_t hops = mesh_.hops(packet.src, packet.dst);
+  stats_.energy.routing += hops + 1;
+  stats_.energy.buffer_writes += f * (hops + 1);
+  stats_.energy.buffer_reads += f * (hops + 1);
+  stats_.energy.crossbar += f * (hops + 1);
+  stats_.energy.link_flits += f * hops;
   ++stats_.packets_injected;
   stats_.flits_injected += f;
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "energy/energy_report.h"
+#include "energy/energy_report_writer.h"
 
 using namespace star;
 
@@ -123,4 +124,24 @@ TEST_CASE("bad activity is rejected", "[energy][report]") {
   run.blocks.clear();
   run.sram["l2"] = {8, 8};
   CHECK_THROWS_WITH(make_energy_report(run, e, a), Catch::Contains("'l2'"));
+}
+
+TEST_CASE("report as JSON and summary", "[energy][report]") {
+  const EnergyModel e(tables());
+  const AreaModel a(tables().area);
+  RunActivity run;
+  run.elapsed_s = 2.0;
+  run.blocks["sufa"].busy_s = 1.0;
+  run.dense_equivalent_ops = 4e12;
+  const EnergyReport r = make_energy_report(run, e, a);
+  const nlohmann::json j = energy_report_json(r);
+  CHECK(j.at("method") == "calibrated_power");
+  CHECK(j.at("blocks").at("sufa").at("utilisation").get<double>() == 0.5);
+  CHECK(j.at("effective_gops").get<double>() == Approx(2000));
+  CHECK(j.at("core_energy_j").get<double>() == Approx(r.core_energy_j));
+  CHECK(j.at("stage_energy_j").at("formal").get<double>() == Approx(r.stage_energy_j.at("formal")));
+  const std::string s = energy_report_summary(r);
+  CHECK(s.find("sufa") != std::string::npos);
+  CHECK(s.find("   50.0") != std::string::npos);
+  CHECK(s.find("effective 2000 GOPS") != std::string::npos);
 }

@@ -1,5 +1,7 @@
 #include "noc/link_calendar.h"
 
+#include <algorithm>
+
 namespace star {
 
 void LinkCalendar::slide(uint64_t now) {
@@ -63,6 +65,12 @@ uint64_t LinkCalendar::reserve_slow(uint64_t earliest, uint32_t length, uint64_t
   }
   for (uint64_t c = start; c < start + length; ++c) word_at(c >> 6) |= uint64_t(1) << (c & 63);
   return start;
+}
+
+void LinkCalendar::hold(uint64_t from, uint64_t to, uint64_t now) {
+  slide(now);
+  if (to > from) ensure((to - 1) >> 6);
+  for (uint64_t c = std::max(from, now); c < to; ++c) word_at(c >> 6) |= uint64_t(1) << (c & 63);
 }
 
 }  // namespace star

@@ -30,6 +30,9 @@ class LinkCalendar {
     }
     return reserve_slow(earliest, length, now);
   }
+  // Marks [from, to) busy whether or not parts already are (a packet holding the link while
+  // blocked further on).
+  void hold(uint64_t from, uint64_t to, uint64_t now);
   // First free cycle at or after `earliest`, without reserving (adaptive routing compares these).
   uint64_t first_free(uint64_t earliest, uint64_t now);
 

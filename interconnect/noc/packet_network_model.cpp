@@ -15,6 +15,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   st_cycles_ = r >= 2 ? 2 : 1;
   credit_loop_ = (r >= 2 ? r : 1) + 2 * config_.link_latency + config_.credit_latency;
   buckets_.resize(kBuckets);
+  hold_upstream_links_ = config_.vcs_per_class() == 1;
   outputs_.resize(size_t(mesh_.nodes()) * kNocPorts);
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
@@ -34,14 +35,17 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   const uint32_t span = packet.src == packet.dst ? f : occupancy_cycles(f);
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
   uint64_t arrive = std::max(packet.created_cycle, inject_free_[packet.src]);
+  const uint64_t injected = arrive;
   inject_free_[packet.src] = arrive + span;
   uint32_t node = packet.src;
+  path_.clear();
   while (true) {
     const uint64_t ready = arrive + sa_offset_;
     const uint8_t out = select_route(config_.routing, mesh_, node, packet.dst, [&](uint8_t p) {
       return std::numeric_limits<uint64_t>::max() - outputs_[size_t(node) * kNocPorts + p].first_free(ready, now_);
     });
     const uint64_t grant = outputs_[size_t(node) * kNocPorts + out].reserve(ready, span, now_);
+    path_.push_back(Hop{uint32_t(size_t(node) * kNocPorts + out), grant});
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
     if (out == kPortLocal) {
       uint32_t slot;
@@ -62,6 +66,18 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     }
     arrive = grant + st_cycles_ + config_.link_latency;
     node = mesh_.neighbour(node, out);
+  }
+  if (hold_upstream_links_ && path_.size() > 1) {
+    const uint64_t depth = config_.vc_buffer_flits;
+    uint64_t downstream_end = path_.back().grant + span;
+    for (size_t i = path_.size() - 1; i-- > 0;) {
+      const Hop& h = path_[i];
+      const uint64_t end = std::max(h.grant + span, downstream_end > depth ? downstream_end - depth : 0);
+      if (end > h.grant + span) outputs_[h.output].hold(h.grant + span, end, now_);
+      downstream_end = end;
+    }
+    // The interface cannot push the rest of the packet into a full local buffer either.
+    inject_free_[packet.src] = std::max(injected + span, downstream_end > depth ? downstream_end - depth : 0);
   }
   // Every router on the minimal path buffers, switches and routes the packet once.
   const uint64_t hops = mesh_.hops(packet.src, packet.dst);

@@ -52,6 +52,15 @@ class PacketNetworkModel final : public NocModel {
   // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
   uint32_t credit_loop_;
   uint32_t occupancy_cycles(uint32_t flits) const;
+  // Wormhole with one VC per class: a packet whose head waits at hop i+1 keeps hop i's link
+  // until its tail can move on (the downstream buffer holds only `depth` flits), so the hold is
+  // marked on the upstream calendars after the forward pass.
+  bool hold_upstream_links_;
+  struct Hop {
+    uint32_t output;  // index into outputs_
+    uint64_t grant;
+  };
+  std::vector<Hop> path_;  // scratch
   uint64_t now_ = 0;
   uint64_t order_ = 0;
   std::vector<LinkCalendar> outputs_;  // [node * ports + port]

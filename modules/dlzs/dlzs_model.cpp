@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
@@ -104,6 +105,29 @@ KeyAccumulators predict_key_accumulators(const MatI8& x, const MatI8& w_k, Predi
   return out;
 }
 
+int key_prediction_shift_bound(const MatI8& x, const MatI8& w_k, Predictor p) {
+  require_shape(x.cols() == w_k.rows(), "X columns (d_model) must equal W_k rows");
+  std::int64_t max_x2 = 0;
+  for (std::size_t i = 0; i < x.rows(); ++i) {
+    std::int64_t s = 0;
+    for (std::size_t m = 0; m < x.cols(); ++m) {
+      const std::int64_t v = exact_side(x(i, m), p, 8);
+      s += v * v;
+    }
+    max_x2 = std::max(max_x2, s);
+  }
+  std::vector<std::int64_t> col2(w_k.cols(), 0);
+  for (std::size_t m = 0; m < w_k.rows(); ++m)
+    for (std::size_t j = 0; j < w_k.cols(); ++j) {
+      const std::int64_t v = rounded_side(w_k(m, j), p, 8);
+      col2[j] += v * v;
+    }
+  std::int64_t max_w2 = 0;
+  for (std::int64_t v : col2) max_w2 = std::max(max_w2, v);
+  const double bound = std::sqrt(double(max_x2)) * std::sqrt(double(max_w2));
+  return fit_shift(static_cast<std::int64_t>(std::ceil(bound)) + 1, 16);
+}
+
 KeyPrediction predict_keys(const MatI8& x, const MatI8& w_k, Predictor p, int shift) {
   KeyAccumulators a = predict_key_accumulators(x, w_k, p, 0, x.rows());
   const Requantized r = shift < 0 ? requantize_to_i16(a.acc) : requantize_to_i16(a.acc, shift);
@@ -137,7 +161,7 @@ struct ColumnGroup {
 // where the exact-side values fit (dlzs, int4, exact) and int32 otherwise (slzs: up to 2^15).
 template <class KT>
 void grouped_scores(const std::vector<std::vector<ColumnGroup>>& groups, const Matrix<KT>& kt,
-                    std::size_t nk, bool power_of_two, MatI64& a_hat) {
+                    std::size_t key_first, std::size_t nk, bool power_of_two, MatI64& a_hat) {
   constexpr std::size_t kChunk = 256;  // keys per pass: the tile's rows stay in L1
   std::int32_t partial[kChunk];
   for (std::size_t j0 = 0; j0 < nk; j0 += kChunk) {
@@ -146,8 +170,8 @@ void grouped_scores(const std::vector<std::vector<ColumnGroup>>& groups, const M
       std::int64_t* acc = a_hat.row(i) + j0;
       for (const ColumnGroup& g : groups[i]) {
         std::fill(partial, partial + len, 0);
-        for (std::uint32_t c : g.plus) add_row(partial, kt.row(c) + j0, len);
-        for (std::uint32_t c : g.minus) sub_row(partial, kt.row(c) + j0, len);
+        for (std::uint32_t c : g.plus) add_row(partial, kt.row(c) + key_first + j0, len);
+        for (std::uint32_t c : g.minus) sub_row(partial, kt.row(c) + key_first + j0, len);
         if (power_of_two) {
           const int p = __builtin_ctz(static_cast<unsigned>(g.magnitude));
           // A left shift of the two's-complement bits (defined for negative values too).
@@ -193,22 +217,24 @@ PreparedKeys prepare_keys(const MatI16& k, Predictor p, std::size_t k_begin, std
 }
 
 ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::size_t q_begin,
-                               std::size_t q_end, std::size_t n_keys) {
+                               std::size_t q_end, std::size_t key_first, std::size_t key_end) {
   const Predictor p = keys.predictor;
   require_shape(q.cols() == keys.head_dim(), "Q and K head dimensions differ");
   require_shape(q_begin <= q_end && q_end <= q.rows(), "query rows out of range");
-  const std::size_t d = q.cols(), nq = q_end - q_begin, nk = std::min(n_keys, keys.n_keys());
+  key_end = std::min(key_end, keys.n_keys());
+  require_shape(key_first <= key_end, "key range out of order");
+  const std::size_t d = q.cols(), nq = q_end - q_begin, nk = key_end - key_first;
   ScorePrediction out{MatI64(nq, nk), {}};
   // Non-zero keys per column among the keys used (for the zero eliminator's count).
-  std::vector<std::uint32_t> prefix_nonzero;
-  if (nk < keys.n_keys()) {
-    prefix_nonzero.assign(d, 0);
+  const bool whole = key_first == 0 && key_end == keys.n_keys();
+  std::vector<std::uint32_t> range_nonzero;
+  if (!whole) {
+    range_nonzero.assign(d, 0);
     for (std::size_t c = 0; c < d; ++c)
-      for (std::size_t j = 0; j < nk; ++j)
-        prefix_nonzero[c] += (keys.kt16.empty() ? keys.kt32(c, j) : keys.kt16(c, j)) != 0;
+      for (std::size_t j = key_first; j < key_end; ++j)
+        range_nonzero[c] += (keys.kt16.empty() ? keys.kt32(c, j) : keys.kt16(c, j)) != 0;
   }
-  const std::vector<std::uint32_t>& col_nonzero =
-      nk < keys.n_keys() ? prefix_nonzero : keys.col_nonzero;
+  const std::vector<std::uint32_t>& col_nonzero = whole ? keys.col_nonzero : range_nonzero;
   std::uint64_t nonzero = 0;
   if (p == Predictor::exact) {
     // Arbitrary multipliers: a plain exact multiply-accumulate (an upper-bound ablation).
@@ -218,7 +244,7 @@ ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::s
         const std::int64_t a = q(q_begin + i, c);
         if (a == 0) continue;
         nonzero += col_nonzero[c];
-        const std::int16_t* krow = keys.kt16.row(c);
+        const std::int16_t* krow = keys.kt16.row(c) + key_first;
         for (std::size_t j = 0; j < nk; ++j) acc[j] += a * krow[j];
       }
     }
@@ -245,14 +271,14 @@ ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::s
     }
     const bool power_of_two = p != Predictor::int4;
     if (p == Predictor::slzs)
-      grouped_scores(groups, keys.kt32, nk, power_of_two, out.a_hat);
+      grouped_scores(groups, keys.kt32, key_first, nk, power_of_two, out.a_hat);
     else
-      grouped_scores(groups, keys.kt16, nk, power_of_two, out.a_hat);
+      grouped_scores(groups, keys.kt16, key_first, nk, power_of_two, out.a_hat);
   }
   count_products(p, std::uint64_t(nq) * nk * d, nonzero, out.ops);
   // Q is converted online once per query row (with the first key tile); slzs also converts the
   // key tile it streams.
-  if ((p == Predictor::dlzs || p == Predictor::slzs) && keys.k_begin == 0)
+  if ((p == Predictor::dlzs || p == Predictor::slzs) && keys.k_begin + key_first == 0)
     out.ops.lz_encodes += std::uint64_t(nq) * d;
   if (p == Predictor::slzs) out.ops.lz_encodes += std::uint64_t(nk) * d;
   return out;

@@ -48,8 +48,13 @@ struct KeyAccumulators {
 KeyAccumulators predict_key_accumulators(const MatI8& x, const MatI8& w_k, Predictor p,
                                          std::size_t row_begin, std::size_t row_end);
 
+// A K_hat shift that never saturates, known before any key is predicted (the firmware's per-layer
+// calibration, so K_hat can be produced tile by tile): the Cauchy-Schwarz bound on the predicted
+// accumulators, max_i ||x_i|| max_j ||w_j|| over the variant's converted operands.
+int key_prediction_shift_bound(const MatI8& x, const MatI8& w_k, Predictor p);
+
 // Phase 1.1, complete: K_hat truncated to 16 bits with one shift for the layer. shift < 0 picks
-// the smallest shift at which no value saturates (the firmware's per-layer calibration).
+// the smallest shift at which no value of this layer saturates.
 struct KeyPrediction {
   MatI16 k_hat;  // S x d
   int shift = 0;
@@ -77,10 +82,11 @@ struct PreparedKeys {
   std::size_t n_keys() const { return kt16.empty() ? kt32.cols() : kt16.cols(); }
 };
 PreparedKeys prepare_keys(const MatI16& k, Predictor p, std::size_t k_begin, std::size_t k_end);
-// Predicts against the first `n_keys` prepared keys (all by default; a causal block stops at
-// its last query's position).
+// Predicts against prepared keys [key_first, key_end) (relative to the prepared range; all by
+// default): one key tile, or a causal block's prefix.
 ScorePrediction predict_scores(const MatI16& q, const PreparedKeys& keys, std::size_t q_begin,
-                               std::size_t q_end, std::size_t n_keys = SIZE_MAX);
+                               std::size_t q_end, std::size_t key_first = 0,
+                               std::size_t key_end = SIZE_MAX);
 
 ScorePrediction predict_scores(const MatI16& q, const MatI16& k, Predictor p, std::size_t q_begin,
                                std::size_t q_end, std::size_t k_begin, std::size_t k_end);

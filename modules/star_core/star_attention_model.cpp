@@ -6,116 +6,11 @@
 #include <string>
 
 #include "kvgen/kvgen_model.h"
+#include "star_core/head_pipeline.h"
 
 namespace star {
 
-KeyTiling StarAlgoConfig::tiling(std::uint32_t seq_len) const {
-  const std::uint32_t bc = tile_keys ? tile_keys : (seq_len + subsegments - 1) / subsegments;
-  return KeyTiling{seq_len, bc};
-}
-
-void StarAlgoConfig::validate(std::uint32_t seq_len) const {
-  auto fail = [](const std::string& m) { throw std::invalid_argument(m); };
-  if (seq_len == 0) fail("sequence length must be at least 1");
-  if (!dense) star::validate(sads);
-  if (tile_keys == 0 && (subsegments < 1 || subsegments > seq_len))
-    fail("subsegments = " + std::to_string(subsegments) + " must be in [1, S = " +
-         std::to_string(seq_len) + "]");
-  if (tile_keys > seq_len)
-    fail("tile_keys = " + std::to_string(tile_keys) + " exceeds the sequence length " +
-         std::to_string(seq_len));
-  if (block_queries == 0) fail("block_queries must be at least 1");
-}
-
 namespace {
-
-// Every unmasked key, tile by tile (prediction off).
-RowSelection dense_selection(const KeyTiling& tiling, std::uint32_t n_valid) {
-  RowSelection sel;
-  sel.tile_start.clear();
-  sel.tile_start.push_back(0);
-  for (std::uint32_t t = 0; t < tiling.n_tiles(); ++t) {
-    const std::uint32_t first = tiling.tile_first(t);
-    const std::uint32_t end = std::min(first + tiling.tile_len(t), n_valid);
-    for (std::uint32_t j = first; j < end; ++j) sel.keys.push_back(j);
-    sel.tile_start.push_back(static_cast<std::uint32_t>(sel.keys.size()));
-  }
-  return sel;
-}
-
-// One query head through prediction, selection and the formal stage, a query block at a time.
-// `pred_keys` is what phase 1.2 predicts against (K_hat, or K for attention-only jobs);
-// `k`/`v` hold the exact rows the formal stage reads (for on-demand generation, `before_formal`
-// is called with the block's selections first so the caller can generate them).
-struct HeadJob {
-  const MatI16* q;
-  const MatI16* pred_keys;
-  const MatI16* k;
-  const MatI16* v;
-  double score_scale, v_scale;
-};
-
-class HeadRunner {
- public:
-  HeadRunner(const HeadJob& job, const StarAlgoConfig& cfg, std::uint32_t seq_len)
-      : job_(job), cfg_(cfg), tiling_(cfg.tiling(seq_len)), seq_len_(seq_len) {
-    result_.out = MatF(job.q->rows(), job.q->cols());
-    result_.selection.resize(job.q->rows());
-  }
-
-  // Prediction and selection of rows [r0, r1).
-  void select_block(std::uint32_t r0, std::uint32_t r1) {
-    const std::uint32_t nq = static_cast<std::uint32_t>(job_.q->rows());
-    if (cfg_.dense) {
-      for (std::uint32_t i = r0; i < r1; ++i)
-        result_.selection[i] = dense_selection(tiling_, valid_keys(i, nq));
-      return;
-    }
-    // A causal block never looks past its last query's position.
-    const std::uint32_t key_end = cfg_.causal ? std::min(seq_len_, valid_keys(r1 - 1, nq)) : seq_len_;
-    if (keys_.n_keys() == 0) keys_ = prepare_keys(*job_.pred_keys, cfg_.predictor, 0, seq_len_);
-    ScorePrediction pred = predict_scores(*job_.q, keys_, r0, r1, key_end);
-    result_.ops.predict += pred.ops;
-    if (key_end == seq_len_) {
-      a_hat_ = std::move(pred.a_hat);
-    } else {  // SADS reads whole rows; the masked tail is never selected
-      a_hat_ = MatI64(r1 - r0, seq_len_, 0);
-      for (std::uint32_t i = 0; i < r1 - r0; ++i)
-        std::copy(pred.a_hat.row(i), pred.a_hat.row(i) + key_end, a_hat_.row(i));
-    }
-    for (std::uint32_t i = r0; i < r1; ++i)
-      result_.selection[i] = sads_select_row(a_hat_.row(i - r0), tiling_, valid_keys(i, nq),
-                                             cfg_.sads, result_.ops.select);
-    block_r0_ = r0;
-  }
-
-  // Formal stage (SU-FA) of rows [r0, r1); K/V rows of the selection must be valid by now.
-  void formal_block(std::uint32_t r0, std::uint32_t r1) {
-    SufaInputs in{job_.q, job_.k, job_.v, job_.score_scale, job_.v_scale, nullptr};
-    for (std::uint32_t i = r0; i < r1; ++i) {
-      in.predicted = cfg_.dense ? nullptr : a_hat_.row(i - block_r0_);
-      sufa_row(in, i, result_.selection[i], seq_len_, cfg_.sufa, result_.out.row(i),
-               result_.ops.formal);
-    }
-  }
-
-  const std::vector<RowSelection>& selection() const { return result_.selection; }
-  HeadResult take() { return std::move(result_); }
-
- private:
-  std::uint32_t valid_keys(std::uint32_t i, std::uint32_t nq) const {
-    return cfg_.causal ? causal_valid_keys(i, nq, seq_len_) : seq_len_;
-  }
-
-  HeadJob job_;
-  const StarAlgoConfig& cfg_;
-  KeyTiling tiling_;
-  std::uint32_t seq_len_;
-  PreparedKeys keys_;  // phase 1.2's keys, prepared once per head
-  MatI64 a_hat_;
-  std::uint32_t block_r0_ = 0;
-  HeadResult result_;
-};
 
 MatD to_real(const MatI16& m, double scale) {
   MatD out(m.rows(), m.cols());
@@ -137,6 +32,30 @@ void place_head(const MatF& head_out, std::uint32_t h, std::uint32_t d, MatF& ou
     std::copy(head_out.row(r), head_out.row(r) + d, out.row(r) + std::size_t(h) * d);
 }
 
+// Runs one head through every cell; `before_formal(cell)` makes the cell's K/V rows ready (the
+// on-demand generation of a full layer; nothing for attention-only jobs).
+template <class BeforeFormal>
+HeadResult run_head(HeadPipeline& hp, std::uint32_t block_queries, BeforeFormal before_formal) {
+  HeadResult res;
+  const std::uint32_t nq = hp.n_queries();
+  for (std::uint32_t r0 = 0; r0 < nq; r0 += block_queries) {
+    const std::uint32_t r1 = std::min(nq, r0 + block_queries);
+    hp.begin_block(r0, r1);
+    for (std::uint32_t t = 0; t < hp.tiling().n_tiles(); ++t) {
+      if (!hp.visits(r0, r1, t)) continue;
+      res.ops.predict += hp.predict_tile(t);
+      CellSelection cell;
+      res.ops.select += hp.select_tile(t, cell);
+      before_formal(cell);
+      res.ops.formal += hp.formal_tile(t);
+    }
+    res.ops.formal += hp.finish_block();
+  }
+  res.out = std::move(hp.output());
+  res.selection = std::move(hp.selections());
+  return res;
+}
+
 }  // namespace
 
 HeadResult run_attention_head(const QkvHeadInputs& in, const StarAlgoConfig& cfg) {
@@ -145,19 +64,13 @@ HeadResult run_attention_head(const QkvHeadInputs& in, const StarAlgoConfig& cfg
                 "Q, K, V head dimensions differ");
   require_shape(in.k->rows() == in.v->rows(), "K and V have different sequence lengths");
   const auto seq_len = static_cast<std::uint32_t>(in.k->rows());
-  const auto nq = static_cast<std::uint32_t>(in.q->rows());
   cfg.validate(seq_len);
-  if (cfg.causal && nq > seq_len)
+  if (cfg.causal && in.q->rows() > seq_len)
     throw std::invalid_argument("causal attention needs n_queries <= sequence length");
   const double d = static_cast<double>(in.q->cols());
-  HeadJob job{in.q, in.k, in.k, in.v, in.q_scale * in.k_scale / std::sqrt(d), in.v_scale};
-  HeadRunner runner(job, cfg, seq_len);
-  for (std::uint32_t r0 = 0; r0 < nq; r0 += cfg.block_queries) {
-    const std::uint32_t r1 = std::min(nq, r0 + cfg.block_queries);
-    runner.select_block(r0, r1);
-    runner.formal_block(r0, r1);
-  }
-  return runner.take();
+  HeadData data{in.q, in.k, in.k, in.v, in.q_scale * in.k_scale / std::sqrt(d), in.v_scale};
+  HeadPipeline hp(data, cfg, seq_len);
+  return run_head(hp, cfg.block_queries, [](const CellSelection&) {});
 }
 
 LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg) {
@@ -190,7 +103,30 @@ LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg) {
   return res;
 }
 
+LayerShifts calibrate_layer_shifts(const QuantizedLayer& layer, Predictor predictor) {
+  check_heads(layer.heads, layer.kv_heads, layer.head_dim);
+  const std::uint32_t d = layer.head_dim;
+  LayerShifts s;
+  for (std::uint32_t h = 0; h < layer.heads; ++h)
+    s.q.push_back(projection_shift_bound(layer.x.values,
+                                         column_block(layer.w_q.values, std::size_t(h) * d, d)));
+  for (std::uint32_t g = 0; g < layer.kv_heads; ++g) {
+    const MatI8 wk = column_block(layer.w_k.values, std::size_t(g) * d, d);
+    s.k.push_back(projection_shift_bound(layer.x.values, wk));
+    s.v.push_back(projection_shift_bound(layer.x.values,
+                                         column_block(layer.w_v.values, std::size_t(g) * d, d)));
+    s.k_hat.push_back(key_prediction_shift_bound(layer.x.values, wk, predictor));
+  }
+  return s;
+}
+
 LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg) {
+  check_heads(layer.heads, layer.kv_heads, layer.head_dim);
+  return run_layer(layer, cfg, calibrate_layer_shifts(layer, cfg.predictor));
+}
+
+LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg,
+                      const LayerShifts& shifts) {
   check_heads(layer.heads, layer.kv_heads, layer.head_dim);
   const std::uint32_t d = layer.head_dim;
   const MatI8& x = layer.x.values;
@@ -204,101 +140,69 @@ LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg) {
   require_shape(layer.w_k.values.cols() == std::size_t(layer.kv_heads) * d &&
                     layer.w_v.values.cols() == std::size_t(layer.kv_heads) * d,
                 "W_k/W_v columns != kv_heads * head_dim");
+  require_shape(shifts.q.size() == layer.heads && shifts.k.size() == layer.kv_heads &&
+                    shifts.v.size() == layer.kv_heads && shifts.k_hat.size() == layer.kv_heads,
+                "layer shifts: one per head (q) and per K/V head (k, v, k_hat)");
   LayerResult res;
+  res.shifts = shifts;
   res.out = MatF(seq_len, std::size_t(layer.heads) * d);
   res.heads.resize(layer.heads);
   res.q_real.resize(layer.heads);
   const std::uint32_t group = layer.heads / layer.kv_heads;
+  std::vector<std::uint32_t> all(seq_len);
+  for (std::uint32_t t = 0; t < seq_len; ++t) all[t] = t;
 
   for (std::uint32_t g = 0; g < layer.kv_heads; ++g) {
     const MatI8 wk = column_block(layer.w_k.values, std::size_t(g) * d, d);
     const MatI8 wv = column_block(layer.w_v.values, std::size_t(g) * d, d);
-    const int k_shift = projection_shift_bound(x, wk), v_shift = projection_shift_bound(x, wv);
-    const double k_scale = layer.x.scale * layer.w_k.scale * std::ldexp(1.0, k_shift);
-    const double v_scale = layer.x.scale * layer.w_v.scale * std::ldexp(1.0, v_shift);
+    const double k_scale = layer.x.scale * layer.w_k.scale * std::ldexp(1.0, shifts.k[g]);
+    const double v_scale = layer.x.scale * layer.w_v.scale * std::ldexp(1.0, shifts.v[g]);
     // Phase 1.1 once per K/V head: K_hat for every token.
-    StageOps group_ops;
-    KeyPrediction khat = cfg.dense ? KeyPrediction{} : predict_keys(x, wk, cfg.predictor);
-    group_ops.predict += khat.ops;
-
-    // Exact Q per query head (computed for every query row), and its runner.
-    std::vector<MatI16> qs(group);
-    std::vector<HeadRunner> runners;
+    KeyPrediction khat =
+        cfg.dense ? KeyPrediction{} : predict_keys(x, wk, cfg.predictor, shifts.k_hat[g]);
+    res.ops.predict += khat.ops;
     MatI16 k(seq_len, d), v(seq_len, d);
-    runners.reserve(group);
+    std::vector<char> generated(seq_len, 0);
+    if (!cfg.on_demand_kv) {  // ablation: every K/V row generated up front, once
+      res.ops.kvgen += generate_rows(x, wk, shifts.k[g], all, k);
+      res.ops.kvgen += generate_rows(x, wv, shifts.v[g], all, v);
+      res.kv_rows_generated += seq_len;
+    }
+    // A token's K/V rows are generated the first time any query of the group selects it (then
+    // kept in the K/V cache for later cells and for decoding), never for unselected tokens.
+    auto generate_fresh = [&](const CellSelection& cell) {
+      if (!cfg.on_demand_kv) return;
+      std::vector<std::uint32_t> fresh;
+      for (std::uint32_t t : cell.union_keys)
+        if (!generated[t]) {
+          generated[t] = 1;
+          fresh.push_back(t);
+        }
+      res.ops.kvgen += generate_rows(x, wk, shifts.k[g], fresh, k);
+      res.ops.kvgen += generate_rows(x, wv, shifts.v[g], fresh, v);
+      res.kv_rows_generated += fresh.size();
+    };
     for (std::uint32_t gi = 0; gi < group; ++gi) {
       const std::uint32_t h = g * group + gi;
       const MatI8 wq = column_block(layer.w_q.values, std::size_t(h) * d, d);
-      OpCounts q_ops;
-      const MatI32 q_acc = matmul_i8(x, wq);
-      const Requantized q16 = requantize_to_i16(q_acc);  // Q is exact for every row: fit it
-      q_ops.macs = std::uint64_t(seq_len) * x.cols() * d;
-      group_ops.kvgen += q_ops;
-      qs[gi] = q16.values;
-      const double q_scale = layer.x.scale * layer.w_q.scale * std::ldexp(1.0, q16.shift);
-      res.q_real[h] = to_real(qs[gi], q_scale);
-      HeadJob job{&qs[gi], &khat.k_hat, &k, &v, q_scale * k_scale / std::sqrt(double(d)), v_scale};
-      runners.emplace_back(job, cfg, seq_len);
-    }
-
-    std::vector<char> generated(seq_len, 0);
-    if (!cfg.on_demand_kv) {  // ablation: every K/V row generated up front, once
-      std::vector<std::uint32_t> all(seq_len);
-      for (std::uint32_t t = 0; t < seq_len; ++t) all[t] = t;
-      group_ops.kvgen += generate_rows(x, wk, k_shift, all, k);
-      group_ops.kvgen += generate_rows(x, wv, v_shift, all, v);
-      res.kv_rows_generated += seq_len;
-    }
-    std::vector<char> in_union(seq_len, 0);
-    for (std::uint32_t r0 = 0; r0 < seq_len; r0 += cfg.block_queries) {
-      const std::uint32_t r1 = std::min(seq_len, r0 + cfg.block_queries);
-      std::vector<std::uint32_t> block_union;
-      for (auto& runner : runners) {
-        runner.select_block(r0, r1);
-        for (std::uint32_t i = r0; i < r1; ++i)
-          for (std::uint32_t t : runner.selection()[i].keys)
-            if (!in_union[t]) {
-              in_union[t] = 1;
-              block_union.push_back(t);
-            }
-      }
-      for (std::uint32_t t : block_union) in_union[t] = 0;
-      if (cfg.on_demand_kv) {
-        // A token's K/V rows are generated the first time any query selects it (then kept in
-        // the K/V cache for later query blocks and for decoding), never for unselected tokens.
-        std::vector<std::uint32_t> fresh;
-        for (std::uint32_t t : block_union)
-          if (!generated[t]) {
-            generated[t] = 1;
-            fresh.push_back(t);
-          }
-        std::sort(fresh.begin(), fresh.end());
-        group_ops.kvgen += generate_rows(x, wk, k_shift, fresh, k);
-        group_ops.kvgen += generate_rows(x, wv, v_shift, fresh, v);
-        res.kv_rows_generated += fresh.size();
-      }
-      for (auto& runner : runners) runner.formal_block(r0, r1);
+      const MatI16 q = generate_all_rows(x, wq, shifts.q[h], res.ops.kvgen);  // exact Q, all rows
+      const double q_scale = layer.x.scale * layer.w_q.scale * std::ldexp(1.0, shifts.q[h]);
+      res.q_real[h] = to_real(q, q_scale);
+      HeadData data{&q, &khat.k_hat, &k, &v, q_scale * k_scale / std::sqrt(double(d)), v_scale};
+      HeadPipeline hp(data, cfg, seq_len);
+      res.heads[h] = run_head(hp, cfg.block_queries, generate_fresh);
+      place_head(res.heads[h].out, h, d, res.out);
+      res.ops.select += res.heads[h].ops.select;
+      res.ops.predict += res.heads[h].ops.predict;
+      res.ops.formal += res.heads[h].ops.formal;
     }
     res.kv_rows_dense += seq_len;
-
     // References use every K/V row, computed outside the counted work.
-    std::vector<std::uint32_t> all(seq_len);
-    for (std::uint32_t t = 0; t < seq_len; ++t) all[t] = t;
     MatI16 k_all(seq_len, d), v_all(seq_len, d);
-    generate_rows(x, wk, k_shift, all, k_all);
-    generate_rows(x, wv, v_shift, all, v_all);
+    generate_rows(x, wk, shifts.k[g], all, k_all);
+    generate_rows(x, wv, shifts.v[g], all, v_all);
     res.k_real.push_back(to_real(k_all, k_scale));
     res.v_real.push_back(to_real(v_all, v_scale));
-
-    for (std::uint32_t gi = 0; gi < group; ++gi) {
-      const std::uint32_t h = g * group + gi;
-      res.heads[h] = runners[gi].take();
-      place_head(res.heads[h].out, h, d, res.out);
-      group_ops.predict += res.heads[h].ops.predict;
-      group_ops.select += res.heads[h].ops.select;
-      group_ops.formal += res.heads[h].ops.formal;
-    }
-    res.ops += group_ops;
   }
   return res;
 }

@@ -15,30 +15,9 @@
 #include "dlzs/dlzs_model.h"
 #include "sads/sads_model.h"
 #include "sufa/sufa_model.h"
+#include "star_core/star_algo_config.h"
 
 namespace star {
-
-struct StarAlgoConfig {
-  Predictor predictor = Predictor::dlzs;
-  bool dense = false;                // prediction off: every (unmasked) key is selected
-  SadsConfig sads;                   // keep ratio, spherical radius, sort core shape
-  std::uint32_t subsegments = 4;     // n = T_c sub-segments per row; B_c = ceil(S / n)
-  std::uint32_t tile_keys = 0;       // B_c directly; overrides `subsegments` when non-zero
-  std::uint32_t block_queries = 128; // T, queries processed together
-  SufaConfig sufa;                   // order and max guard
-  bool causal = false;               // decoder prefill: query i sees keys <= its position
-  bool on_demand_kv = true;          // false: K/V generated for every token (ablation)
-
-  KeyTiling tiling(std::uint32_t seq_len) const;
-  void validate(std::uint32_t seq_len) const;  // throws std::invalid_argument naming the field
-};
-
-// Causal convention: with n_q queries over S keys, query i sits at position i + (S - n_q), so
-// the last query sees every key (prefill: n_q == S, position i).
-inline std::uint32_t causal_valid_keys(std::uint32_t query, std::uint32_t n_queries,
-                                       std::uint32_t seq_len) {
-  return query + (seq_len - n_queries) + 1;
-}
 
 struct StageOps {
   OpCounts predict, select, kvgen, formal;
@@ -81,6 +60,16 @@ struct QuantizedQkv {
   std::uint32_t heads = 1, kv_heads = 1, head_dim = 64;
 };
 
+// Per-layer fixed-point shifts of a full layer, known before the layer runs (the firmware
+// computes them from X and the weights and writes them into the job descriptor): Q, K, V from
+// kvgen_model's projection_shift_bound, K_hat from key_prediction_shift_bound.
+struct LayerShifts {
+  std::vector<int> q;     // per query head
+  std::vector<int> k, v;  // per K/V head
+  std::vector<int> k_hat; // per K/V head
+};
+LayerShifts calibrate_layer_shifts(const QuantizedLayer& layer, Predictor predictor);
+
 struct LayerResult {
   MatF out;                      // n_q x heads*d
   std::vector<HeadResult> heads; // per query head (its ops: predict/select/formal)
@@ -90,8 +79,11 @@ struct LayerResult {
   // The exact 16-bit Q/K/V of each head in real units, for references (full layer: every row
   // computed, outside the counted work).
   std::vector<MatD> q_real, k_real, v_real;
+  LayerShifts shifts;  // full layer only
 };
 LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg);
+LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg,
+                      const LayerShifts& shifts);
 LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg);
 
 // Quantises a float layer for the full path (X and weights to int8, symmetric per tensor).

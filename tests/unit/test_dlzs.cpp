@@ -110,7 +110,10 @@ TEST_CASE("prepared keys: a key prefix equals the same columns of the full predi
     INFO(to_string(p));
     const PreparedKeys keys = prepare_keys(k, p, 0, 300);
     const ScorePrediction full = predict_scores(q, keys, 0, 5);
-    const ScorePrediction prefix = predict_scores(q, keys, 0, 5, 120);
+    const ScorePrediction prefix = predict_scores(q, keys, 0, 5, 0, 120);
+    const ScorePrediction tile = predict_scores(q, keys, 1, 4, 120, 250);
+    REQUIRE(tile.a_hat == predict_scores_literal(q, k, p, 1, 4, 120, 250));
+    REQUIRE(tile.ops.lz_encodes == (p == Predictor::slzs ? 130u * 32 : 0u));
     REQUIRE(prefix.a_hat.cols() == 120);
     for (std::size_t i = 0; i < 5; ++i)
       for (std::size_t j = 0; j < 120; ++j) REQUIRE(prefix.a_hat(i, j) == full.a_hat(i, j));

@@ -174,4 +174,24 @@ TEST_CASE("bad chain configurations are rejected with the field named", "[chain]
   cfg.sads.keep = 0.5;
   cfg.tile_keys = 32;
   REQUIRE_THROWS_WITH(run_layer(qkv, cfg), Catch::Contains("tile_keys"));
+  cfg.tile_keys = 0;
+  cfg.dense = true;
+  cfg.sufa.order = SufaOrder::ascending;
+  REQUIRE_THROWS_WITH(run_layer(qkv, cfg), Catch::Contains("ascending"));
+}
+
+TEST_CASE("full layer: explicit shifts reproduce the calibrated run", "[chain]") {
+  const LayerInputs in = generate_layer(RowType::clustered, 256, 96, 2, 2, 16, 4);
+  const QuantizedLayer layer = quantize_layer(in.x, in.w_q, in.w_k, in.w_v, 2, 2, 16);
+  StarAlgoConfig cfg;
+  cfg.block_queries = 64;
+  cfg.causal = true;
+  const LayerResult a = run_layer(layer, cfg);
+  const LayerShifts shifts = calibrate_layer_shifts(layer, cfg.predictor);
+  const LayerResult b = run_layer(layer, cfg, shifts);
+  REQUIRE(a.out == b.out);
+  REQUIRE(a.shifts.k_hat == shifts.k_hat);
+  LayerShifts bad = shifts;
+  bad.q.pop_back();
+  REQUIRE_THROWS_WITH(run_layer(layer, cfg, bad), Catch::Contains("layer shifts"));
 }

@@ -45,6 +45,17 @@ EnergyModel::EnergyModel(EnergyTables tables, CoreParameters params)
     if (!(units > 0) || !std::isfinite(units))
       throw std::invalid_argument("units of block '" + block + "' must be positive");
   }
+  for (const auto& [block, factor] : params_.block_energy_factor) {
+    check_block(block);
+    if (!(factor >= 0) || !std::isfinite(factor))
+      throw std::invalid_argument("energy factor of block '" + block + "' must be >= 0");
+  }
+  for (const auto& [buffer, kib] : params_.sram_buffer_kib) {
+    if (!tables_.actions.sram_buffers.count(buffer))
+      throw std::invalid_argument("unknown SRAM buffer '" + buffer + "'");
+    if (!(kib > 0) || !std::isfinite(kib))
+      throw std::invalid_argument("capacity of SRAM buffer '" + buffer + "' must be positive");
+  }
   const auto& scaling = tables_.actions.technology_scaling;
   energy_factor_ = node_factor(scaling, params_.technology_nm, "energy") /
                    node_factor(scaling, tables_.actions.technology_nm, "energy");
@@ -76,8 +87,14 @@ const BlockPowerEntry& EnergyModel::power_entry(const std::string& block) const 
   return tables_.block_power.blocks.at(block);
 }
 
+double EnergyModel::block_factor(const std::string& block) const {
+  const auto it = params_.block_energy_factor.find(block);
+  return it == params_.block_energy_factor.end() ? 1.0 : it->second;
+}
+
 double EnergyModel::active_power_w(const std::string& block) const {
-  return power_entry(block).power_mw * 1e-3 * unit_scale(block) * power_factor_;
+  return power_entry(block).power_mw * 1e-3 * unit_scale(block) * power_factor_ *
+         block_factor(block);
 }
 
 // Idle power follows active power's node, unit and clock scaling [design]: leakage does not scale
@@ -133,7 +150,7 @@ double EnergyModel::counts_energy_j(const std::string& block, const OpCounts& co
     const std::uint64_t n = op_count_field(counts, f);
     if (n) pj += double(n) * action_energy_pj(block, f);
   }
-  return pj * 1e-12;
+  return pj * 1e-12 * block_factor(block);
 }
 
 // Log-log interpolation between Horowitz's capacity classes: 8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ
@@ -162,8 +179,10 @@ double EnergyModel::sram_energy_j(const std::string& buffer, std::uint64_t bytes
   const auto it = tables_.actions.sram_buffers.find(buffer);
   if (it == tables_.actions.sram_buffers.end())
     throw std::invalid_argument("unknown SRAM buffer '" + buffer + "'");
+  const auto cap = params_.sram_buffer_kib.find(buffer);
+  const double kib = cap == params_.sram_buffer_kib.end() ? it->second.capacity_kib : cap->second;
   const std::uint64_t accesses = (bytes_read + 7) / 8 + (bytes_written + 7) / 8;
-  return double(accesses) * sram_access_energy_pj(it->second.capacity_kib) * 1e-12;
+  return double(accesses) * sram_access_energy_pj(kib) * 1e-12 * block_factor("sram");
 }
 
 double EnergyModel::dram_energy_per_byte_pj() const {

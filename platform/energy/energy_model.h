@@ -25,6 +25,12 @@ struct CoreParameters {
   // Units per block (see the tables' reference_units: 128 sort cores, 512 PEs, 316 KiB, ...).
   // Blocks not listed keep their reference units. Power and area scale linearly [design].
   std::map<std::string, double> units;
+  // Capacity of named SRAM buffers (token, weight, temp, dlzs_output) when it differs from the
+  // action table's; sets the per-access energy class of that buffer.
+  std::map<std::string, double> sram_buffer_kib;
+  // Multiplies a block's energy and power (both methods), for circuit tricks the counts do not
+  // see, e.g. STAR's sign-prediction pre-flipping in DLZS (no published value) [design].
+  std::map<std::string, double> block_energy_factor;
 };
 
 class EnergyModel {
@@ -48,12 +54,14 @@ class EnergyModel {
   double calibrated_energy_j(const std::string& block, double busy_s, double elapsed_s) const;
 
   // ---- action counts
-  // Energy of one `field` action (an OpCounts field name) in `block`, pJ at the chosen node.
+  // Energy of one `field` action (an OpCounts field name) in `block`, pJ at the chosen node
+  // (table value; block_energy_factor applies to the sums below, not here).
   double action_energy_pj(const std::string& block, const std::string& field) const;
   double counts_energy_j(const std::string& block, const OpCounts& counts) const;
   // One 64-bit access to an SRAM array of this capacity, pJ at the chosen node.
   double sram_access_energy_pj(double capacity_kib) const;
-  // Reads and writes (bytes, rounded up to whole 64-bit accesses) of a named buffer.
+  // Reads and writes (bytes, rounded up to whole 64-bit accesses) of a named buffer; counted as
+  // the sram block's energy (its block_energy_factor applies).
   double sram_energy_j(const std::string& buffer, std::uint64_t bytes_read,
                        std::uint64_t bytes_written) const;
 
@@ -66,6 +74,7 @@ class EnergyModel {
 
  private:
   const BlockPowerEntry& power_entry(const std::string& block) const;
+  double block_factor(const std::string& block) const;
   double node_factor(const std::map<double, ScalingFactor>& table, double node,
                      const char* what) const;
 

@@ -13,6 +13,12 @@ const EnergyTables& tables() {
   static const EnergyTables t = load_energy_tables();
   return t;
 }
+CoreParameters at(double node_nm, double clock_ghz) {
+  CoreParameters p;
+  p.technology_nm = node_nm;
+  p.clock_ghz = clock_ghz;
+  return p;
+}
 }  // namespace
 
 TEST_CASE("defaults: 949.85 mW at full activity, 5.69 mm2", "[energy][model]") {
@@ -124,7 +130,7 @@ TEST_CASE("technology and clock scaling", "[energy][model]") {
   p7.technology_nm = 7;
   const EnergyModel e7(tables(), p7);
   const EnergyModel e28(tables());
-  const EnergyModel e45(tables(), CoreParameters{45, 1.0, {}});
+  const EnergyModel e45(tables(), at(45, 1.0));
   CHECK(e45.action_energy_pj("sufa", "macs") == Approx(2.0));
   CHECK(e7.action_energy_pj("sufa", "macs") == Approx(0.2));
   CHECK(e7.technology_energy_factor() == Approx(0.10));
@@ -134,11 +140,40 @@ TEST_CASE("technology and clock scaling", "[energy][model]") {
   CHECK(AreaModel(tables().area, p7).core_area_mm2() == Approx(5.694 / 16));
   // DRAM is off-chip: unchanged.
   CHECK(e7.dram_energy_per_byte_pj() == Approx(e28.dram_energy_per_byte_pj()));
-  const EnergyModel fast(tables(), CoreParameters{28, 2.0, {}});
+  const EnergyModel fast(tables(), at(28, 2.0));
   CHECK(fast.total_active_power_w() == Approx(2 * 0.94985));
 
-  CHECK_THROWS_WITH(EnergyModel(tables(), CoreParameters{16, 1.0, {}}),
+  CHECK_THROWS_WITH(EnergyModel(tables(), at(16, 1.0)),
                     Catch::Contains("16 nm") && Catch::Contains("28"));
-  CHECK_THROWS_AS(AreaModel(tables().area, CoreParameters{45, 1.0, {}}), std::invalid_argument);
-  CHECK_THROWS_AS(EnergyModel(tables(), CoreParameters{28, 0.0, {}}), std::invalid_argument);
+  CHECK_THROWS_AS(AreaModel(tables().area, at(45, 1.0)), std::invalid_argument);
+  CHECK_THROWS_AS(EnergyModel(tables(), at(28, 0.0)), std::invalid_argument);
+}
+
+TEST_CASE("SRAM buffer capacity override and per-block energy factor", "[energy][model]") {
+  const EnergyModel ref(tables());
+  CoreParameters p;
+  p.sram_buffer_kib["token"] = 8;  // a token buffer shrunk to 8 KiB moves to the 10 pJ class
+  p.block_energy_factor["dlzs"] = 0.8;
+  const EnergyModel e(tables(), p);
+  CHECK(e.sram_energy_j("token", 8, 0) == Approx(10 * 0.51e-12));
+  CHECK(ref.sram_energy_j("token", 8, 0) == Approx(ref.sram_access_energy_pj(192) * 1e-12));
+  CHECK(e.active_power_w("dlzs") == Approx(0.8 * 29.05e-3));
+  CHECK(e.calibrated_energy_j("dlzs", 1.0, 1.0) == Approx(0.8 * 29.05e-3));
+  OpCounts c;
+  c.adds = 1000;
+  CHECK(e.counts_energy_j("dlzs", c) == Approx(0.8 * ref.counts_energy_j("dlzs", c)));
+  CHECK(e.counts_energy_j("kvgen", c) == Approx(ref.counts_energy_j("kvgen", c)));
+  CHECK(e.active_power_w("sads") == Approx(ref.active_power_w("sads")));
+
+  CoreParameters half_sram;
+  half_sram.block_energy_factor["sram"] = 0.5;
+  CHECK(EnergyModel(tables(), half_sram).sram_energy_j("temp", 64, 64) ==
+        Approx(0.5 * ref.sram_energy_j("temp", 64, 64)));
+
+  CoreParameters bad;
+  bad.sram_buffer_kib["l2"] = 64;
+  CHECK_THROWS_WITH(EnergyModel(tables(), bad), Catch::Contains("'l2'"));
+  bad.sram_buffer_kib.clear();
+  bad.block_energy_factor["dlzs"] = -1;
+  CHECK_THROWS_AS(EnergyModel(tables(), bad), std::invalid_argument);
 }

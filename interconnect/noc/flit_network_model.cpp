@@ -362,7 +362,11 @@ void FlitNetworkModel::touch_occupancy(uint32_t router) {
 }
 
 void FlitNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
-  out.insert(out.end(), delivered_.begin(), delivered_.end());
+  if (out.empty()) {
+    out.swap(delivered_);  // the common case: no copy
+  } else {
+    out.insert(out.end(), delivered_.begin(), delivered_.end());
+  }
   delivered_.clear();
 }
 

@@ -123,7 +123,11 @@ uint64_t PacketNetworkModel::next_activity_cycle() const {
 }
 
 void PacketNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
-  out.insert(out.end(), delivered_.begin(), delivered_.end());
+  if (out.empty()) {
+    out.swap(delivered_);  // the common case: no copy
+  } else {
+    out.insert(out.end(), delivered_.begin(), delivered_.end());
+  }
   delivered_.clear();
 }
 

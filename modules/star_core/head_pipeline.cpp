@@ -21,33 +21,35 @@ bool HeadPipeline::visits(std::uint32_t r0, std::uint32_t r1, std::uint32_t t) c
   return r1 > r0 && tiling_.tile_first(t) < valid_keys(r1 - 1);
 }
 
-void HeadPipeline::begin_block(std::uint32_t r0, std::uint32_t r1) {
-  r0_ = r0;
-  r1_ = r1;
+BlockState HeadPipeline::begin_block(std::uint32_t r0, std::uint32_t r1) {
+  require_shape(r0 < r1 && r1 <= n_queries(), "query block out of range");
+  BlockState b;
+  b.r0 = r0;
+  b.r1 = r1;
   if (!cfg_.dense) {
     if (keys_.n_keys() == 0 && seq_len_ > 0)
       keys_ = prepare_keys(*data_.pred_keys, cfg_.predictor, 0, seq_len_);
-    if (a_hat_.rows() != r1 - r0 || a_hat_.cols() != seq_len_) a_hat_ = MatI64(r1 - r0, seq_len_);
+    b.a_hat = MatI64(r1 - r0, seq_len_);
   }
-  rows_.clear();
-  rows_.reserve(r1 - r0);
+  b.rows.reserve(r1 - r0);
   for (std::uint32_t i = r0; i < r1; ++i) {
     SufaInputs in{data_.q, data_.k, data_.v, data_.score_scale, data_.v_scale, nullptr};
-    if (!cfg_.dense) in.predicted = a_hat_.row(i - r0);
-    rows_.emplace_back(in, i, seq_len_, cfg_.sufa);
+    if (!cfg_.dense) in.predicted = b.a_hat.row(i - r0);
+    b.rows.emplace_back(in, i, seq_len_, cfg_.sufa);
     selection_[i] = RowSelection{};
   }
+  return b;
 }
 
-OpCounts HeadPipeline::predict_tile(std::uint32_t t) {
+OpCounts HeadPipeline::predict_tile(BlockState& b, std::uint32_t t) {
   OpCounts ops;
   if (cfg_.dense) return ops;
   const std::uint32_t first = tiling_.tile_first(t);
   // A causal block predicts only up to its last query's position.
-  const std::uint32_t end = std::min(first + tiling_.tile_len(t), valid_keys(r1_ - 1));
-  ScorePrediction p = predict_scores(*data_.q, keys_, r0_, r1_, first, end);
-  for (std::uint32_t i = 0; i < r1_ - r0_; ++i)
-    std::copy(p.a_hat.row(i), p.a_hat.row(i) + (end - first), a_hat_.row(i) + first);
+  const std::uint32_t end = std::min(first + tiling_.tile_len(t), valid_keys(b.r1 - 1));
+  ScorePrediction p = predict_scores(*data_.q, keys_, b.r0, b.r1, first, end);
+  for (std::uint32_t i = 0; i < b.r1 - b.r0; ++i)
+    std::copy(p.a_hat.row(i), p.a_hat.row(i) + (end - first), b.a_hat.row(i) + first);
   return p.ops;
 }
 
@@ -55,13 +57,13 @@ void HeadPipeline::pad_selection(RowSelection& sel, std::uint32_t tiles) const {
   while (sel.n_tiles() < tiles) sel.tile_start.push_back(static_cast<std::uint32_t>(sel.keys.size()));
 }
 
-OpCounts HeadPipeline::select_tile(std::uint32_t t, CellSelection& cell) {
+OpCounts HeadPipeline::select_tile(BlockState& b, std::uint32_t t, CellSelection& cell) {
   OpCounts ops;
   const std::uint32_t first = tiling_.tile_first(t), len = tiling_.tile_len(t);
   cell = CellSelection{};
-  cell.rows = r1_ - r0_;
+  cell.rows = b.r1 - b.r0;
   cell.keys = len;
-  for (std::uint32_t i = r0_; i < r1_; ++i) {
+  for (std::uint32_t i = b.r0; i < b.r1; ++i) {
     RowSelection& sel = selection_[i];
     pad_selection(sel, t);  // tiles a causal block skipped stay empty
     const std::uint32_t n_valid = valid_keys(i);
@@ -70,7 +72,7 @@ OpCounts HeadPipeline::select_tile(std::uint32_t t, CellSelection& cell) {
       for (std::uint32_t j = first; j < std::min(first + len, n_valid); ++j) sel.keys.push_back(j);
     } else {
       const std::uint64_t steps_before = ops.sort_steps;
-      sads_select_subsegment(a_hat_.row(i - r0_), first, len, n_valid, cfg_.sads, sel.keys, ops);
+      sads_select_subsegment(b.a_hat.row(i - b.r0), first, len, n_valid, cfg_.sads, sel.keys, ops);
       cell.max_sort_steps = std::max<std::uint32_t>(
           cell.max_sort_steps, static_cast<std::uint32_t>(ops.sort_steps - steps_before));
     }
@@ -84,23 +86,24 @@ OpCounts HeadPipeline::select_tile(std::uint32_t t, CellSelection& cell) {
   return ops;
 }
 
-OpCounts HeadPipeline::formal_tile(std::uint32_t t) {
+OpCounts HeadPipeline::formal_tile(BlockState& b, std::uint32_t t) {
   OpCounts ops;
-  for (std::uint32_t i = r0_; i < r1_; ++i) {
+  for (std::uint32_t i = b.r0; i < b.r1; ++i) {
     const RowSelection& sel = selection_[i];
     if (t + 1 >= sel.tile_start.size()) continue;  // not selected in this tile
-    rows_[i - r0_].add_tile(sel.tile_begin(t), sel.tile_size(t), ops);
+    b.rows[i - b.r0].add_tile(sel.tile_begin(t), sel.tile_size(t), ops);
   }
   return ops;
 }
 
-OpCounts HeadPipeline::finish_block() {
+OpCounts HeadPipeline::finish_block(BlockState& b) {
   OpCounts ops;
-  for (std::uint32_t i = r0_; i < r1_; ++i) {
+  for (std::uint32_t i = b.r0; i < b.r1; ++i) {
     pad_selection(selection_[i], tiling_.n_tiles());
-    rows_[i - r0_].finish(out_.row(i), ops);
+    b.rows[i - b.r0].finish(out_.row(i), ops);
   }
-  rows_.clear();
+  b.rows.clear();
+  b.a_hat = MatI64();
   return ops;
 }
 

@@ -2,9 +2,11 @@
 // the SystemC blocks run per tile, and that run_layer loops over, so the platform's functional
 // output equals the algorithm model's by construction (and the tests check it).
 //
-//   begin_block(r0, r1)
-//   for each visited tile t, ascending:  predict_tile(t)  select_tile(t)  [K/V ready]  formal_tile(t)
-//   finish_block()
+//   BlockState b = begin_block(r0, r1)
+//   for each visited tile t, ascending:
+//     predict_tile(b, t)  select_tile(b, t)  [K/V rows ready]  formal_tile(b, t)
+//   finish_block(b)
+// A block's state is its own object, so several blocks can be in flight in a pipeline at once.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +43,13 @@ struct CellSelection {
   std::vector<std::uint32_t> union_keys;  // distinct selected keys, ascending
 };
 
+// The state of one query block between its first prediction and its final division.
+struct BlockState {
+  std::uint32_t r0 = 0, r1 = 0;
+  MatI64 a_hat;  // the block's predicted rows (only visited tiles' columns are filled)
+  std::vector<SufaRowAccumulator> rows;
+};
+
 class HeadPipeline {
  public:
   HeadPipeline(const HeadData& data, const StarAlgoConfig& cfg, std::uint32_t seq_len);
@@ -52,11 +61,11 @@ class HeadPipeline {
   // Whether block rows [r0, r1) visit tile t (causal: a tile wholly after the block is skipped).
   bool visits(std::uint32_t r0, std::uint32_t r1, std::uint32_t t) const;
 
-  void begin_block(std::uint32_t r0, std::uint32_t r1);
-  OpCounts predict_tile(std::uint32_t t);                        // DLZS phase 1.2
-  OpCounts select_tile(std::uint32_t t, CellSelection& out);     // SADS
-  OpCounts formal_tile(std::uint32_t t);                         // SU-FA accumulation
-  OpCounts finish_block();                                       // combine and divide
+  BlockState begin_block(std::uint32_t r0, std::uint32_t r1);
+  OpCounts predict_tile(BlockState& b, std::uint32_t t);                     // DLZS phase 1.2
+  OpCounts select_tile(BlockState& b, std::uint32_t t, CellSelection& out);  // SADS
+  OpCounts formal_tile(BlockState& b, std::uint32_t t);                      // SU-FA accumulation
+  OpCounts finish_block(BlockState& b);  // combine and divide: the block's output rows are final
 
   // The block's per-row selections (keys of tile t: tile_start[t]..tile_start[t+1]).
   const std::vector<RowSelection>& selection() const { return selection_; }
@@ -71,9 +80,6 @@ class HeadPipeline {
   KeyTiling tiling_;
   std::uint32_t seq_len_;
   PreparedKeys keys_;  // phase 1.2's keys, prepared once per head
-  MatI64 a_hat_;       // the block's predicted rows (only visited tiles' columns are filled)
-  std::uint32_t r0_ = 0, r1_ = 0;
-  std::vector<SufaRowAccumulator> rows_;
   std::vector<RowSelection> selection_;  // every query row of the head
   MatF out_;
 };

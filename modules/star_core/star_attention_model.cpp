@@ -40,16 +40,16 @@ HeadResult run_head(HeadPipeline& hp, std::uint32_t block_queries, BeforeFormal 
   const std::uint32_t nq = hp.n_queries();
   for (std::uint32_t r0 = 0; r0 < nq; r0 += block_queries) {
     const std::uint32_t r1 = std::min(nq, r0 + block_queries);
-    hp.begin_block(r0, r1);
+    BlockState b = hp.begin_block(r0, r1);
     for (std::uint32_t t = 0; t < hp.tiling().n_tiles(); ++t) {
       if (!hp.visits(r0, r1, t)) continue;
-      res.ops.predict += hp.predict_tile(t);
+      res.ops.predict += hp.predict_tile(b, t);
       CellSelection cell;
-      res.ops.select += hp.select_tile(t, cell);
+      res.ops.select += hp.select_tile(b, t, cell);
       before_formal(cell);
-      res.ops.formal += hp.formal_tile(t);
+      res.ops.formal += hp.formal_tile(b, t);
     }
-    res.ops.formal += hp.finish_block();
+    res.ops.formal += hp.finish_block(b);
   }
   res.out = std::move(hp.output());
   res.selection = std::move(hp.selections());

@@ -44,6 +44,14 @@ void YamlTableReader::fail(const YAML::Node& at, const std::string& key,
 void YamlTableReader::expect_map(const YAML::Node& node, const std::string& path,
                                  std::initializer_list<const char*> allowed) const {
   if (!node.IsMap()) fail(node, path, "expected a map");
+  // yaml-cpp keeps duplicate keys and lookups see only one: a repeated entry must not hide.
+  std::vector<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string k = kv.first.as<std::string>();
+    if (std::find(seen.begin(), seen.end(), k) != seen.end())
+      fail(kv.first, join_key(path, k), "duplicate key");
+    seen.push_back(k);
+  }
   if (allowed.size() == 0) return;
   for (const auto& kv : node) {
     const std::string k = kv.first.as<std::string>();

@@ -39,6 +39,8 @@ TEST_CASE("calibrated energy of a hand-computed case", "[energy][model]") {
   // Controller idle the whole time: half of 6.45 mW for 2 ms.
   CHECK(e.calibrated_energy_j("controller", 0.0, 2e-3) == Approx(6.45e-3 * 0.5 * 2e-3));
   CHECK_THROWS_AS(e.calibrated_energy_j("sufa", 2e-3, 1e-3), std::invalid_argument);
+  // A rounding overshoot of the busy time is clamped, not an error and not negative idle time.
+  CHECK(e.calibrated_energy_j("sufa", 1e-3 * (1 + 1e-12), 1e-3) == Approx(0.48512e-3));
   CHECK_THROWS_AS(e.calibrated_energy_j("sufa", -1.0, 1e-3), std::invalid_argument);
   CHECK_THROWS_AS(e.calibrated_energy_j("gpu", 0.0, 1e-3), std::invalid_argument);
 }

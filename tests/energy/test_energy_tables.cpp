@@ -1,6 +1,7 @@
 // The shipped tables load, cite their sources, match STAR-SPEC section 3, and bad tables fail
 // with the file, line and key in the message.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -164,6 +165,31 @@ actions:
     std::string missing = fields.substr(fields.find('\n') + 1);
     e = error_of([&] { parse_action_energy_table(head + missing, "x.yaml"); });
     CHECK(e.find("'actions.default.lz_encodes'") != std::string::npos);
+  }
+  SECTION("line of a bad value in the shipped block-style file") {
+    const std::string path = default_energy_tables_dir() + "/block_power_28nm.yaml";
+    std::ifstream in(path);
+    std::string text, line;
+    int lineno = 0, target = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      if (line.find("power_mw: 485.12") != std::string::npos) {
+        line.replace(line.find("485.12"), 6, "lots");
+        target = lineno;
+      }
+      text += line + "\n";
+    }
+    REQUIRE(target > 0);
+    const std::string e = error_of([&] { parse_block_power_table(text, "p.yaml"); });
+    CHECK(e.find("p.yaml:" + std::to_string(target) + ":") != std::string::npos);
+    CHECK(e.find("'blocks.sufa.power_mw'") != std::string::npos);
+  }
+  SECTION("duplicate key") {
+    std::string bad = kGoodDram;
+    bad += "device_power_w: 4.0\n";
+    const std::string e = error_of([&] { parse_dram_table(bad, "d.yaml"); });
+    CHECK(e.find("d.yaml:7:") != std::string::npos);
+    CHECK(e.find("duplicate key") != std::string::npos);
   }
   SECTION("missing file") {
     const std::string e = error_of([] { load_dram_table("/nonexistent/dram.yaml"); });

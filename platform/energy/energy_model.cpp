@@ -56,12 +56,37 @@ EnergyModel::EnergyModel(EnergyTables tables, CoreParameters params)
     if (!(kib > 0) || !std::isfinite(kib))
       throw std::invalid_argument("capacity of SRAM buffer '" + buffer + "' must be positive");
   }
+  check_tables();
   const auto& scaling = tables_.actions.technology_scaling;
   energy_factor_ = node_factor(scaling, params_.technology_nm, "energy") /
                    node_factor(scaling, tables_.actions.technology_nm, "energy");
   const double table_factor = node_factor(scaling, tables_.block_power.technology_nm, "energy") /
                               node_factor(scaling, tables_.actions.technology_nm, "energy");
   power_factor_ = energy_factor_ / table_factor * params_.clock_ghz / tables_.block_power.clock_ghz;
+}
+
+// Tables built in code rather than loaded must still be complete: a gap would price an action
+// or a block at zero, or fail later with a less helpful error.
+void EnergyModel::check_tables() const {
+  for (const auto& b : core_block_names())
+    if (!tables_.block_power.blocks.count(b))
+      throw std::invalid_argument("block power table lacks block '" + b + "'");
+  for (const auto& f : op_count_field_names())
+    if (!tables_.actions.default_actions.count(f))
+      throw std::invalid_argument("action table lacks a default for OpCounts field '" + f + "'");
+  const auto check_mix = [&](const ActionMix& m, const std::string& where) {
+    for (const auto& kv : m.ops)
+      if (!tables_.actions.operations.count(kv.first))
+        throw std::invalid_argument("action '" + where + "' uses unknown operation '" + kv.first +
+                                    "'");
+  };
+  for (const auto& [field, mix] : tables_.actions.default_actions) check_mix(mix, field);
+  for (const auto& [block, fields] : tables_.actions.block_actions)
+    for (const auto& [field, mix] : fields) check_mix(mix, block + "." + field);
+  if (tables_.actions.sram_read_64bit.empty())
+    throw std::invalid_argument("action table has no SRAM energy classes");
+  if (!(tables_.block_power.clock_ghz > 0))
+    throw std::invalid_argument("block power table clock must be positive");
 }
 
 double EnergyModel::node_factor(const std::map<double, ScalingFactor>& table, double node,

@@ -75,6 +75,7 @@ class EnergyModel {
  private:
   const BlockPowerEntry& power_entry(const std::string& block) const;
   double block_factor(const std::string& block) const;
+  void check_tables() const;
   double node_factor(const std::map<double, ScalingFactor>& table, double node,
                      const char* what) const;
 

@@ -179,3 +179,15 @@ TEST_CASE("SRAM buffer capacity override and per-block energy factor", "[energy]
   bad.block_energy_factor["dlzs"] = -1;
   CHECK_THROWS_AS(EnergyModel(tables(), bad), std::invalid_argument);
 }
+
+TEST_CASE("incomplete tables built in code are rejected", "[energy][model]") {
+  EnergyTables t = tables();
+  t.block_power.blocks.erase("sads");
+  CHECK_THROWS_WITH(EnergyModel(t), Catch::Contains("'sads'"));
+  t = tables();
+  t.actions.default_actions.erase("exps");
+  CHECK_THROWS_WITH(EnergyModel(t), Catch::Contains("'exps'"));
+  t = tables();
+  t.actions.block_actions["sufa"]["macs"].ops["fp8_mult"] = 1;
+  CHECK_THROWS_WITH(EnergyModel(t), Catch::Contains("'fp8_mult'"));
+}

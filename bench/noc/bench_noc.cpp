@@ -59,8 +59,8 @@ void speed_table(bool quick) {
   std::printf("## Simulation speed (uniform random, XY, %llu measured cycles + warm-up and drain)\n\n",
               static_cast<unsigned long long>(measure));
   std::printf("| setup | mesh | load | rate | fidelity | cycles | wall s | Mcycles/s | M flit-hops/s | "
-              "M flit-hops/CPU-s | speedup (wall) | speedup (CPU) | mean latency | latency error |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "M flit-hops/CPU-s | speedup (wall) | speedup (CPU) | speedup (model only) | mean latency | latency error |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Setup& s : setups)
     for (const Load& l : loads) {
       const double rate = s.packet_flits == 1 ? l.rate_a : l.rate_b;
@@ -69,15 +69,16 @@ void speed_table(bool quick) {
       for (int i = 0; i < 2; ++i) {
         const TrafficResult& r = i == 0 ? rf : rp;
         const double cpu = std::max(r.cpu_seconds, 1e-6);
-        char wall_ratio[32] = "1", cpu_ratio[32] = "1";
+        char wall_ratio[32] = "1", cpu_ratio[32] = "1", model_ratio[32] = "1";
         if (i == 1) {
+          std::snprintf(model_ratio, sizeof model_ratio, "%.1fx", rf.model_seconds / std::max(rp.model_seconds, 1e-6));
           std::snprintf(wall_ratio, sizeof wall_ratio, "%.1fx", rf.wall_seconds / rp.wall_seconds);
           std::snprintf(cpu_ratio, sizeof cpu_ratio, "%.1fx", std::max(rf.cpu_seconds, 1e-6) / cpu);
         }
-        std::printf("| %s | %ux%u | %s | %.2f | %s | %llu | %.3f | %.2f | %.2f | %.2f | %s | %s | %.2f%s | %s |\n", s.name,
+        std::printf("| %s | %ux%u | %s | %.2f | %s | %llu | %.3f | %.2f | %.2f | %.2f | %s | %s | %s | %.2f%s | %s |\n", s.name,
                     l.k, l.k, l.level, rate, i == 0 ? "flit" : "packet",
                     static_cast<unsigned long long>(r.cycles), r.wall_seconds, r.cycles / r.wall_seconds / 1e6,
-                    r.flit_hops / r.wall_seconds / 1e6, r.flit_hops / cpu / 1e6, wall_ratio, cpu_ratio,
+                    r.flit_hops / r.wall_seconds / 1e6, r.flit_hops / cpu / 1e6, wall_ratio, cpu_ratio, model_ratio,
                     r.packet_latency.mean, r.saturated ? " (sat)" : "",
                     i == 0 ? "-" : (std::to_string(error_pct(rp.packet_latency.mean, rf.packet_latency.mean)).substr(0, 5) + " %").c_str());
         (void)cpu;

@@ -159,11 +159,13 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     for (size_t i = 1; i < bucket_start.size(); ++i) bucket_start[i] += bucket_start[i - 1];
     sorted_packets.resize(chunk_packets.size());
     for (const NocPacket& p : chunk_packets) sorted_packets[bucket_start[p.created_cycle - cycle]++] = p;
+    const auto model_start = std::chrono::steady_clock::now();
     for (const NocPacket& p : sorted_packets) model.inject(p);
     model.advance_to(chunk_end);
     cycle = chunk_end;
     delivered.clear();
     model.take_delivered(delivered);
+    r.model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
     for (const DeliveredPacket& d : delivered) {
       ++r.packets_delivered;
       if (d.packet.id & kMeasuredBit) {

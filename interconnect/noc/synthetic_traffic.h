@@ -70,6 +70,8 @@ struct TrafficResult {
   uint64_t flit_hops = 0;       // crossbar traversals over the whole run
   double wall_seconds = 0;
   double cpu_seconds = 0;       // process CPU time (steadier than wall time on a shared machine)
+  double model_seconds = 0;     // wall time inside the model (inject, advance, collect), without
+                                // traffic generation and statistics
 };
 
 // Runs one load point on a fresh `model` (now() == 0).

@@ -150,12 +150,19 @@ struct TrafficReport {
   KeyReuse key_reuse = KeyReuse::resident;
   KvReuse kv_reuse = KvReuse::regenerate;
   std::array<bool, kWeightCount> weight_resident{};  // loaded once vs streamed on every use
+  // Facts of the selection that place per-layer transfers in cells (cell_transfers,
+  // transfer_plan.h), filled by count_traffic:
+  std::vector<std::uint64_t> block_selected;  // [block]: selected rows of the block, all tiles
+                                              // (stage_isolated softmax reads the block's scores)
+  std::vector<std::uint32_t> first_selecting_block;  // [tile]: first block selecting a row of
+                                                     // the tile, n_blocks if none
   Traffic total() const;
   const Traffic& stage(Stage s) const { return per_stage[static_cast<std::size_t>(s)]; }
 };
 
 // Bytes moved per stage for the whole layer (one head). stats must come from selection_stats() on
-// the same geometry.
+// the same geometry. The DRAM bytes are the sum of cell_transfers() over make_schedule()'s cells
+// (one source of truth); the SRAM side follows the rules in tiling_traffic.cpp.
 TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionStats& stats);
 
 }  // namespace star

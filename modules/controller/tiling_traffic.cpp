@@ -1,6 +1,12 @@
 // Byte accounting of the two flows (count_traffic, declared in tiling_model.h). docs/tiling.md
 // walks through a worked example.
 //
+// One source of truth for DRAM: the DRAM bytes are the sum of the cells' transfers
+// (append_cell_transfers, transfer_plan.cpp), and so is the SRAM traffic a DRAM transfer implies
+// (a DRAM read lands in a buffer: SRAM write; a DRAM write leaves one: SRAM read; the off-chip
+// SU-FA state moves DRAM-only). The code below adds the on-chip rest: each use of a fetched
+// operand, produced results and their consumers.
+//
 // Element sizes: X and W 1 B; LZ(W_k) 4 bits (ceil(d_model*d/2) B per matrix); Q, K, V, K_hat,
 // A_hat, scores, probabilities, O 2 B; a selected-key index 2 B (16-bit key offsets, enough for
 // S <= 65536 per head; the accounting keeps 2 B for longer sequences too).
@@ -47,44 +53,41 @@
 #include <stdexcept>
 
 #include "controller/tiling_model.h"
+#include "controller/transfer_plan.h"
 
 namespace star {
 namespace {
 
 using u64 = std::uint64_t;
 
-struct Plan {
-  KeyReuse key_reuse = KeyReuse::resident;
-  KvReuse kv_reuse = KvReuse::regenerate;
-  std::array<bool, kWeightCount> resident{};
-};
-
+// The on-chip side of the rules, plus transfer() for the DRAM transfers and the buffer write or
+// read each implies. fetch() charges only the reads of an operand a transfer brought in.
 class Ledger {
  public:
   Traffic& at(Stage s) { return stage_[static_cast<std::size_t>(s)]; }
-  void fetch(Stage s, u64 bytes, u64 reads) {
-    at(s).dram_read += bytes;
-    at(s).sram_write += bytes;
-    at(s).sram_read += bytes * reads;
+  void transfer(const Transfer& t) {
+    Traffic& x = at(t.stage);
+    const u64 bytes = t.bytes();
+    const bool through_sram = t.operand != Operand::sufa_state;
+    if (t.dir == Direction::read) {
+      x.dram_read += bytes;
+      if (through_sram) x.sram_write += bytes;
+    } else {
+      x.dram_write += bytes;
+      if (through_sram) x.sram_read += bytes;
+    }
   }
+  void fetch(Stage s, u64 bytes, u64 reads) { at(s).sram_read += bytes * reads; }
   void produce(Stage s, u64 bytes) { at(s).sram_write += bytes; }
   void read(Stage s, u64 bytes) { at(s).sram_read += bytes; }
-  void store(Stage s, u64 bytes) {
-    at(s).sram_read += bytes;
-    at(s).dram_write += bytes;
-  }
   // SU-FA / PV running state: on-chip part read-modify-written, the rest round-trips DRAM.
   void update_state(Stage s, u64 bytes, u64 on_chip_capacity) {
-    const u64 on = std::min(bytes, on_chip_capacity), off = bytes - on;
-    at(s).sram_read += on;
-    at(s).sram_write += on;
-    at(s).dram_read += off;
-    at(s).dram_write += off;
-  }
-  void finish_state(Stage s, u64 bytes, u64 on_chip_capacity) {
     const u64 on = std::min(bytes, on_chip_capacity);
     at(s).sram_read += on;
-    at(s).dram_read += bytes - on;
+    at(s).sram_write += on;
+  }
+  void finish_state(Stage s, u64 bytes, u64 on_chip_capacity) {
+    at(s).sram_read += std::min(bytes, on_chip_capacity);
   }
   const std::array<Traffic, kStageCount>& stages() const { return stage_; }
 
@@ -94,7 +97,9 @@ class Ledger {
 
 class FlowCounter {
  public:
-  FlowCounter(const TilingConfig& cfg, Flow flow, const SelectionStats& st, const Plan& plan)
+  // plan: a candidate policy (key_reuse, kv_reuse, weight_resident and the layer facts).
+  FlowCounter(const TilingConfig& cfg, Flow flow, const SelectionStats& st,
+              const TrafficReport& plan)
       : cfg_(cfg),
         flow_(flow),
         st_(st),
@@ -103,26 +108,23 @@ class FlowCounter {
         d2_(u64{cfg.head_dim} * 2) {
     const u64 md = u64{cfg.d_model} * cfg.head_dim;
     weight_bytes_ = {md, (md + 1) / 2, md, md};
-    visits_per_tile_.assign(st.n_tiles, 0);
-    for (std::uint32_t b = 0; b < st.n_blocks; ++b)
-      for (std::uint32_t t = 0; t < st.n_tiles; ++t)
-        visits_per_tile_[t] += cfg.visits(b, t) ? 1 : 0;
     seen_per_tile_.assign(st.n_tiles, 0);
   }
 
-  TrafficReport run() {
+  std::array<Traffic, kStageCount> run() {
     if (flow_ == Flow::coordinated)
       coordinated();
     else
       stage_isolated();
     charge_weights();
-    TrafficReport r;
-    r.per_stage = ledger_.stages();
-    r.key_reuse = plan_.key_reuse;
-    r.kv_reuse = plan_.kv_reuse;
-    r.weight_resident =
-        cfg_.kind == JobKind::full_layer ? plan_.resident : std::array<bool, kWeightCount>{};
-    return r;
+    CellTransferList list;  // DRAM: the transfers of every visited cell, in schedule order
+    for (std::uint32_t b = 0; b < st_.n_blocks; ++b)
+      for (std::uint32_t t = 0; t < st_.n_tiles && cfg_.visits(b, t); ++t) {
+        list.clear();
+        append_cell_transfers(cfg_, flow_, plan_, cell(b, t), b, t, list);
+        for (const Transfer& x : list) ledger_.transfer(x);
+      }
+    return ledger_.stages();
   }
 
  private:
@@ -137,25 +139,15 @@ class FlowCounter {
   void use_weight(Weight w) { ++uses_[static_cast<std::size_t>(w)]; }
 
   // K_hat (full_layer) or K (attention_only) of tile t for one visit, read once by the predictor.
+  // A fetched K, a spilled or reloaded K_hat: transfers only. K_hat computed (first visit, or
+  // every visit with recompute): the X tile is read and K_hat produced.
   void key_tile(std::uint32_t t) {
     const u64 rows = kt_.tile_len(t), bytes = rows * d2_;
     const bool first = seen_per_tile_[t]++ == 0;
-    const bool later_visit_follows = seen_per_tile_[t] < visits_per_tile_[t];
-    auto compute = [&] {
+    if (full() && (first || plan_.key_reuse == KeyReuse::recompute)) {
       ledger_.fetch(Stage::predict, rows * cfg_.d_model, 1);  // X tile
       use_weight(Weight::lz_w_k);
       ledger_.produce(Stage::predict, bytes);
-    };
-    if (!full()) {
-      if (first || plan_.key_reuse != KeyReuse::resident) ledger_.fetch(Stage::predict, bytes, 0);
-    } else if (plan_.key_reuse == KeyReuse::recompute) {
-      compute();
-    } else if (first) {
-      compute();
-      if (plan_.key_reuse == KeyReuse::spill && later_visit_follows)
-        ledger_.store(Stage::predict, bytes);
-    } else if (plan_.key_reuse == KeyReuse::spill) {
-      ledger_.fetch(Stage::predict, bytes, 0);
     }
     ledger_.read(Stage::predict, bytes);
   }
@@ -168,20 +160,13 @@ class FlowCounter {
 
   void output(u64 tb, u64 state_bytes) {
     ledger_.finish_state(Stage::output, state_bytes, cfg_.temp_buffer_bytes);
-    ledger_.produce(Stage::output, tb * d2_);
-    ledger_.store(Stage::output, tb * d2_);
+    ledger_.produce(Stage::output, tb * d2_);  // and stored: a transfer
   }
 
   void coordinated() {
-    const u64 q_block = u64{cfg_.block_queries} * d2_;
-    const bool k_tile_stays = plan_.key_reuse == KeyReuse::resident ||
-                              q_block + u64{cfg_.tile_keys} * d2_ <= cfg_.token_buffer_bytes;
     for (std::uint32_t b = 0; b < st_.n_blocks; ++b) {
       const u64 tb = cfg_.block_size(b), state = tb * (cfg_.head_dim + 2) * 2;
-      if (full())
-        exact_q(tb);
-      else
-        ledger_.fetch(Stage::predict, tb * d2_, 0);  // Q_b; each use below reads it
+      if (full()) exact_q(tb);  // attention_only: Q_b fetched; each use below reads it
       for (std::uint32_t t = 0; t < st_.n_tiles; ++t) {
         if (!cfg_.visits(b, t)) continue;
         const TileSelectionStats& c = cell(b, t);
@@ -198,16 +183,9 @@ class FlowCounter {
           ledger_.fetch(Stage::kvgen, generate * cfg_.d_model, 1);  // selected X rows, RASS order
           if (generate) use_weight(Weight::w_k), use_weight(Weight::w_v);
           ledger_.produce(Stage::kvgen, generate * kv_row);
-          if (spill) {
-            // Stored when something may reload it: a later block, or this cell's own vanilla
-            // gather re-missing a row (conservatively all fresh rows then).
-            if (seen_per_tile_[t] < visits_per_tile_[t] || rows > generate)
-              ledger_.store(Stage::kvgen, generate * kv_row);
-            ledger_.fetch(Stage::kvgen, (rows - generate) * kv_row, 0);
-          }
-        } else {
-          ledger_.fetch(Stage::kvgen, rows * d2_ * (k_tile_stays ? 1 : 2), 0);  // V (and K) rows
-        }
+          // spill: the fresh rows' K/V stored, the others reloaded (transfers); SU-FA reads them
+        }  // attention_only: V (and K, unless the K tile stayed) rows fetched, read by SU-FA
+
         ledger_.read(Stage::formal, tb * d2_ + lane_reads(c) * 2 * d2_);  // Q_b, K and V rows
         ledger_.update_state(Stage::formal, state, cfg_.temp_buffer_bytes);
       }
@@ -217,21 +195,16 @@ class FlowCounter {
 
   void stage_isolated() {
     if (full()) {  // pass 1: Q = X W_q for every block, stored
-      for (std::uint32_t b = 0; b < st_.n_blocks; ++b) {
-        exact_q(cfg_.block_size(b));
-        ledger_.store(Stage::kvgen, u64{cfg_.block_size(b)} * d2_);
-      }
+      for (std::uint32_t b = 0; b < st_.n_blocks; ++b) exact_q(cfg_.block_size(b));
     }
     for (std::uint32_t b = 0; b < st_.n_blocks; ++b) {  // pass 2: prediction, A_hat stored
-      const u64 tb = cfg_.block_size(b);
-      ledger_.fetch(Stage::predict, tb * d2_, 0);
+      const u64 tb = cfg_.block_size(b);                // Q_b reloaded, read per cell
       for (std::uint32_t t = 0; t < st_.n_tiles; ++t) {
         if (!cfg_.visits(b, t)) continue;
         const u64 a_hat = tb * kt_.tile_len(t) * 2;
         key_tile(t);
         ledger_.read(Stage::predict, tb * d2_);
         ledger_.produce(Stage::predict, a_hat);
-        ledger_.store(Stage::predict, a_hat);
       }
     }
     std::vector<u64> tile_selected(st_.n_tiles, 0);
@@ -242,7 +215,6 @@ class FlowCounter {
                   idx = cell(b, t).selected * 2;
         ledger_.fetch(Stage::select, a_hat, 1);
         ledger_.produce(Stage::select, idx);
-        ledger_.store(Stage::select, idx);
         tile_selected[t] += idx;
       }
     if (full()) {  // pass 4: K/V of every selected token, generated once and stored
@@ -253,47 +225,40 @@ class FlowCounter {
         ledger_.fetch(Stage::kvgen, rows * cfg_.d_model, 1);
         use_weight(Weight::w_k), use_weight(Weight::w_v);
         ledger_.produce(Stage::kvgen, rows * 2 * d2_);
-        ledger_.store(Stage::kvgen, rows * 2 * d2_);
       }
     }
     for (std::uint32_t b = 0; b < st_.n_blocks; ++b) {  // passes 5-7 per block: QK^T, softmax, PV
       const u64 tb = cfg_.block_size(b), state = tb * d2_;
-      u64 scores = 0;
-      ledger_.fetch(Stage::formal, tb * d2_, 0);
+      u64 scores = 0;  // Q_b reloaded, read per cell
       for (std::uint32_t t = 0; t < st_.n_tiles; ++t) {
         if (!cfg_.visits(b, t)) continue;
         const TileSelectionStats& c = cell(b, t);
         ledger_.fetch(Stage::formal, c.selected * 2, 1);              // indices
-        ledger_.fetch(Stage::kvgen, gathered(c) * d2_, 0);            // K rows
-        ledger_.read(Stage::formal, tb * d2_ + lane_reads(c) * d2_);  // Q_b, K rows
+        ledger_.read(Stage::formal, tb * d2_ + lane_reads(c) * d2_);  // Q_b, gathered K rows
         ledger_.produce(Stage::formal, c.selected * 2);
-        ledger_.store(Stage::formal, c.selected * 2);
         scores += c.selected * 2;
       }
       const u64 passes = scores <= cfg_.token_buffer_bytes ? 1 : 2;
       ledger_.fetch(Stage::formal, scores * passes, 1);
       ledger_.produce(Stage::formal, scores);
-      ledger_.store(Stage::formal, scores);
       for (std::uint32_t t = 0; t < st_.n_tiles; ++t) {
         if (!cfg_.visits(b, t)) continue;
         const TileSelectionStats& c = cell(b, t);
         ledger_.fetch(Stage::formal, c.selected * 2 * 2, 1);  // probabilities and indices
-        ledger_.fetch(Stage::kvgen, gathered(c) * d2_, 0);    // V rows
-        ledger_.read(Stage::formal, lane_reads(c) * d2_);
+        ledger_.read(Stage::formal, lane_reads(c) * d2_);     // gathered V rows
         ledger_.update_state(Stage::formal, state, cfg_.temp_buffer_bytes);
       }
       output(tb, state);
     }
   }
 
-  // Weights: resident ones are fetched once, streamed ones on every use; each use reads them once.
+  // Weights: each use reads them once (resident ones are fetched once, streamed ones per use: the
+  // transfers).
   void charge_weights() {
     if (!full()) return;
     const Stage stage[kWeightCount] = {Stage::kvgen, Stage::predict, Stage::kvgen, Stage::kvgen};
     for (std::size_t w = 0; w < kWeightCount; ++w) {
       if (!uses_[w]) continue;
-      const u64 fetched = plan_.resident[w] ? weight_bytes_[w] : weight_bytes_[w] * uses_[w];
-      ledger_.fetch(stage[w], fetched, 0);
       ledger_.read(stage[w], weight_bytes_[w] * uses_[w]);
     }
   }
@@ -301,12 +266,12 @@ class FlowCounter {
   const TilingConfig& cfg_;
   Flow flow_;
   const SelectionStats& st_;
-  Plan plan_;
+  const TrafficReport& plan_;
   KeyTiling kt_;
   u64 d2_;  // bytes of one 16-bit row of head_dim values
   std::array<u64, kWeightCount> weight_bytes_{};
   std::array<u64, kWeightCount> uses_{};
-  std::vector<std::uint32_t> visits_per_tile_, seen_per_tile_;
+  std::vector<std::uint32_t> seen_per_tile_;
   Ledger ledger_;
 };
 
@@ -340,6 +305,18 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
     if (stats.tile_union[t] > kt.tile_len(t))
       throw std::invalid_argument("count_traffic: tile_union of tile " + std::to_string(t) +
                                   " exceeds its " + std::to_string(kt.tile_len(t)) + " keys");
+  // Every selected row of a tile is fresh in exactly one cell (stage_isolated generates the K/V
+  // of a tile's rows in the cells that select them first).
+  for (std::uint32_t t = 0; t < stats.n_tiles; ++t) {
+    std::uint64_t fresh = 0, selected = 0;
+    for (std::uint32_t b = 0; b < stats.n_blocks; ++b)
+      fresh += stats.cell(b, t).fresh_rows, selected += stats.cell(b, t).selected;
+    if (fresh != stats.tile_union[t] || (selected == 0) != (fresh == 0))
+      throw std::invalid_argument("count_traffic: tile_union of tile " + std::to_string(t) + " (" +
+                                  std::to_string(stats.tile_union[t]) +
+                                  ") differs from its cells' fresh rows (" + std::to_string(fresh) +
+                                  ")");
+  }
   const bool full = cfg.kind == JobKind::full_layer;
   const std::uint64_t key_cache = std::uint64_t{cfg.seq_len} * cfg.head_dim * 2;
   const std::uint64_t q_block = std::uint64_t{cfg.block_queries} * cfg.head_dim * 2;
@@ -349,7 +326,16 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
   // Every feasible plan is counted and the one with the fewest DRAM bytes kept (ties: the first in
   // this order: K reuse resident, spill, recompute; K/V regenerate, spill; resident-weight masks
   // from all four down). stage_isolated always generates K/V once in its own pass.
-  TrafficReport best;
+  TrafficReport plan, best;  // plan: the candidate policy with the layer facts of the selection
+  plan.block_selected.assign(stats.n_blocks, 0);
+  plan.first_selecting_block.assign(stats.n_tiles, stats.n_blocks);
+  for (std::uint32_t b = 0; b < stats.n_blocks; ++b)
+    for (std::uint32_t t = 0; t < stats.n_tiles; ++t) {
+      const TileSelectionStats& c = stats.cell(b, t);
+      plan.block_selected[b] += c.selected;
+      if (c.selected && plan.first_selecting_block[t] == stats.n_blocks)
+        plan.first_selecting_block[t] = b;
+    }
   std::uint64_t best_dram = std::numeric_limits<std::uint64_t>::max();
   for (KeyReuse reuse : {KeyReuse::resident, KeyReuse::spill, KeyReuse::recompute}) {
     if (reuse == KeyReuse::resident && q_block + key_cache > cfg.token_buffer_bytes) continue;
@@ -357,15 +343,16 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
     for (KvReuse kv : {KvReuse::regenerate, KvReuse::spill}) {
       if (kv == KvReuse::spill && (!full || flow == Flow::stage_isolated)) continue;
       for (int mask = full ? (1 << kWeightCount) - 1 : 0; mask >= 0; --mask) {
-        Plan plan{reuse, kv, {}};
+        plan.key_reuse = reuse;
+        plan.kv_reuse = kv;
         std::uint64_t resident_bytes = 0;
         for (std::size_t w = 0; w < kWeightCount; ++w)
-          if ((plan.resident[w] = (mask >> w) & 1)) resident_bytes += weight_bytes[w];
+          if ((plan.weight_resident[w] = (mask >> w) & 1)) resident_bytes += weight_bytes[w];
         if (resident_bytes > cfg.weight_buffer_bytes) continue;
-        TrafficReport r = FlowCounter(cfg, flow, stats, plan).run();
-        if (r.total().dram() < best_dram) {
-          best_dram = r.total().dram();
-          best = r;
+        plan.per_stage = FlowCounter(cfg, flow, stats, plan).run();
+        if (plan.total().dram() < best_dram) {
+          best_dram = plan.total().dram();
+          best = plan;
         }
       }
     }

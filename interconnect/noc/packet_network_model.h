@@ -2,11 +2,11 @@
 // each router the head waits the pipeline (R-2 cycles before switch allocation, as in the flit
 // model), then reserves the first gap of F consecutive cycles on the output (LinkCalendar), and
 // reaches the next router after switch traversal and the link. No per-flit or per-cycle work.
-// It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation
-// and link contention (and the throttling of a VC buffer shallower than the credit loop), but not
-// buffer back-pressure, VC interleaving, wormhole blocking or
-// arbitration in arrival order (reservations are made in creation order); the error this costs
-// is measured in docs/noc.md.
+// It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
+// link contention, the throttling of a VC buffer shallower than the credit loop and, with one VC
+// per class, wormhole blocking (links held upstream of a blocked head); not back-pressure with
+// several VCs, VC interleaving or arbitration in arrival order (reservations are made in creation
+// order). The error this costs is measured in docs/noc.md.
 #pragma once
 
 #include <cstdint>

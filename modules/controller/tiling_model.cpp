@@ -61,12 +61,16 @@ bool TilingConfig::visits(std::uint32_t block, std::uint32_t tile) const {
 }
 
 namespace {
+// hi_name names the upper bound; one ending in '=' is followed by its value ("seq_len=8"). The
+// message is only built on failure: validate() runs once per cell_transfers call.
 void require_range(const char* field, std::uint64_t value, std::uint64_t lo, std::uint64_t hi,
-                   const std::string& hi_name = "") {
-  if (value < lo || value > hi)
-    throw std::invalid_argument(
-        "tiling: " + std::string(field) + " must be in [" + std::to_string(lo) + ", " +
-        (hi_name.empty() ? std::to_string(hi) : hi_name) + "], got " + std::to_string(value));
+                   const char* hi_name = nullptr) {
+  if (value >= lo && value <= hi) return;
+  std::string bound = hi_name ? hi_name : std::to_string(hi);
+  if (!bound.empty() && bound.back() == '=') bound += std::to_string(hi);
+  throw std::invalid_argument("tiling: " + std::string(field) + " must be in [" +
+                              std::to_string(lo) + ", " + bound + "], got " +
+                              std::to_string(value));
 }
 }  // namespace
 
@@ -74,12 +78,10 @@ void validate(const TilingConfig& cfg) {
   require_range("seq_len", cfg.seq_len, 1, std::uint64_t{1} << 26);
   require_range("head_dim", cfg.head_dim, 1, 65536);
   require_range("block_queries", cfg.block_queries, 1, 65536);
-  require_range("tile_keys", cfg.tile_keys, 1, cfg.seq_len,
-                "seq_len=" + std::to_string(cfg.seq_len));
+  require_range("tile_keys", cfg.tile_keys, 1, cfg.seq_len, "seq_len=");
   // full_layer queries are tokens of X; causal queries need a position in the sequence.
   if (cfg.kind == JobKind::full_layer || cfg.causal)
-    require_range("n_queries", cfg.n_queries, 1, cfg.seq_len,
-                  "seq_len=" + std::to_string(cfg.seq_len));
+    require_range("n_queries", cfg.n_queries, 1, cfg.seq_len, "seq_len=");
   else
     require_range("n_queries", cfg.n_queries, 1, std::uint64_t{1} << 26);
   if (cfg.kind == JobKind::full_layer)

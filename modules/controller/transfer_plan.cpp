@@ -287,15 +287,16 @@ std::vector<Transfer> cell_transfers(const TilingConfig& cfg, Flow flow,
                                      const TrafficReport& policy, const TileSelectionStats& cell,
                                      std::uint32_t block, std::uint32_t tile) {
   validate(cfg);
-  const std::string where =
-      "cell_transfers: block " + std::to_string(block) + ", tile " + std::to_string(tile);
+  auto where = [&] {  // built only for an error message
+    return "cell_transfers: block " + std::to_string(block) + ", tile " + std::to_string(tile);
+  };
   if (!cfg.visits(block, tile))
-    throw std::invalid_argument(where + " is not in the schedule (" +
+    throw std::invalid_argument(where() + " is not in the schedule (" +
                                 std::to_string(cfg.n_blocks()) + " blocks x " +
                                 std::to_string(cfg.n_tiles()) + " tiles, causal skips)");
   if (policy.block_selected.size() != cfg.n_blocks() ||
       policy.first_selecting_block.size() != cfg.n_tiles())
-    throw std::invalid_argument(where + ": the policy report is for " +
+    throw std::invalid_argument(where() + ": the policy report is for " +
                                 std::to_string(policy.block_selected.size()) + " blocks x " +
                                 std::to_string(policy.first_selecting_block.size()) +
                                 " tiles; use count_traffic's report for this config");
@@ -303,9 +304,9 @@ std::vector<Transfer> cell_transfers(const TilingConfig& cfg, Flow flow,
   if (cell.union_rows > len || cell.fresh_rows > cell.union_rows ||
       cell.selected > len * cfg.block_size(block) || cell.vanilla_loads > cell.selected ||
       cell.vanilla_loads < cell.union_rows)
-    throw std::invalid_argument(where + ": inconsistent selection stats for the cell");
+    throw std::invalid_argument(where() + ": inconsistent selection stats for the cell");
   if (policy.key_reuse == KeyReuse::recompute && cfg.kind != JobKind::full_layer)
-    throw std::invalid_argument(where + ": K recompute needs a full_layer job");
+    throw std::invalid_argument(where() + ": K recompute needs a full_layer job");
   CellTransferList list;
   append_cell_transfers(cfg, flow, policy, cell, block, tile, list);
   return {list.begin(), list.end()};

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "memory/timing_only.h"
 #include "stats/stats_registry.h"
 #include "tracing/tracer.h"
 
@@ -37,6 +38,7 @@ tlm::tlm_response_status HbmMemory::check(const tlm::tlm_generic_payload& trans)
 
 void HbmMemory::copy_data(tlm::tlm_generic_payload& trans) {
   if (cfg_.mode != DataMode::functional) return;  // performance mode: payload untouched
+  if (is_timing_only(trans)) return;              // the data moves separately
   if (trans.is_read())
     store_.read(trans.get_address(), trans.get_data_ptr(), trans.get_data_length());
   else if (trans.is_write())

@@ -1,0 +1,109 @@
+#include "fetcher/data_fetcher.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "memory/timing_only.h"
+#include "stats/stats_registry.h"
+#include "tracing/bandwidth_monitor.h"
+
+namespace star {
+
+DataFetcher::DataFetcher(const sc_core::sc_module_name& name, const CoreConfig& cfg)
+    : sc_core::sc_module(name), socket("socket"), cfg_(cfg),
+      period_(sc_core::sc_time(cfg.period_ns(), sc_core::SC_NS)),
+      scratch_(cfg.max_burst_bytes) {}
+
+sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t addr,
+                                       std::uint64_t bytes, const sc_core::sc_time& start) {
+  bytes_[static_cast<std::size_t>(stage)][dir == Direction::read ? 0 : 1] += bytes;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  sc_core::sc_time done = std::max(start, now);
+  TimingOnly marker;
+  tlm::tlm_generic_payload trans;
+  trans.set_extension(&marker);
+  for (std::uint64_t off = 0; off < bytes; off += cfg_.max_burst_bytes) {
+    const std::uint64_t len = std::min<std::uint64_t>(cfg_.max_burst_bytes, bytes - off);
+    // The interface serialises the bursts of every stage.
+    const sc_core::sc_time issue = std::max(std::max(start, now), iface_free_);
+    const std::uint64_t cycles = (len + cfg_.fetch_bytes_per_cycle - 1) / cfg_.fetch_bytes_per_cycle;
+    iface_free_ = issue + period_ * static_cast<double>(cycles);
+    iface_busy_ += period_ * static_cast<double>(cycles);
+    trans.set_command(dir == Direction::read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+    trans.set_address(addr + off);
+    trans.set_data_ptr(scratch_.data());
+    trans.set_data_length(static_cast<unsigned>(len));
+    trans.set_streaming_width(static_cast<unsigned>(len));
+    trans.set_byte_enable_ptr(nullptr);
+    trans.set_dmi_allowed(false);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = issue - now;
+    socket->b_transport(trans, delay);
+    if (trans.is_response_error()) {
+      trans.clear_extension(&marker);
+      throw std::runtime_error("fetcher: memory error (" + trans.get_response_string() +
+                               ") at address " + std::to_string(addr + off) + ", " +
+                               std::to_string(len) + " bytes");
+    }
+    ++bursts_;
+    done = std::max(done, now + delay);
+    if (monitor_) monitor_->record(len, issue, now + delay);
+  }
+  trans.clear_extension(&marker);
+  return done;
+}
+
+void DataFetcher::debug(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
+                        std::uint64_t len) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(cmd);
+  trans.set_address(addr);
+  trans.set_data_ptr(data);
+  trans.set_data_length(static_cast<unsigned>(len));
+  trans.set_streaming_width(static_cast<unsigned>(len));
+  if (socket->transport_dbg(trans) != len)
+    throw std::runtime_error("fetcher: debug access of " + std::to_string(len) +
+                             " bytes at address " + std::to_string(addr) + " failed");
+}
+
+void DataFetcher::read_data(std::uint64_t addr, void* dst, std::uint64_t len) {
+  constexpr std::uint64_t kChunk = 1u << 20;
+  for (std::uint64_t off = 0; off < len; off += kChunk)
+    debug(tlm::TLM_READ_COMMAND, addr + off, static_cast<unsigned char*>(dst) + off,
+          std::min(kChunk, len - off));
+}
+
+void DataFetcher::write_data(std::uint64_t addr, const void* src, std::uint64_t len) {
+  constexpr std::uint64_t kChunk = 1u << 20;
+  for (std::uint64_t off = 0; off < len; off += kChunk)
+    debug(tlm::TLM_WRITE_COMMAND, addr + off,
+          const_cast<unsigned char*>(static_cast<const unsigned char*>(src)) + off,
+          std::min(kChunk, len - off));
+}
+
+std::uint64_t DataFetcher::dram_bytes() const {
+  std::uint64_t total = 0;
+  for (const auto& s : bytes_) total += s[0].value() + s[1].value();
+  return total;
+}
+
+void DataFetcher::reset_stats() {
+  for (auto& s : bytes_) s[0].reset(), s[1].reset();
+  bursts_.reset();
+  iface_busy_ = sc_core::SC_ZERO_TIME;
+}
+
+void DataFetcher::register_stats(StatsRegistry& reg, const std::string& prefix) const {
+  for (std::size_t s = 0; s < kStageCount; ++s) {
+    const std::string st = to_string(static_cast<Stage>(s));
+    reg.add_counter(prefix + ".dram_read_bytes_" + st, bytes_[s][0], "bytes",
+                    "DRAM bytes read for the " + st + " stage");
+    reg.add_counter(prefix + ".dram_write_bytes_" + st, bytes_[s][1], "bytes",
+                    "DRAM bytes written for the " + st + " stage");
+  }
+  reg.add_counter(prefix + ".bursts", bursts_, "1", "memory bursts issued");
+  reg.add_value(prefix + ".interface_busy_ns", [this] { return iface_busy_.to_seconds() * 1e9; },
+                "ns", "time the fetcher's memory interface was moving data");
+}
+
+}  // namespace star

@@ -1,0 +1,117 @@
+// Everything a running job shares between the core's blocks, free of SystemC: the functional
+// state (inputs read from DRAM, each head's pipeline, the per-block state of blocks in flight, the
+// K/V cache) and, for performance mode, the selection statistics drawn from the keep ratio. The
+// SystemC blocks call one method per tile and time it from the returned CellWork.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "controller/rass_model.h"
+#include "controller/tiling_model.h"
+#include "controller/transfer_plan.h"
+#include "star_core/core_config.h"
+#include "star_core/core_job.h"
+#include "star_core/head_pipeline.h"
+
+namespace star {
+
+// What one (head, query block, key tile) cell asks of the stages: the timing inputs, equal in
+// both data modes for the same selection.
+struct CellWork {
+  std::uint32_t rows = 0;            // queries of the block
+  std::uint32_t keys = 0;            // keys of the tile
+  std::uint64_t selected = 0;        // sum over rows of keys selected in the tile
+  std::uint32_t max_sort_steps = 0;  // slowest sort core's steps
+  TileSelectionStats stats;          // union / vanilla loads / fresh rows (tiling model)
+  OpCounts predict, select, kvgen, formal;  // actions, for energy
+  bool operator==(const CellWork& o) const {
+    return rows == o.rows && keys == o.keys && selected == o.selected &&
+           max_sort_steps == o.max_sort_steps && stats.union_rows == o.stats.union_rows &&
+           stats.selected == o.stats.selected && stats.vanilla_loads == o.stats.vanilla_loads &&
+           stats.fresh_rows == o.stats.fresh_rows;
+  }
+};
+
+// How performance mode draws a cell's selection statistics [design]: each row keeps its SADS
+// budget of every tile; the queries of a block pick overlapping keys, a fraction `overlap` of
+// each row's picks shared with the block (dominant tokens, shared topics), the rest spread
+// uniformly; K/V rows are fresh in proportion to the tile's rows not generated yet.
+struct PerformanceWorkload {
+  double overlap = 0.5;
+};
+
+class JobContext {
+ public:
+  using Reader = std::function<void(std::uint64_t addr, void* dst, std::uint64_t len)>;
+  using Writer = std::function<void(std::uint64_t addr, const void* src, std::uint64_t len)>;
+
+  JobContext(const CoreJob& job, const CoreConfig& core, bool functional,
+             PerformanceWorkload perf = {});
+  ~JobContext();
+  JobContext(const JobContext&) = delete;
+  JobContext& operator=(const JobContext&) = delete;
+
+  const CoreJob& job() const { return job_; }
+  const TilingConfig& tiling() const { return tiling_; }
+  const TrafficReport& policy() const { return policy_; }
+  bool functional() const { return functional_; }
+
+  // Functional mode: read the job's inputs from DRAM (untimed; the timing is the transfer plan's).
+  void load_inputs(const Reader& read);
+
+  // The cells of the job in issue order: kv head, its query heads, blocks, tiles.
+  struct Cell {
+    std::uint32_t head, kv_head, block, tile;
+    bool first_of_block, last_of_block, last_of_head;
+  };
+  const std::vector<Cell>& cells() const { return cells_; }
+
+  // Per-stage work of one cell (call in cell order per stage).
+  CellWork predict(const Cell& c);
+  void select(const Cell& c, CellWork& w);
+  void generate(const Cell& c, CellWork& w);
+  void formal(const Cell& c, CellWork& w);
+  // End of a block: combine and divide, write its O rows to DRAM (functional mode).
+  OpCounts finish_block(const Cell& c, const Writer& write);
+
+  // Replay: performance mode uses these cells' statistics instead of drawing them (a functional
+  // run's record), so both modes see the same selections.
+  void replay(std::vector<CellWork> recorded) { replay_ = std::move(recorded); }
+  const std::vector<CellWork>& record() const { return record_; }
+
+  // DRAM transfers of a cell (the tiling model's plan for these statistics).
+  std::vector<Transfer> transfers(const Cell& c, const TileSelectionStats& s) const;
+
+ private:
+  struct HeadState;
+  HeadState& head_state(std::uint32_t h);
+  BlockState& block_state(const Cell& c);
+  std::size_t cell_index(const Cell& c) const;
+  void draw_statistics(const Cell& c, CellWork& w);
+
+  CoreJob job_;
+  CoreConfig core_;
+  bool functional_;
+  PerformanceWorkload perf_;
+  TilingConfig tiling_;
+  TrafficReport policy_;
+  std::vector<Cell> cells_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> cell_pos_;  // (head, block) -> first
+
+  // functional state
+  MatI8 x_;
+  std::vector<MatI16> q_, k_, v_, k_hat_;   // per head (q) / per K/V head
+  std::vector<std::vector<char>> generated_;  // per K/V head: token's K/V rows exist
+  std::map<std::uint32_t, std::unique_ptr<HeadState>> heads_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, BlockState> blocks_;
+  std::vector<MatI8> wq_, wk_, wv_;
+  // performance state: rows of each (K/V head, tile) generated so far
+  std::vector<std::vector<std::uint32_t>> generated_rows_;
+  std::vector<CellWork> replay_, record_;
+};
+
+}  // namespace star

@@ -72,6 +72,9 @@ class Ledger {
     if (t.dir == Direction::read) {
       x.dram_read += bytes;
       if (through_sram) x.sram_write += bytes;
+      if (t.operand >= Operand::w_q && t.operand <= Operand::w_v)  // Weight order
+        weight_dram_[static_cast<std::size_t>(t.operand) -
+                     static_cast<std::size_t>(Operand::w_q)] += bytes;
     } else {
       x.dram_write += bytes;
       if (through_sram) x.sram_read += bytes;
@@ -90,9 +93,11 @@ class Ledger {
     at(s).sram_read += std::min(bytes, on_chip_capacity);
   }
   const std::array<Traffic, kStageCount>& stages() const { return stage_; }
+  const std::array<u64, kWeightCount>& weight_dram() const { return weight_dram_; }
 
  private:
   std::array<Traffic, kStageCount> stage_{};
+  std::array<u64, kWeightCount> weight_dram_{};  // DRAM bytes of each weight's loads
 };
 
 class FlowCounter {
@@ -126,6 +131,7 @@ class FlowCounter {
       }
     return ledger_.stages();
   }
+  const std::array<u64, kWeightCount>& weight_dram() const { return ledger_.weight_dram(); }
 
  private:
   bool full() const { return cfg_.kind == JobKind::full_layer; }
@@ -336,28 +342,51 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
       if (c.selected && plan.first_selecting_block[t] == stats.n_blocks)
         plan.first_selecting_block[t] = b;
     }
+  // Weight residency changes only the weight loads (a resident weight: one load at the first
+  // cell; a streamed one: one per use), so each K / K/V policy is counted once with every weight
+  // streamed and the 16 residency subsets are priced from its weight loads. The chosen plan is
+  // then counted for real: the report is the sum of its cells' transfers.
   std::uint64_t best_dram = std::numeric_limits<std::uint64_t>::max();
+  bool best_counted = false;
   for (KeyReuse reuse : {KeyReuse::resident, KeyReuse::spill, KeyReuse::recompute}) {
     if (reuse == KeyReuse::resident && q_block + key_cache > cfg.token_buffer_bytes) continue;
     if (reuse == KeyReuse::recompute && !full) continue;
     for (KvReuse kv : {KvReuse::regenerate, KvReuse::spill}) {
       if (kv == KvReuse::spill && (!full || flow == Flow::stage_isolated)) continue;
+      plan.key_reuse = reuse;
+      plan.kv_reuse = kv;
+      plan.weight_resident = {};
+      FlowCounter streamed(cfg, flow, stats, plan);
+      plan.per_stage = streamed.run();  // = the plan with no resident weight (mask 0)
+      const std::array<std::uint64_t, kWeightCount> loads = streamed.weight_dram();
+      std::uint64_t other = plan.total().dram();
+      for (std::uint64_t l : loads) other -= l;
       for (int mask = full ? (1 << kWeightCount) - 1 : 0; mask >= 0; --mask) {
-        plan.key_reuse = reuse;
-        plan.kv_reuse = kv;
-        std::uint64_t resident_bytes = 0;
-        for (std::size_t w = 0; w < kWeightCount; ++w)
-          if ((plan.weight_resident[w] = (mask >> w) & 1)) resident_bytes += weight_bytes[w];
-        if (resident_bytes > cfg.weight_buffer_bytes) continue;
-        plan.per_stage = FlowCounter(cfg, flow, stats, plan).run();
-        if (plan.total().dram() < best_dram) {
-          best_dram = plan.total().dram();
-          best = plan;
+        std::uint64_t resident_bytes = 0, dram = other;
+        for (std::size_t w = 0; w < kWeightCount; ++w) {
+          const bool resident = (mask >> w) & 1;
+          resident_bytes += resident ? weight_bytes[w] : 0;
+          dram += resident ? weight_bytes[w] : loads[w];
         }
+        if (resident_bytes > cfg.weight_buffer_bytes || dram >= best_dram) continue;
+        best_dram = dram;
+        best.key_reuse = reuse;
+        best.kv_reuse = kv;
+        for (std::size_t w = 0; w < kWeightCount; ++w) best.weight_resident[w] = (mask >> w) & 1;
+        if (mask == 0) best.per_stage = plan.per_stage;  // counted already
+        best_counted = mask == 0;
       }
     }
   }
-  return best;
+  plan.key_reuse = best.key_reuse;
+  plan.kv_reuse = best.kv_reuse;
+  plan.weight_resident = best.weight_resident;
+  plan.per_stage = best_counted ? best.per_stage : FlowCounter(cfg, flow, stats, plan).run();
+  if (plan.total().dram() != best_dram)
+    throw std::logic_error("count_traffic: the chosen plan moves " +
+                           std::to_string(plan.total().dram()) + " DRAM bytes, priced at " +
+                           std::to_string(best_dram));
+  return plan;
 }
 
 }  // namespace star

@@ -249,11 +249,12 @@ TEST_CASE("spilled K/V: fresh rows are generated, the rest of the union reloaded
   cfg.d_model = 512;  // X row 512 B vs K/V row 64 B: spill
   cfg.block_queries = 32;
   cfg.tile_keys = 64;
+  cfg.causal = true;  // the last block is the first to visit the diagonal tile: fresh, not stored
   std::mt19937 rng(5);
   const SelectionStats st = selection_stats(random_rows(cfg, 0.1, rng), cfg, 0);
   const TrafficReport r = count_traffic(cfg, Flow::coordinated, st);
   REQUIRE(r.kv_reuse == KvReuse::spill);
-  std::uint64_t reloaded_cells = 0;
+  std::uint64_t reloaded_cells = 0, last_block_fresh = 0;
   for (const TileStep& s : make_schedule(cfg, Flow::coordinated)) {
     const TileSelectionStats& c = st.cell(s.query_block, s.tile);
     std::uint64_t x_rows = 0, stored = 0, reloaded = 0;
@@ -272,8 +273,10 @@ TEST_CASE("spilled K/V: fresh rows are generated, the rest of the union reloaded
     CHECK(stored == (s.query_block + 1 < cfg.n_blocks() ? c.fresh_rows : 0u));
     if (s.query_block + 1 == cfg.n_blocks()) CHECK(reloaded + x_rows == c.union_rows);
     reloaded_cells += reloaded > 0;
+    if (s.query_block + 1 == cfg.n_blocks()) last_block_fresh += c.fresh_rows;
   }
   CHECK(reloaded_cells > 0);
+  CHECK(last_block_fresh > 0);
 }
 
 TEST_CASE("RASS off: the K/V gathers load the vanilla gather's rows", "[transfer_plan]") {

@@ -40,7 +40,8 @@
 //     the subset of resident weights that fits and minimises DRAM bytes is chosen (16 subsets).
 //     Uses: W_q once per block; LZ(W_k) once per K_hat computation; W_k and W_v once per cell
 //     with rows to generate (coordinated) or per tile (stage_isolated's separate K/V pass).
-//     (16 subsets x the K and K/V policies: at most 96 cheap evaluations per layer.)
+//     (A weight's residency changes only its own loads, so the 16 subsets are priced from one
+//     all-streamed count per K and K/V policy: at most 5 passes over the cells per layer.)
 //   - temp buffer: SU-FA's running state per query (o: d x 2 B, m and l: 2 B each; stage_isolated's
 //     PV pass keeps only o). It is read and written once per visited tile; the part that does not
 //     fit lives in DRAM and moves DRAM-only (read + write per tile, and one read at the end).

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "tracing/tracer.h"
+
 namespace star {
 
 TileController::TileController(const sc_core::sc_module_name& name)
@@ -21,6 +23,7 @@ void TileController::issue() {
   for (;;) {
     wait(start_);
     start_time_ = sc_core::sc_time_stamp();
+    done_line_.write(false);
     const auto& cells = ctx_->cells();
     const bool isolated = ctx_->job().flow == Flow::stage_isolated;
     const int passes = isolated ? 7 : 1;
@@ -34,6 +37,7 @@ void TileController::issue() {
     for (int p = 1; p <= passes; ++p) {
       expected_ = tokens.size();
       collected_ = 0;
+      pass_.write(static_cast<std::uint32_t>(p));
       for (auto& t : tokens) {
         t->pass = static_cast<std::uint8_t>(isolated ? p : 0);
         ++issued_;
@@ -43,6 +47,7 @@ void TileController::issue() {
     }
     end_time_ = sc_core::sc_time_stamp();
     busy_ = false;
+    done_line_.write(true);
     done_.notify(sc_core::SC_ZERO_TIME);
   }
 }
@@ -54,4 +59,11 @@ void TileController::collect() {
   }
 }
 
+}  // namespace star
+
+namespace star {
+void TileController::trace(Tracer& tracer, const std::string& module) {
+  tracer.trace(module, "done_irq", done_line_);
+  tracer.trace(module, "pass", pass_);
+}
 }  // namespace star

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "star_core/stage_engine.h"
+#include "tracing/traced_value.h"
 
 namespace star {
+
+class Tracer;
 
 class TileController : public sc_core::sc_module {
  public:
@@ -30,6 +33,10 @@ class TileController : public sc_core::sc_module {
   const sc_core::sc_time& job_start() const { return start_time_; }
   const sc_core::sc_time& job_end() const { return end_time_; }
   std::uint64_t tiles_issued() const { return issued_; }
+  // The job-done line: raised when a job ends, lowered when the next starts. (The register bank
+  // turns it into the IRQ_STATUS bit and the interrupt output.)
+  bool done_line() const { return done_line_.read(); }
+  void trace(Tracer& tracer, const std::string& module);
 
  private:
   void issue();
@@ -40,6 +47,8 @@ class TileController : public sc_core::sc_module {
   bool busy_ = false;
   std::uint64_t expected_ = 0, collected_ = 0, issued_ = 0;
   sc_core::sc_time start_time_, end_time_;
+  TracedValue<bool> done_line_{false};
+  TracedValue<std::uint32_t> pass_{0};
 };
 
 }  // namespace star

@@ -64,6 +64,10 @@ void StageEngine::run() {
     const sc_core::sc_time block_from = sc_core::sc_time_stamp();
     out.write(t);
     blocked_ += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - block_from) / period_);
+    // sc_fifo shows a write to its reader only after the update phase: count it in ourselves.
+    const std::uint32_t occupancy = cfg_.fifo_depth - static_cast<std::uint32_t>(out->num_free()) + 1;
+    fifo_high_.sample(std::min(occupancy, cfg_.fifo_depth));
+    fifo_.write(std::min(occupancy, cfg_.fifo_depth));
   }
 }
 
@@ -74,6 +78,7 @@ void StageEngine::reset_stats() {
   tiles_.reset();
   starved_.reset();
   blocked_.reset();
+  fifo_high_.reset();
   ops_ = OpCounts{};
 }
 
@@ -87,6 +92,8 @@ void StageEngine::register_stats(StatsRegistry& reg, const std::string& p) const
                   "cycles waiting for a tile from the previous stage");
   reg.add_counter(p + ".stall_blocked_cycles", blocked_, "cycles",
                   "cycles waiting for room in the next stage's FIFO (back-pressure)");
+  reg.add_high_water(p + ".out_fifo_high_water", fifo_high_, "tiles",
+                     "most tiles waiting in this stage's output FIFO");
 }
 
 void StageEngine::trace(Tracer& tracer, const std::string& module) {
@@ -94,6 +101,7 @@ void StageEngine::trace(Tracer& tracer, const std::string& module) {
   tracer.trace(module, "tile", tile_);
   tracer.trace(module, "block", block_);
   tracer.trace(module, "head", head_);
+  tracer.trace(module, "out_fifo", fifo_);
 }
 
 }  // namespace star

@@ -55,6 +55,7 @@ class StageEngine : public sc_core::sc_module {
   std::uint64_t tiles() const { return tiles_.value(); }
   std::uint64_t starved_cycles() const { return starved_.value(); }
   std::uint64_t blocked_cycles() const { return blocked_.value(); }
+  double fifo_high_water() const { return fifo_high_.value(); }
   const OpCounts& ops() const { return ops_; }
   void register_stats(StatsRegistry& reg, const std::string& prefix) const;
   void trace(Tracer& tracer, const std::string& module);
@@ -83,9 +84,10 @@ class StageEngine : public sc_core::sc_module {
   JobContext* ctx_ = nullptr;
   sc_core::sc_time period_;
   Counter busy_cycles_, compute_, memory_bound_, tiles_, starved_, blocked_;
+  HighWaterMark fifo_high_;  // occupancy of the output FIFO right after a write
   OpCounts ops_;
   TracedValue<bool> busy_{false};
-  TracedValue<std::uint32_t> tile_{0}, block_{0}, head_{0};
+  TracedValue<std::uint32_t> tile_{0}, block_{0}, head_{0}, fifo_{0};
 };
 
 }  // namespace star

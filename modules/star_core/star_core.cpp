@@ -78,6 +78,7 @@ void StarCore::trace(Tracer& tracer, const std::string& p) {
   sads.trace(tracer, p + ".sads");
   kvgen.trace(tracer, p + ".kvgen");
   sufa.trace(tracer, p + ".sufa");
+  controller.trace(tracer, p + ".controller");
 }
 
 }  // namespace star

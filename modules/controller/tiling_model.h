@@ -152,8 +152,8 @@ struct TrafficReport {
   std::array<bool, kWeightCount> weight_resident{};  // loaded once vs streamed on every use
   // Facts of the selection that place per-layer transfers in cells (cell_transfers,
   // transfer_plan.h), filled by count_traffic:
-  std::vector<std::uint64_t> block_selected;  // [block]: selected rows of the block, all tiles
-                                              // (stage_isolated softmax reads the block's scores)
+  std::vector<std::uint8_t> score_loads;  // [block]: stage_isolated softmax loads of the block's
+                                          // scores: 1, or 2 when they do not fit the token buffer
   std::vector<std::uint32_t> first_selecting_block;  // [tile]: first block selecting a row of
                                                      // the tile, n_blocks if none
   Traffic total() const;

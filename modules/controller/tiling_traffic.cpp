@@ -334,15 +334,18 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
   // this order: K reuse resident, spill, recompute; K/V regenerate, spill; resident-weight masks
   // from all four down). stage_isolated always generates K/V once in its own pass.
   TrafficReport plan, best;  // plan: the candidate policy with the layer facts of the selection
-  plan.block_selected.assign(stats.n_blocks, 0);
+  plan.score_loads.assign(stats.n_blocks, 1);
   plan.first_selecting_block.assign(stats.n_tiles, stats.n_blocks);
-  for (std::uint32_t b = 0; b < stats.n_blocks; ++b)
+  for (std::uint32_t b = 0; b < stats.n_blocks; ++b) {
+    std::uint64_t scores = 0;  // bytes of the block's scores
     for (std::uint32_t t = 0; t < stats.n_tiles; ++t) {
       const TileSelectionStats& c = stats.cell(b, t);
-      plan.block_selected[b] += c.selected;
+      scores += c.selected * 2;
       if (c.selected && plan.first_selecting_block[t] == stats.n_blocks)
         plan.first_selecting_block[t] = b;
     }
+    plan.score_loads[b] = scores <= cfg.token_buffer_bytes ? 1 : 2;
+  }
   // Weight residency changes only the weight loads (a resident weight: one load at the first
   // cell; a streamed one: one per use), so each K / K/V policy is counted once with every weight
   // streamed and the 16 residency subsets are priced from its weight loads. The chosen plan is

@@ -246,14 +246,11 @@ class CellPlanner {
     packed(Stage::formal, Direction::read, Operand::indices, sel);
     gather(Stage::kvgen, Direction::read, Operand::k, gathered(), d2_);
     packed(Stage::formal, Direction::write, Operand::scores, sel);
-    if (block_ends()) {  // pass 6: the block's scores (twice if they do not fit), probabilities
-      pass_ = 6;
-      const u64 entries = policy_.block_selected[b_];
-      const int loads = entries * 2 <= cfg_.token_buffer_bytes ? 1 : 2;
-      for (int i = 0; i < loads; ++i)
-        packed(Stage::formal, Direction::read, Operand::scores, entries);
-      packed(Stage::formal, Direction::write, Operand::probabilities, entries);
-    }
+    pass_ = 6;  // softmax over the block's rows: each cell's scores loaded once, or twice when
+                // the block's scores do not fit (policy); its probabilities stored
+    for (int i = 0; i < policy_.score_loads[b_]; ++i)
+      packed(Stage::formal, Direction::read, Operand::scores, sel);
+    packed(Stage::formal, Direction::write, Operand::probabilities, sel);
     pass_ = 7;  // PV: probabilities, indices and V rows loaded, o accumulated; O at the block end
     packed(Stage::formal, Direction::read, Operand::probabilities, sel);
     packed(Stage::formal, Direction::read, Operand::indices, sel);
@@ -294,10 +291,10 @@ std::vector<Transfer> cell_transfers(const TilingConfig& cfg, Flow flow,
     throw std::invalid_argument(where() + " is not in the schedule (" +
                                 std::to_string(cfg.n_blocks()) + " blocks x " +
                                 std::to_string(cfg.n_tiles()) + " tiles, causal skips)");
-  if (policy.block_selected.size() != cfg.n_blocks() ||
+  if (policy.score_loads.size() != cfg.n_blocks() ||
       policy.first_selecting_block.size() != cfg.n_tiles())
     throw std::invalid_argument(where() + ": the policy report is for " +
-                                std::to_string(policy.block_selected.size()) + " blocks x " +
+                                std::to_string(policy.score_loads.size()) + " blocks x " +
                                 std::to_string(policy.first_selecting_block.size()) +
                                 " tiles; use count_traffic's report for this config");
   const std::uint64_t len = cfg.key_tiling().tile_len(tile);

@@ -12,8 +12,8 @@
 //   kv_cache       one token's spilled K and V rows, interleaved so one access gets both [4d]
 //   a_hat          one query's A_hat segment of the cell's tile [2 x tile_len]; first_row = query
 //   indices, scores, probabilities
-//                  one selected entry [2]; a transfer covers the cell's (block's, for the softmax
-//                  pass) packed list, first_row = 0 inside that region
+//                  one selected entry [2]; a transfer covers the cell's packed list, first_row = 0
+//                  inside that region
 //   sufa_state     the off-chip part of the block's SU-FA / PV state, one row [its bytes]
 // Gathers (gather = true) fetch or store rows named by the selection, one transaction per row:
 //   RASS on: the cell's union rows in RASS order; for full_layer K/V generation the fresh rows
@@ -73,8 +73,9 @@ struct Transfer {
 // The DRAM transfers of cell (block, tile) in issue order (stage_isolated: by pass, then as each
 // pass issues them), including the per-layer and per-block transfers that happen at that cell:
 // resident weights at the layer's first cell (0, 0), the block's Q / X rows at its first tile,
-// O (and the stage_isolated softmax pass) at its last visited tile. policy is count_traffic's
-// report for the same cfg, flow and selection; cell is stats.cell(block, tile).
+// O at its last visited tile. policy is count_traffic's report for the same cfg, flow and
+// selection (its reuse choices, score_loads and first_selecting_block); cell is
+// stats.cell(block, tile).
 // Throws std::invalid_argument for a bad cfg, a cell the schedule does not visit, a policy built
 // for another geometry, or cell statistics that do not fit the tile.
 std::vector<Transfer> cell_transfers(const TilingConfig& cfg, Flow flow,

@@ -147,6 +147,7 @@ TEST_CASE("cell transfers sum to count_traffic's DRAM bytes in every regime", "[
       ++regimes[job + (cfg.rass ? "/rass" : "/vanilla")];
       ++regimes[job + (cfg.causal ? "/causal" : "/dense")];
       if (r.stage(Stage::formal).dram_read > 0) ++regimes[job + "/formal dram"];
+      for (std::uint8_t loads : r.score_loads) regimes["two-pass softmax"] += loads == 2;
       if (cfg.kind == JobKind::full_layer)
         for (bool resident : r.weight_resident) ++regimes[job + (resident ? "/W res" : "/W str")];
     }
@@ -163,6 +164,7 @@ TEST_CASE("cell transfers sum to count_traffic's DRAM bytes in every regime", "[
     CHECK(regimes[j + "/causal"] > 0);
     CHECK(regimes[j + "/formal dram"] > 0);  // SU-FA state or stage_isolated intermediates
   }
+  CHECK(regimes["two-pass softmax"] > 0);
   CHECK(regimes["coordinated/full_layer/K recompute"] > 0);
   CHECK(regimes["stage_isolated/full_layer/K recompute"] > 0);
   CHECK(regimes["coordinated/full_layer/KV spill"] > 0);
@@ -201,8 +203,8 @@ TEST_CASE("tiny case: stage-isolated transfers follow the passes", "[transfer_pl
             "select read a_hat from 0 2x8 pass 3", "select write indices from 0 4x2 pass 3",
             "formal read indices from 0 4x2 pass 5", "kvgen read k gather 2x4 pass 5",
             "formal write scores from 0 4x2 pass 5",
-            // softmax over the block's 8 selected entries, at its last cell
-            "formal read scores from 0 8x2 pass 6", "formal write probabilities from 0 8x2 pass 6",
+            // softmax: the cell's 4 scores loaded once (the block's 16 B fit), probabilities stored
+            "formal read scores from 0 4x2 pass 6", "formal write probabilities from 0 4x2 pass 6",
             "formal read probabilities from 0 4x2 pass 7", "formal read indices from 0 4x2 pass 7",
             "kvgen read v gather 2x4 pass 7", "output write o from 0 2x4 pass 7"});
 }

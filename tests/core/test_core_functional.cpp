@@ -51,10 +51,9 @@ int sc_main(int, char*[]) {
     algo.causal = v.causal;
     algo.dense = v.dense;
     algo.sufa.order = v.order;
-    CoreJob job = attention_job(qkv, algo);
+    CoreJob job = place_qkv(soc.memory, qkv, algo);
     job.rass = v.rass;
     job.flow = v.flow;
-    load_qkv(soc.memory, job, qkv);
     const sc_core::sc_time t = soc.run(job);
     const MatF got = get_output(soc.memory, job);
     const MatF want = run_layer(qkv, algo).out;
@@ -75,8 +74,7 @@ int sc_main(int, char*[]) {
     algo.subsegments = 4;
     algo.causal = causal;
     const LayerShifts shifts = calibrate_layer_shifts(layer, algo.predictor);
-    CoreJob job = layer_job(layer, algo, shifts);
-    load_layer(soc.memory, job, layer);
+    CoreJob job = place_layer(soc.memory, layer, algo, shifts);
     soc.run(job);
     const MatF want = run_layer(layer, algo, shifts).out;
     CHECK_MSG(same_bits(get_output(soc.memory, job), want),

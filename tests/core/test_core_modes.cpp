@@ -31,8 +31,7 @@ int sc_main(int, char*[]) {
   const QuantizedQkv qkv = quantize_qkv(in.q, in.k, in.v, 1, 1, 64);
   StarAlgoConfig algo;
   algo.subsegments = 4;
-  CoreJob job = attention_job(qkv, algo);
-  load_qkv(fsoc.memory, job, qkv);
+  CoreJob job = place_qkv(fsoc.memory, qkv, algo);
   fsoc.run(job);
   psoc.run(job, {}, fsoc.core.context()->record());
   compare(fsoc, psoc, "attention-only");
@@ -40,10 +39,9 @@ int sc_main(int, char*[]) {
   // Full layer, stage-isolated, RASS off.
   const LayerInputs li = generate_layer(RowType::clustered, 256, 64, 1, 1, 32, 4);
   const QuantizedLayer layer = quantize_layer(li.x, li.w_q, li.w_k, li.w_v, 1, 1, 32);
-  CoreJob ljob = layer_job(layer, algo, calibrate_layer_shifts(layer, algo.predictor));
+  CoreJob ljob = place_layer(fsoc.memory, layer, algo, calibrate_layer_shifts(layer, algo.predictor));
   ljob.flow = Flow::stage_isolated;
   ljob.rass = false;
-  load_layer(fsoc.memory, ljob, layer);
   fsoc.run(ljob);
   psoc.run(ljob, {}, fsoc.core.context()->record());
   compare(fsoc, psoc, "full layer, stage-isolated");

@@ -432,3 +432,33 @@ TEST_CASE("selection_stats and count_traffic reject mismatched input", "[tiling]
   CHECK_FALSE(cfg.visits(1, 0));  // out-of-range block or tile: never visited
   CHECK_FALSE(cfg.visits(0, 2));
 }
+
+TEST_CASE("K/V spill stores a row's K/V only when something may reload it", "[tiling]") {
+  TilingConfig cfg;
+  cfg.seq_len = 512;
+  cfg.n_queries = 512;
+  cfg.head_dim = 32;
+  cfg.d_model = 1024;  // X row 1024 B vs K/V row 128 B: spill
+  cfg.tile_keys = 128;
+  cfg.causal = true;  // the last block is the first to visit the diagonal tile
+  const auto rows = realistic_rows(cfg, 16, 9);
+  for (bool rass : {true, false}) {
+    cfg.rass = rass;
+    INFO("rass " << rass);
+    const SelectionStats st = selection_stats(rows, cfg, 4);
+    const TrafficReport r = count_traffic(cfg, Flow::coordinated, st);
+    REQUIRE(r.kv_reuse == KvReuse::spill);
+    // Stored: fresh rows of cells a later block revisits; RASS off, also of cells whose own
+    // vanilla gather may reload them. With RASS a row is loaded once per cell, so the last
+    // block's fresh rows are never stored.
+    std::uint64_t stored = 0, last_fresh = 0;
+    for (const TileStep& s : make_schedule(cfg, Flow::coordinated)) {
+      const TileSelectionStats& c = st.cell(s.query_block, s.tile);
+      const bool later = s.query_block + 1 < cfg.n_blocks();
+      if (later || (!rass && c.vanilla_loads > c.fresh_rows)) stored += c.fresh_rows;
+      if (!later) last_fresh += c.fresh_rows;
+    }
+    CHECK(last_fresh > 0);
+    CHECK(r.stage(Stage::kvgen).dram_write == stored * 4 * cfg.head_dim);
+  }
+}

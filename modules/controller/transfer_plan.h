@@ -82,7 +82,7 @@ std::vector<Transfer> cell_transfers(const TilingConfig& cfg, Flow flow,
                                      const TrafficReport& policy, const TileSelectionStats& cell,
                                      std::uint32_t block, std::uint32_t tile);
 
-// Allocation-free form used by count_traffic on every candidate policy: appends the transfers
+// Allocation-free form (count_traffic counts every cell of a layer with it): appends the transfers
 // to `out` without checking the arguments (cfg validated, cell visited, policy sized for cfg).
 class CellTransferList {
  public:

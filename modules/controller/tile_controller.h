@@ -5,9 +5,8 @@
 // pass finishing before the next starts, the intermediates going through DRAM.
 #pragma once
 
-#include <systemc>
-
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
 #include "star_core/stage_engine.h"

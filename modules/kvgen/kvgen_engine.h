@@ -5,7 +5,8 @@
 //
 // Compute cycles of a cell: ceil(2 * fresh_rows * d_model * d / (kvgen_rows * kvgen_cols)) for a
 // full layer with on-demand generation (K and V, one MAC per PE per cycle); nothing otherwise
-// (the ablation without on-demand generation makes every row once, charged at the job start).
+// (the ablation without on-demand generation makes every row of a K/V head at its first cell:
+// ceil(2 * S * d_model * d / PEs) cycles, or the time to read X and store the K/V cache if longer).
 #pragma once
 
 #include "star_core/stage_engine.h"

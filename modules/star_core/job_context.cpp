@@ -197,6 +197,8 @@ CellWork JobContext::predict(const Cell& c) {
       w = replay_.at(cell_index(c));
     } else {
       draw_statistics(c, w);
+      // Without on-demand generation every K/V row exists before the first cell: none is fresh.
+      if (!job_.algo.on_demand_kv) w.stats.fresh_rows = 0, w.kvgen = OpCounts{};
     }
     return w;
   }

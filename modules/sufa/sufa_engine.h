@@ -4,7 +4,9 @@
 // and divided (128 DIV) and O is written.
 //
 // Compute cycles of a cell (SA-1, EXP and SA-2 are pipelined, so the slowest sets the pace):
-//   max(ceil(selected * d / (sufa_rows * sufa_cols)), ceil(selected / exp_units))
+//   max(ceil(selected * d / (sufa_rows * sufa_cols)), ceil(exps / exp_units))
+//     + ceil(rescales * (d + 1) / (sufa_rows * sufa_cols))
+// with the exps and rescales of the SU-FA order (see sufa_engine.cpp)
 // and at the block's last tile, the combine and division:
 //   ceil(rows * tiles * (d + 1) / (sufa_rows * sufa_cols)) + ceil(rows * d / div_units).
 // Stage-isolated flow: pass 5 computes scores (SA-1), pass 6 the softmax (EXP), pass 7 P V and O.

@@ -32,9 +32,17 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   credits_.assign(nvc, depth_);
   for (uint32_t node = 0; node < n; ++node)
     for (uint32_t v = 0; v < vcs_; ++v) credits_[vc_index(node, kPortLocal, v)] = kUnlimitedCredits;
-  credit_capacity_ = vcs_ * depth_ + 1;
-  credit_slots_.resize(size_t(n) * kNocPorts * credit_capacity_);
-  credit_rings_.resize(size_t(n) * kNocPorts);
+  credit_capacity_ = (kNocPorts - 1) * vcs_ * depth_ + 1;  // every downstream slot of the 4 mesh outputs
+  credit_slots_.resize(size_t(n) * credit_capacity_);
+  credit_rings_.resize(n);
+  coords_ = MeshCoordinates(mesh_);
+  arrival_capacity_ = (kNocPorts - 1) * vcs_;  // at most one waiting head per link input VC
+  arrivals_.resize(size_t(n) * arrival_capacity_);
+  arrival_rings_.resize(n);
+  for (uint32_t i = 0; i < kNocPorts * vcs_; ++i) {
+    requester_port_.push_back(uint8_t(i / vcs_));
+    requester_vc_.push_back(uint8_t(i % vcs_));
+  }
   sa_in_rr_.assign(size_t(n) * kNocPorts, 0);
   sa_out_rr_.assign(size_t(n) * kNocPorts, 0);
   va_out_rr_.assign(nvc, 0);
@@ -101,6 +109,7 @@ void FlitNetworkModel::step() {
     if (router_flits_[router] == 0 || router_wake_[router] > now_) continue;
     router_wake_[router] = std::numeric_limits<uint64_t>::max();  // the scans below set it again
     if (credits_in_flight_[router]) apply_credits(router);
+    if (arrival_rings_[router].count) admit_arrivals(router);
     const uint16_t* va = &needs_va_mask_[size_t(router) * kNocPorts];
     if (va[0] | va[1] | va[2] | va[3] | va[4]) allocate_vcs(router);
     allocate_switch(router);
@@ -149,17 +158,30 @@ void FlitNetworkModel::inject_from_source(uint32_t node) {
 }
 
 void FlitNetworkModel::apply_credits(uint32_t router) {
-  for (uint32_t port = 1; port < kNocPorts; ++port) {
-    const size_t rp = size_t(router) * kNocPorts + port;
-    CreditRing& ring = credit_rings_[rp];
-    while (ring.count > 0) {
-      const Credit& c = credit_slots_[rp * credit_capacity_ + ring.first];
-      if (c.due > now_) break;
-      ++credits_[vc_index(router, port, c.vc)];
-      --credits_in_flight_[router];
-      ring.first = (ring.first + 1) % credit_capacity_;
-      --ring.count;
+  CreditRing& ring = credit_rings_[router];
+  const Credit* slots = &credit_slots_[size_t(router) * credit_capacity_];
+  while (ring.count > 0) {
+    const Credit& c = slots[ring.first];
+    if (c.due > now_) break;
+    ++credits_[vc_index(router, c.port, c.vc)];
+    --credits_in_flight_[router];
+    if (++ring.first == credit_capacity_) ring.first = 0;
+    --ring.count;
+  }
+}
+
+void FlitNetworkModel::admit_arrivals(uint32_t router) {
+  CreditRing& ring = arrival_rings_[router];
+  const Arrival* slots = &arrivals_[size_t(router) * arrival_capacity_];
+  while (ring.count > 0) {
+    const Arrival& a = slots[ring.first];
+    if (a.arrive + va_offset_ > now_) {
+      wake_at(router, a.arrive + va_offset_);
+      break;
     }
+    needs_va_mask_[size_t(router) * kNocPorts + a.port] |= uint16_t(1u << a.vc);
+    if (++ring.first == arrival_capacity_) ring.first = 0;
+    --ring.count;
   }
 }
 
@@ -178,14 +200,14 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       const uint32_t v = uint32_t(__builtin_ctz(bits));
       const size_t ivc = vc_index(router, port, v);
       InputVc& s = input_vcs_[ivc];
-      const Flit& f = front(ivc);
-      if (f.arrive + va_offset_ > now_) {
-        wake_at(router, f.arrive + va_offset_);
+      if (s.front_arrive + va_offset_ > now_) {  // still on the link or in route computation
+        wake_at(router, s.front_arrive + va_offset_);
         continue;
       }
+      const Flit& f = front(ivc);
       wake_at(router, now_ + 1);  // whether it wins or not, it acts again next cycle
       if (s.out_port < 0) {
-        s.out_port = int8_t(select_route(config_.routing, mesh_, router, f.dst, [&](uint8_t p) {
+        s.out_port = int8_t(select_route_by_offset(config_.routing, coords_.dx(router, f.dst), coords_.dy(router, f.dst), [&](uint8_t p) {
           return free_slots_towards(router, p, f.vc_class);
         }));
         ++stats_.energy.routing;
@@ -219,7 +241,7 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
   }
   for (uint32_t out : va_requested_) {
     const uint32_t requester = uint32_t(va_winner_[out]);
-    const uint32_t in_port = requester / vcs_, in_vc = requester % vcs_;
+    const uint32_t in_port = requester_port_[requester], in_vc = requester_vc_[requester];
     InputVc& s = input_vcs_[vc_index(router, in_port, in_vc)];
     needs_va_mask_[size_t(router) * kNocPorts + in_port] &= uint16_t(~(1u << in_vc));
     active_mask_[size_t(router) * kNocPorts + in_port] |= uint16_t(1u << in_vc);
@@ -252,14 +274,18 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
         const size_t ivc = vc_index(router, port, v);
         const InputVc& s = input_vcs_[ivc];
         if (s.count == 0) continue;  // the packet's next flit is still upstream
-        const Flit& f = front(ivc);
-        if (f.arrive + sa_offset_ > now_) {
-          wake_at(router, f.arrive + sa_offset_);
+        if (s.front_arrive + sa_offset_ > now_) {
+          wake_at(router, s.front_arrive + sa_offset_);
           continue;
         }
-        wake_at(router, now_ + 1);  // eligible: it (or a VC behind it in the round robin) retries
-        if (va_before_sa_ && s.va_cycle >= now_) continue;
-        if (credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) continue;
+        if ((va_before_sa_ && s.va_cycle >= now_) ||
+            credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) {
+          wake_at(router, now_ + 1);  // eligible but waiting: retries next cycle
+          continue;
+        }
+        // The nominee's own next wake is set when it traverses (or below if it loses); the other
+        // VCs of this port were not all scanned, so they retry next cycle.
+        if (mask & ~(1u << v)) wake_at(router, now_ + 1);
         nominee[port] = int32_t(v);
         request_inputs[uint32_t(s.out_port)] |= 1u << port;
         requests |= 1u << uint32_t(s.out_port);
@@ -274,6 +300,7 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
     const uint32_t ptr = sa_out_rr_[ro];
     const uint32_t upper = inputs & ~((1u << ptr) - 1u);
     const uint32_t port = uint32_t(__builtin_ctz(upper ? upper : inputs));
+    if (inputs & ~(1u << port)) wake_at(router, now_ + 1);  // the losers retry next cycle
     const uint32_t v = uint32_t(nominee[port]);
     traverse(router, uint8_t(port), v);
     sa_in_rr_[size_t(router) * kNocPorts + port] = v + 1 == vcs_ ? 0 : v + 1;
@@ -295,11 +322,12 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
 
   if (in_port != kPortLocal) {  // the freed slot goes back upstream as a credit
     const uint32_t up = mesh_.neighbour(router, in_port);
-    const size_t rp = size_t(up) * kNocPorts + opposite_port(in_port);
-    CreditRing& ring = credit_rings_[rp];
+    CreditRing& ring = credit_rings_[up];
     if (ring.count == credit_capacity_) throw std::logic_error("flit network: credit ring overflow");
-    credit_slots_[rp * credit_capacity_ + (ring.first + ring.count) % credit_capacity_] =
-        Credit{now_ + config_.link_latency + config_.credit_latency, vc};
+    uint32_t pos = ring.first + ring.count;
+    if (pos >= credit_capacity_) pos -= credit_capacity_;
+    credit_slots_[size_t(up) * credit_capacity_ + pos] =
+        Credit{now_ + config_.link_latency + config_.credit_latency, opposite_port(in_port), vc};
     ++ring.count;
     ++credits_in_flight_[up];
   }
@@ -316,7 +344,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
     ++stats_.flits_delivered;
     if (tail) {
       delivered_.push_back(DeliveredPacket{ps.packet, ps.head_cycle, left,
-                                           mesh_.hops(ps.packet.src, ps.packet.dst)});
+                                           coords_.hops(ps.packet.src, ps.packet.dst)});
       free_slots_.push_back(flit.slot);
       --outstanding_packets_;
       ++stats_.packets_delivered;
@@ -335,6 +363,11 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
     active_mask_[rp] &= uint16_t(~(1u << vc));
     if (s.count > 0) needs_va_mask_[rp] |= uint16_t(1u << vc);  // the next packet's head
   }
+  if (s.count > 0) {  // the next flit of this VC acts once it is through its pipeline stages
+    s.front_arrive = front(ivc).arrive;
+    const uint64_t ready = s.front_arrive + (tail ? va_offset_ : sa_offset_);
+    wake_at(router, ready > now_ ? ready : now_ + 1);
+  }
 }
 
 void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, const Flit& flit) {
@@ -347,7 +380,21 @@ void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, co
   uint32_t pos = s.first + s.count;
   if (pos >= depth_) pos -= depth_;
   flits_[ivc * depth_ + pos] = flit;
-  if (s.count == 0 && s.out_vc < 0) needs_va_mask_[size_t(router) * kNocPorts + port] |= uint16_t(1u << vc);
+  if (s.count == 0) {
+    s.front_arrive = flit.arrive;
+    if (s.out_vc < 0) {  // a head: it needs VC allocation once through route computation
+      if (port == kPortLocal) {
+        needs_va_mask_[size_t(router) * kNocPorts + port] |= uint16_t(1u << vc);
+      } else {
+        CreditRing& ring = arrival_rings_[router];
+        if (ring.count == arrival_capacity_) throw std::logic_error("flit network: arrival ring overflow");
+        uint32_t at = ring.first + ring.count;
+        if (at >= arrival_capacity_) at -= arrival_capacity_;
+        arrivals_[size_t(router) * arrival_capacity_ + at] = Arrival{flit.arrive, port, vc};
+        ++ring.count;
+      }
+    }
+  }
   ++s.count;
   wake_at(router, flit.arrive + va_offset_);
   stats_.max_vc_occupancy = std::max(stats_.max_vc_occupancy, s.count);

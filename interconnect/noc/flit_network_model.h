@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "noc/mesh_topology.h"
+#include "noc/routing.h"
 #include "noc/noc_model.h"
 
 namespace star {
@@ -50,18 +51,22 @@ class FlitNetworkModel final : public NocModel {
     uint8_t flags;     // kHead | kTail
   };
   static constexpr uint8_t kHead = 1, kTail = 2;
-  struct InputVc {
-    uint32_t first = 0;     // ring index of the front flit
+  struct InputVc {  // 32 bytes: the allocators read these, not the flit rings
+    uint32_t first = 0;         // ring index of the front flit
     uint32_t count = 0;
-    int8_t out_port = -1;   // route of the packet at the front (after RC)
-    int8_t out_vc = -1;     // output VC held by that packet (after VA)
-    uint64_t va_cycle = 0;  // cycle VA succeeded
-    uint32_t va_rr = 0;     // round-robin start over candidate output VCs
+    uint32_t va_rr = 0;         // round-robin start over candidate output VCs
+    int8_t out_port = -1;       // route of the packet at the front (after RC)
+    int8_t out_vc = -1;         // output VC held by that packet (after VA)
+    uint64_t va_cycle = 0;      // cycle VA succeeded
+    uint64_t front_arrive = 0;  // arrival cycle of the front flit (a copy, for a cheap readiness test)
   };
   struct Credit {
     uint64_t due;
+    uint32_t port;  // output port of the router the credit returns to
     uint32_t vc;
   };
+  // Credits travelling back to one router. They all take link + credit latency and are sent in
+  // time order, so one FIFO per router (not per port) holds them in due order.
   struct CreditRing {
     uint32_t first = 0, count = 0;
   };
@@ -92,6 +97,7 @@ class FlitNetworkModel final : public NocModel {
 
   NocConfig config_;
   MeshTopology mesh_;
+  MeshCoordinates coords_;
   uint32_t vcs_, depth_, vcs_per_class_;
   uint32_t sa_offset_, va_offset_, st_cycles_;
   bool va_before_sa_;
@@ -101,8 +107,8 @@ class FlitNetworkModel final : public NocModel {
   std::vector<InputVc> input_vcs_;        // [vc_index]
   std::vector<uint8_t> out_vc_busy_;      // [vc_index] output VC held by a packet
   std::vector<uint32_t> credits_;         // [vc_index] free slots downstream
-  std::vector<Credit> credit_slots_;      // [(router * ports + port) * capacity + i]
-  std::vector<CreditRing> credit_rings_;  // [router * ports + port]
+  std::vector<Credit> credit_slots_;      // [router * capacity + i]
+  std::vector<CreditRing> credit_rings_;  // [router]
   uint32_t credit_capacity_;
   std::vector<uint32_t> sa_in_rr_, sa_out_rr_, va_out_rr_;
   std::vector<uint32_t> router_flits_;
@@ -115,6 +121,18 @@ class FlitNetworkModel final : public NocModel {
   // not visited.
   std::vector<uint64_t> router_wake_;
   std::vector<uint32_t> credits_in_flight_;  // [router]: credits travelling back to it
+  // Heads sent over a link into an empty VC, in arrival order (all links take the same time):
+  // they join needs_va_mask_ only once through route computation, so the VC allocator never
+  // scans a head that is still on its link.
+  struct Arrival {
+    uint64_t arrive;
+    uint32_t port;
+    uint32_t vc;
+  };
+  std::vector<Arrival> arrivals_;          // [router * arrival_capacity_ + i]
+  std::vector<CreditRing> arrival_rings_;  // [router]
+  uint32_t arrival_capacity_;
+  void admit_arrivals(uint32_t router);
   void wake_at(uint32_t router, uint64_t cycle) {
     if (cycle < router_wake_[router]) router_wake_[router] = cycle;
   }
@@ -127,6 +145,7 @@ class FlitNetworkModel final : public NocModel {
   // Scratch for the allocators of one router (no allocation per cycle).
   std::vector<int32_t> va_winner_, va_distance_;
   std::vector<uint32_t> va_requested_;
+  std::vector<uint8_t> requester_port_, requester_vc_;  // input index port * vcs + vc, split
 
   uint64_t flits_in_network_ = 0;
   uint64_t queued_packets_ = 0;

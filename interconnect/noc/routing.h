@@ -5,18 +5,18 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <vector>
 
 #include "noc/mesh_topology.h"
 #include "noc/noc_config.h"
 
 namespace star {
 
-// Productive output ports the routing function permits at `node` for a packet to `dst`
-// (1 or 2 of them; kPortLocal when node == dst). Returns how many were written to `out`.
-inline uint32_t route_candidates(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
-                          uint8_t out[2]) {
-  const int dx = int(mesh.x_of(dst)) - int(mesh.x_of(node));
-  const int dy = int(mesh.y_of(dst)) - int(mesh.y_of(node));
+// Productive output ports the routing function permits for a packet whose destination lies
+// (dx, dy) away (1 or 2 of them; kPortLocal when both are 0). Returns how many were written to
+// `out`. The engines call this form with precomputed coordinates (no divisions per hop).
+inline uint32_t route_candidates_by_offset(NocRouting routing, int dx, int dy, uint8_t out[2]) {
   const uint8_t xdir = dx > 0 ? kPortEast : kPortWest;
   const uint8_t ydir = dy > 0 ? kPortSouth : kPortNorth;
   if (dx == 0 && dy == 0) {
@@ -47,15 +47,43 @@ inline uint32_t route_candidates(NocRouting routing, const MeshTopology& mesh, u
   return 1;
 }
 
+// The same at `node` for a packet to `dst`.
+inline uint32_t route_candidates(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
+                                 uint8_t out[2]) {
+  return route_candidates_by_offset(routing, int(mesh.x_of(dst)) - int(mesh.x_of(node)),
+                                    int(mesh.y_of(dst)) - int(mesh.y_of(node)), out);
+}
+
 // Picks one candidate: the first for deterministic routing; for adaptive routing the one whose
 // `free_slots(port)` (credits downstream) is larger, ties to the first.
 template <typename FreeSlots>
-uint8_t select_route(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
-                     FreeSlots free_slots) {
+uint8_t select_route_by_offset(NocRouting routing, int dx, int dy, FreeSlots free_slots) {
   uint8_t cand[2];
-  const uint32_t n = route_candidates(routing, mesh, node, dst, cand);
+  const uint32_t n = route_candidates_by_offset(routing, dx, dy, cand);
   if (n == 2 && free_slots(cand[1]) > free_slots(cand[0])) return cand[1];
   return cand[0];
 }
+template <typename FreeSlots>
+uint8_t select_route(NocRouting routing, const MeshTopology& mesh, uint32_t node, uint32_t dst,
+                     FreeSlots free_slots) {
+  return select_route_by_offset(routing, int(mesh.x_of(dst)) - int(mesh.x_of(node)),
+                                int(mesh.y_of(dst)) - int(mesh.y_of(node)), free_slots);
+}
+
+// x and y of every node, computed once: the engines' per-hop paths avoid the divisions of
+// MeshTopology::x_of / y_of.
+struct MeshCoordinates {
+  std::vector<int32_t> x, y;
+  explicit MeshCoordinates(const MeshTopology& mesh) : x(mesh.nodes()), y(mesh.nodes()) {
+    for (uint32_t n = 0; n < mesh.nodes(); ++n) {
+      x[n] = int32_t(mesh.x_of(n));
+      y[n] = int32_t(mesh.y_of(n));
+    }
+  }
+  MeshCoordinates() = default;
+  int dx(uint32_t from, uint32_t to) const { return x[to] - x[from]; }
+  int dy(uint32_t from, uint32_t to) const { return y[to] - y[from]; }
+  uint32_t hops(uint32_t a, uint32_t b) const { return uint32_t(std::abs(dx(a, b)) + std::abs(dy(a, b))); }
+};
 
 }  // namespace star

@@ -32,6 +32,13 @@ std::string cell(const std::string& s) {
   return out;
 }
 
+// GitHub's heading anchors are lower case.
+std::string lower(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
 std::string enum_cell(const std::string& enum_name) {
   return enum_name.empty() ? "" : " Values: [`" + enum_name + "`](#enum-" + enum_name + ").";
 }
@@ -57,7 +64,7 @@ std::string emit_markdown(const RegisterMap& map, const std::string& source) {
 
   os << "## Register summary\n\n| offset | name | access | reset | description |\n|---|---|---|---|---|\n";
   for (const auto& r : map.registers)
-    os << "| " << hex(r.offset, 3) << " | [" << r.name << "](#" << r.name << ") | "
+    os << "| " << hex(r.offset, 3) << " | [" << r.name << "](#" << lower(r.name) << ") | "
        << to_string(r.access) << " | " << hex(r.reset, 8) << " | " << cell(r.description) << " |\n";
 
   os << "\n## Registers\n";

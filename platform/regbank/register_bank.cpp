@@ -5,12 +5,14 @@
 #include <string>
 
 #include "star_regs.h"
+#include "stats/stats_registry.h"
+#include "tracing/tracer.h"
 
 namespace star {
 
 RegisterBank::RegisterBank(const sc_core::sc_module_name& name, sc_core::sc_time access_latency)
     : sc_core::sc_module(name), socket("socket"), irq("irq"), latency_(access_latency),
-      slots_(regs::kBlockBytes / 4) {
+      slots_(regs::kBlockBytes / 4), irq_level_("irq_level") {
   for (const auto& info : regs::kRegisters) {
     Slot& s = slots_[info.offset / 4];
     s.info = &info;
@@ -81,7 +83,23 @@ void RegisterBank::irq_inputs_changed(std::uint32_t offset) {
     irq_update_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void RegisterBank::drive_irq() { irq.write(irq_pending()); }
+void RegisterBank::drive_irq() {
+  irq.write(irq_pending());
+  irq_level_.write(irq_pending());
+}
+
+void RegisterBank::register_stats(StatsRegistry& reg, std::string prefix) const {
+  if (prefix.empty()) prefix = name();
+  reg.add_counter(prefix + ".reads", reads_, "1", "register reads served");
+  reg.add_counter(prefix + ".writes", writes_, "1", "register writes served");
+  reg.add_counter(prefix + ".illegal_accesses", illegal_, "1",
+                  "accesses answered with a TLM error (unmapped, RO write, bad size, byte enables)");
+}
+
+void RegisterBank::trace(Tracer& tracer, std::string module) {
+  if (module.empty()) module = name();
+  tracer.trace(module, "irq", irq_level_);
+}
 
 void RegisterBank::bus_write(Slot& s, std::uint32_t data) {
   const regs::RegisterInfo& info = *s.info;

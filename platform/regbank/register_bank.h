@@ -23,11 +23,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "star_regs_table.h"
+#include "stats/statistic.h"
 
 namespace star {
+
+class StatsRegistry;
+class Tracer;
 
 class RegisterBank : public sc_core::sc_module {
  public:
@@ -61,9 +66,14 @@ class RegisterBank : public sc_core::sc_module {
   static const regs::RegisterInfo* find(std::uint32_t offset);
   const sc_core::sc_time& access_latency() const { return latency_; }
 
-  std::uint64_t reads() const { return reads_; }
-  std::uint64_t writes() const { return writes_; }
-  std::uint64_t illegal_accesses() const { return illegal_; }
+  std::uint64_t reads() const { return reads_.value(); }
+  std::uint64_t writes() const { return writes_.value(); }
+  std::uint64_t illegal_accesses() const { return illegal_.value(); }
+
+  // Registers "<prefix>.reads", ".writes", ".illegal_accesses" (prefix defaults to name()).
+  void register_stats(StatsRegistry& reg, std::string prefix = {}) const;
+  // Records the IRQ line as "<module>.irq" (module defaults to name()).
+  void trace(Tracer& tracer, std::string module = {});
 
  private:
   struct Slot {
@@ -86,7 +96,8 @@ class RegisterBank : public sc_core::sc_module {
   sc_core::sc_time latency_;
   std::vector<Slot> slots_;  // indexed by offset / 4; info == nullptr where unmapped
   sc_core::sc_event irq_update_;
-  std::uint64_t reads_ = 0, writes_ = 0, illegal_ = 0;
+  sc_core::sc_signal<bool> irq_level_;  // mirror of `irq` for the tracer
+  Counter reads_, writes_, illegal_;
 };
 
 }  // namespace star

@@ -8,6 +8,7 @@
 #include "regbank/register_bank.h"
 #include "regbank_test_initiator.h"
 #include "star_regs.h"
+#include "stats/stats_registry.h"
 
 using star::RegisterBank;
 using star::test::RegInitiator;
@@ -116,7 +117,11 @@ int sc_main(int, char*[]) {
 
   CHECK_THROWS(bank.on_write(0x01C, nullptr), std::invalid_argument);
   CHECK_THROWS(bank.value(0x002), std::invalid_argument);
+  star::StatsRegistry stats;
+  bank.register_stats(stats);
   star::test::run();
   CHECK(bank.reads() > 0);
+  CHECK(std::get<std::uint64_t>(stats.sample("bank.illegal_accesses")) == 9u);  // 2 RO writes + 7 above
+  CHECK(std::get<std::uint64_t>(stats.sample("bank.reads")) == bank.reads());
   return star::test::finish();
 }

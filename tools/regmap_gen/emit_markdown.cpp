@@ -62,6 +62,7 @@ std::string emit_markdown(const RegisterMap& map, const std::string& source) {
      << "access answers a TLM error too. Bad programming never stops the platform: a bad descriptor "
      << "or command sets STATUS.ERROR_CODE and raises an interrupt.\n\n";
 
+  if (!map.overview.empty()) os << map.overview << (map.overview.back() == '\n' ? "\n" : "\n\n");
   os << "## Register summary\n\n| offset | name | access | reset | description |\n|---|---|---|---|---|\n";
   for (const auto& r : map.registers)
     os << "| " << hex(r.offset, 3) << " | [" << r.name << "](#" << lower(r.name) << ") | "

@@ -71,6 +71,7 @@ struct Descriptor {
 struct RegisterMap {
   std::string block;  // lower case, e.g. star; C names use the upper-case prefix
   std::uint32_t block_bytes = 0;
+  std::string overview;  // Markdown for the documentation page (programming model, errors)
   std::vector<EnumType> enums;
   std::vector<Register> registers;  // sorted by offset
   Descriptor descriptor;

@@ -289,12 +289,14 @@ class Loader {
   }
 
   RegisterMap load(const YAML::Node& root) const {
-    check_keys(root, "the top level", {"block", "register_block_bytes", "enums", "registers", "descriptor"});
+    check_keys(root, "the top level", {"block", "register_block_bytes", "overview", "enums", "registers",
+                                      "descriptor"});
     RegisterMap map;
     map.block = identifier(require(root, "block", "the top level"), "block");
     const YAML::Node bb = require(root, "register_block_bytes", "the top level");
     map.block_bytes = number32(bb, "register_block_bytes");
     if (map.block_bytes == 0 || map.block_bytes % 4 != 0) fail(bb, "register_block_bytes must be a non-zero multiple of 4");
+    if (root["overview"]) map.overview = text(root["overview"], "overview");
     if (root["enums"]) load_enums(root["enums"], map);
     load_registers(require(root, "registers", "the top level"), map);
     load_descriptor(require(root, "descriptor", "the top level"), map);

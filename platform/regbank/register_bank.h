@@ -14,7 +14,9 @@
 //   - TLM_IGNORE_COMMAND -> OK with no effect. Every access adds `access_latency` to the delay.
 // The bank never throws from b_transport: bad accesses are counted and answered with an error.
 //
-// The IRQ output is (IRQ_STATUS & IRQ_MASK) != 0, driven one delta cycle after either changes.
+// The IRQ output is (IRQ_STATUS & IRQ_MASK) != 0, driven one delta cycle after either changes, at
+// the current simulation time: an initiator running ahead with temporal decoupling should
+// synchronise before register accesses whose interrupt timing matters.
 #pragma once
 
 #include <systemc>

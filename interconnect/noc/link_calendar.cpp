@@ -67,10 +67,21 @@ uint64_t LinkCalendar::reserve_slow(uint64_t earliest, uint32_t length, uint64_t
   return start;
 }
 
-void LinkCalendar::hold(uint64_t from, uint64_t to, uint64_t now) {
+uint64_t LinkCalendar::hold(uint64_t from, uint64_t to, uint64_t now) {
   slide(now);
   if (to > from) ensure((to - 1) >> 6);
-  for (uint64_t c = std::max(from, now); c < to; ++c) word_at(c >> 6) |= uint64_t(1) << (c & 63);
+  uint64_t double_booked = 0;
+  for (uint64_t c = std::max(from, now); c < to; ++c) {
+    uint64_t& word = word_at(c >> 6);
+    const uint64_t bit = uint64_t(1) << (c & 63);
+    if (word & bit) ++double_booked;
+    word |= bit;
+  }
+  for (uint64_t k = 0, c = to; k < double_booked; ++k) {
+    c = find_free_bit(c);
+    word_at(c >> 6) |= uint64_t(1) << (c & 63);
+  }
+  return double_booked;
 }
 
 }  // namespace star

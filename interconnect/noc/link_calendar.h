@@ -31,8 +31,11 @@ class LinkCalendar {
     return reserve_slow(earliest, length, now);
   }
   // Marks [from, to) busy whether or not parts already are (a packet holding the link while
-  // blocked further on).
-  void hold(uint64_t from, uint64_t to, uint64_t now);
+  // blocked further on). Cycles in it that were already reserved (by packets injected earlier
+  // but passing later) are booked twice; so that the link never carries more than one flit per
+  // cycle on average, as many free cycles after `to` are marked busy in their place (those
+  // packets are pushed back). Returns that number.
+  uint64_t hold(uint64_t from, uint64_t to, uint64_t now);
   // First free cycle at or after `earliest`, without reserving (adaptive routing compares these).
   uint64_t first_free(uint64_t earliest, uint64_t now);
 

@@ -1,6 +1,7 @@
 #include "noc/packet_network_model.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "noc/routing.h"
@@ -10,6 +11,7 @@ namespace star {
 PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config) {
   config_.validate();
   mesh_ = MeshTopology{config_.width, config_.height};
+  coords_ = MeshCoordinates(mesh_);
   const uint32_t r = config_.router_stages;
   sa_offset_ = r >= 2 ? r - 2 : 0;
   st_cycles_ = r >= 2 ? 2 : 1;
@@ -17,6 +19,8 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   buckets_.resize(kBuckets);
   hold_upstream_links_ = config_.vcs_per_class() == 1;
   outputs_.resize(size_t(mesh_.nodes()) * kNocPorts);
+  path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
+  times_.resize(path_.size() * config_.vc_buffer_flits);
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
 }
@@ -34,60 +38,105 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // Cycles from head to tail on every hop (a packet that never leaves its router is not throttled).
   const uint32_t span = packet.src == packet.dst ? f : occupancy_cycles(f);
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
-  uint64_t arrive = std::max(packet.created_cycle, inject_free_[packet.src]);
-  const uint64_t injected = arrive;
-  inject_free_[packet.src] = arrive + span;
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
+  uint64_t arrive = injected;
   uint32_t node = packet.src;
-  path_.clear();
+  int dx = coords_.dx(node, packet.dst), dy = coords_.dy(node, packet.dst);
+  const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
+  // The head's pass: at each router the first gap of `span` cycles on the chosen output.
+  uint32_t n = 0;
   while (true) {
     const uint64_t ready = arrive + sa_offset_;
-    const uint8_t out = select_route(config_.routing, mesh_, node, packet.dst, [&](uint8_t p) {
-      return std::numeric_limits<uint64_t>::max() - outputs_[size_t(node) * kNocPorts + p].first_free(ready, now_);
+    LinkCalendar* router = &outputs_[size_t(node) * kNocPorts];
+    const uint8_t out = select_route_by_offset(config_.routing, dx, dy, [&](uint8_t p) {
+      return std::numeric_limits<uint64_t>::max() - router[p].first_free(ready, now_);
     });
-    const uint64_t grant = outputs_[size_t(node) * kNocPorts + out].reserve(ready, span, now_);
-    path_.push_back(Hop{uint32_t(size_t(node) * kNocPorts + out), grant});
+    const uint64_t grant = router[out].reserve(ready, span, now_);
+    path_[n].output = uint32_t(size_t(node) * kNocPorts + out);
+    path_[n].grant = grant;
+    ++n;
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
-    if (out == kPortLocal) {
-      uint32_t slot;
-      if (free_slots_.empty()) {
-        slot = uint32_t(slots_.size());
-        slots_.emplace_back();
-      } else {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
-      }
-      slots_[slot] = DeliveredPacket{packet, grant + st_cycles_, grant + st_cycles_ + span - 1,
-                                     mesh_.hops(packet.src, packet.dst)};
-      const uint64_t release_cycle = grant + span - 1;
-      if (release_cycle < now_ + kBuckets) buckets_[release_cycle % kBuckets].push_back(slot);
-      else far_.push(PendingDelivery{release_cycle, order_++, slot});
-      ++pending_count_;
-      break;
-    }
+    if (out == kPortLocal) break;
     arrive = grant + st_cycles_ + config_.link_latency;
-    node = mesh_.neighbour(node, out);
-  }
-  if (hold_upstream_links_ && path_.size() > 1) {
-    const uint64_t depth = config_.vc_buffer_flits;
-    uint64_t downstream_end = path_.back().grant + span;
-    for (size_t i = path_.size() - 1; i-- > 0;) {
-      const Hop& h = path_[i];
-      const uint64_t end = std::max(h.grant + span, downstream_end > depth ? downstream_end - depth : 0);
-      if (end > h.grant + span) outputs_[h.output].hold(h.grant + span, end, now_);
-      downstream_end = end;
+    switch (out) {  // move to the neighbour; (dx, dy) is what is left to go
+      case kPortEast: ++node; --dx; break;
+      case kPortWest: --node; ++dx; break;
+      case kPortNorth: node -= mesh_.width; ++dy; break;
+      default: node += mesh_.width; --dy; break;
     }
-    // The interface cannot push the rest of the packet into a full local buffer either.
-    inject_free_[packet.src] = std::max(injected + span, downstream_end > depth ? downstream_end - depth : 0);
   }
+  const uint64_t head_out = path_[n - 1].grant;  // switch allocation of the head at the destination
+  uint64_t tail_out = head_out + span - 1;
+  if (hold_upstream_links_) {
+    tail_out = stream_wormhole(injected, f, span, n);
+  } else {
+    inject_free_[packet.src] = injected + span;
+  }
+
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = uint32_t(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  slots_[slot] = DeliveredPacket{packet, head_out + st_cycles_, tail_out + st_cycles_, hops};
+  if (tail_out < now_ + kBuckets) buckets_[tail_out % kBuckets].push_back(slot);
+  else far_.push(PendingDelivery{tail_out, order_++, slot});
+  ++pending_count_;
+
   // Every router on the minimal path buffers, switches and routes the packet once.
-  const uint64_t hops = mesh_.hops(packet.src, packet.dst);
   stats_.energy.routing += hops + 1;
-  stats_.energy.buffer_writes += f * (hops + 1);
-  stats_.energy.buffer_reads += f * (hops + 1);
-  stats_.energy.crossbar += f * (hops + 1);
-  stats_.energy.link_flits += f * hops;
+  stats_.energy.buffer_writes += uint64_t(f) * (hops + 1);
+  stats_.energy.buffer_reads += uint64_t(f) * (hops + 1);
+  stats_.energy.crossbar += uint64_t(f) * (hops + 1);
+  stats_.energy.link_flits += uint64_t(f) * hops;
   ++stats_.packets_injected;
   stats_.flits_injected += f;
+}
+
+// Wormhole with one VC per class, flit by flit along the path whose head times the first pass
+// fixed: flit k leaves router i (switch allocation) once it has arrived and passed the pipeline,
+// one cycle after flit k-1, and once router i+1 has returned the credit of flit k-depth, the
+// same rules as the flit model. A packet blocked downstream therefore keeps only the links its
+// remaining flits still have to cross (a longer packet spans more buffers), each until its tail
+// has crossed and the downstream buffer has room for the next packet; those holds are marked on
+// the calendars. Returns the tail's switch allocation cycle at the destination.
+uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t span, uint32_t n) {
+  const uint32_t d = config_.vc_buffer_flits;
+  const uint64_t to_next = st_cycles_ + config_.link_latency;  // switch allocation -> downstream buffer
+  const uint64_t credit = config_.link_latency + config_.credit_latency;
+  // times_[i * d + k % d]: cycle flit k leaves router i (the last `d` flits of each hop).
+  uint64_t* t = times_.data();
+  for (uint32_t i = 0; i < n; ++i) t[size_t(i) * d] = path_[i].grant;
+  uint64_t inject_k = injected;  // cycle flit k is written into the source's local buffer
+  for (uint32_t k = 1; k < f; ++k) {
+    const uint32_t slot = k % d, prev = (k - 1) % d;
+    inject_k = inject_k + 1;
+    if (k >= d) inject_k = std::max(inject_k, t[slot] + 1);  // room freed by flit k-d at router 0
+    uint64_t arrived = inject_k;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint64_t* hop = t + size_t(i) * d;
+      uint64_t leave = std::max(arrived + sa_offset_, hop[prev] + 1);
+      if (k >= d && i + 1 < n) leave = std::max(leave, hop[d + slot] + credit);  // credit of flit k-d
+      hop[slot] = leave;
+      arrived = leave + to_next;
+    }
+  }
+  const uint32_t last = (f - 1) % d;
+  for (uint32_t i = 0; i + 1 < n; ++i) {
+    const uint64_t* hop = t + size_t(i) * d;
+    uint64_t end = hop[last] + 1;  // the tail has crossed
+    if (f >= d) end = std::max(end, hop[d + (f - d) % d] + credit);  // a free slot downstream
+    const uint64_t reserved_end = path_[i].grant + span;
+    if (end > reserved_end) outputs_[path_[i].output].hold(reserved_end, end, now_);
+  }
+  // The interface writes the next packet once this tail is in and the local buffer has room.
+  uint64_t free_at = inject_k + 1;
+  if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
+  inject_free_[path_[0].output / kNocPorts] = free_at;
+  return t[size_t(n - 1) * d + last];
 }
 
 void PacketNetworkModel::release(uint32_t slot) {

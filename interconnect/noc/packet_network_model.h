@@ -17,6 +17,7 @@
 #include "noc/link_calendar.h"
 #include "noc/mesh_topology.h"
 #include "noc/noc_model.h"
+#include "noc/routing.h"
 
 namespace star {
 
@@ -47,20 +48,23 @@ class PacketNetworkModel final : public NocModel {
 
   NocConfig config_;
   MeshTopology mesh_;
+  MeshCoordinates coords_;
   uint32_t sa_offset_, st_cycles_;
   // Credit round trip of a link (R + 2L + credit latency): a VC buffer shallower than it lets only
   // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
   uint32_t credit_loop_;
   uint32_t occupancy_cycles(uint32_t flits) const;
-  // Wormhole with one VC per class: a packet whose head waits at hop i+1 keeps hop i's link
-  // until its tail can move on (the downstream buffer holds only `depth` flits), so the hold is
-  // marked on the upstream calendars after the forward pass.
+  // With one VC per class a packet owns each link until its tail has crossed it: its body flits
+  // are then timed one by one (stream_wormhole) and the links held while it is blocked downstream
+  // are marked on the calendars.
   bool hold_upstream_links_;
   struct Hop {
     uint32_t output;  // index into outputs_
-    uint64_t grant;
+    uint64_t grant;   // cycle the head wins the output
   };
-  std::vector<Hop> path_;  // scratch
+  std::vector<Hop> path_;        // scratch, one entry per router on the path
+  std::vector<uint64_t> times_;  // scratch for stream_wormhole
+  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t span, uint32_t routers);
   uint64_t now_ = 0;
   uint64_t order_ = 0;
   std::vector<LinkCalendar> outputs_;  // [node * ports + port]

@@ -78,26 +78,6 @@ uint32_t traffic_destination(const TrafficConfig& t, const MeshTopology& mesh, u
   return src;
 }
 
-LatencySummary summarise_latency(std::vector<uint64_t> v) {
-  LatencySummary s;
-  s.count = v.size();
-  if (v.empty()) return s;
-  double sum = 0;
-  for (uint64_t x : v) sum += double(x);
-  s.mean = sum / v.size();
-  s.max = double(*std::max_element(v.begin(), v.end()));
-  // Nearest-rank percentiles by selection (linear), not a full sort.
-  auto pct = [&](double p) {
-    auto nth = v.begin() + std::ptrdiff_t(std::min(v.size() - 1, size_t(p * (v.size() - 1) + 0.5)));
-    std::nth_element(v.begin(), nth, v.end());
-    return double(*nth);
-  };
-  s.p50 = pct(0.50);
-  s.p95 = pct(0.95);
-  s.p99 = pct(0.99);
-  return s;
-}
-
 TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   const NocConfig& noc = model.config();
   t.validate(noc);
@@ -113,17 +93,18 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
 
   // Bernoulli injection of packets (probability rate/F per node per cycle) drawn as geometric gaps.
   const double p = std::min(1.0, t.injection_rate / t.packet_flits);
+  const double inv_log_q = p < 1.0 ? 1.0 / std::log1p(-p) : 0.0;
   TrafficRng rng(t.seed);
   auto gap = [&]() -> uint64_t {
     if (p >= 1.0) return 1;
-    return 1 + uint64_t(std::floor(std::log(rng.uniform()) / std::log1p(-p)));
+    return 1 + uint64_t(std::floor(std::log(rng.uniform()) * inv_log_q));
   };
   std::vector<uint64_t> next_packet(n);
   for (uint32_t s = 0; s < n; ++s) next_packet[s] = gap() - 1;
 
   TrafficResult r;
   uint64_t id = 0, measured_out = 0, generated_flits_in_window = 0;
-  std::vector<uint64_t> latencies, head_latencies;
+  LatencyHistogram latencies, head_latencies;  // counters, not a list of samples
   std::vector<DeliveredPacket> delivered;
   std::vector<NocPacket> chunk_packets, sorted_packets;
   std::vector<size_t> bucket_start;
@@ -170,8 +151,8 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
       ++r.packets_delivered;
       if (d.packet.id & kMeasuredBit) {
         --measured_out;
-        latencies.push_back(d.latency());
-        head_latencies.push_back(d.head_latency());
+        latencies.add(d.latency());
+        head_latencies.add(d.head_latency());
         hops_sum += d.hops;
       }
     }
@@ -188,9 +169,9 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   const double node_cycles = double(n) * t.measure_cycles;
   r.offered = generated_flits_in_window / node_cycles;
   r.accepted = window.flits_delivered / node_cycles;
-  r.packet_latency = summarise_latency(latencies);
-  r.head_latency = summarise_latency(head_latencies);
-  r.mean_hops = latencies.empty() ? 0.0 : hops_sum / latencies.size();
+  r.packet_latency = latencies.summary();
+  r.head_latency = head_latencies.summary();
+  r.mean_hops = latencies.count() == 0 ? 0.0 : hops_sum / double(latencies.count());
   const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "noc/latency_histogram.h"
 #include "noc/mesh_topology.h"
 #include "noc/noc_model.h"
 
@@ -36,7 +37,8 @@ class TrafficRng {
   explicit TrafficRng(uint64_t seed) : state_(seed) {}
   uint64_t next();
   double uniform();  // (0, 1]
-  uint32_t below(uint32_t n) { return uint32_t(next() % n); }
+  // Uniform in [0, n): the top 32 bits scaled by n (multiply and shift, no division).
+  uint32_t below(uint32_t n) { return uint32_t(((next() >> 32) * n) >> 32); }
 
  private:
   uint64_t state_;
@@ -47,11 +49,6 @@ class TrafficRng {
 uint32_t traffic_destination(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
                              TrafficRng& rng);
 
-struct LatencySummary {
-  uint64_t count = 0;
-  double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
-};
-LatencySummary summarise_latency(std::vector<uint64_t> values);
 
 struct TrafficResult {
   double offered = 0;          // flits/node/cycle generated in the measurement window

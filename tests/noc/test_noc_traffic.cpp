@@ -79,3 +79,25 @@ TEST_CASE("latency summary percentiles", "[noc]") {
   CHECK(s.p99 == Approx(99).margin(1));
   CHECK(s.max == 100);
 }
+
+TEST_CASE("latency histogram gives the same summary as the list of values", "[noc]") {
+  TrafficRng rng(5);
+  for (uint32_t n : {1u, 2u, 7u, 100u, 5000u}) {
+    std::vector<uint64_t> v;
+    LatencyHistogram h;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t x = rng.below(i % 3 == 0 ? 40 : 3000);  // clustered and spread values
+      v.push_back(x);
+      h.add(x);
+    }
+    const LatencySummary a = summarise_latency(v), b = h.summary();
+    INFO("n " << n);
+    CHECK(b.count == a.count);
+    CHECK(b.mean == a.mean);
+    CHECK(b.p50 == a.p50);
+    CHECK(b.p95 == a.p95);
+    CHECK(b.p99 == a.p99);
+    CHECK(b.max == a.max);
+  }
+  CHECK(LatencyHistogram().summary().count == 0);
+}

@@ -1,0 +1,34 @@
+// Functional mode: the generated, quantised layer (or Q/K/V) of a scenario, placed in the SoC's
+// memory head-major (soc/job_placement.h), and its accuracy against the dense double-precision
+// reference once the core has run.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+#include "scenario/resolved_scenario.h"
+#include "soc/star_soc.h"
+
+namespace star {
+
+class FunctionalData {
+ public:
+  // Generates the inputs and places them; job() is the job to run (flow and RASS as resolved).
+  FunctionalData(const ResolvedScenario& sc, StarSoc& soc);
+  ~FunctionalData();
+  const CoreJob& job() const { return job_; }
+
+  // Accuracy of the core's output (read back from DRAM) for the first head or all heads, and
+  // whether it equals the algorithm model's bit for bit. {"skipped": reason} when S is above
+  // outputs.accuracy_max_seq_len or accuracy is off.
+  nlohmann::json accuracy(const StarSoc& soc) const;
+
+ private:
+  struct Inputs;
+  const ResolvedScenario& sc_;
+  std::unique_ptr<Inputs> in_;
+  CoreJob job_;
+};
+
+}  // namespace star

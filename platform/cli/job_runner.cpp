@@ -1,0 +1,129 @@
+#include "job_runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+
+#include "energy/energy_tables.h"
+#include "functional_data.h"
+#include "progress_monitor.h"
+#include "report/core_report.h"
+#include "scenario/results_csv.h"
+#include "soc/star_soc.h"
+#include "tracing/tracer.h"
+
+namespace star {
+
+namespace {
+
+// The scenario's own columns (every resolved key; quantities as numbers in base units so a
+// script can plot them) ahead of the report's.
+void scenario_columns(const ResolvedScenario& sc, std::vector<std::string>& header,
+                      std::vector<std::string>& row) {
+  for (const KeySpec& spec : scenario_schema()) {
+    const Value& v = sc.at(spec.key);
+    header.push_back(spec.key);
+    if (spec.kind == ValueKind::quantity && !v.is_auto)
+      row.push_back(fmt::format("{}", v.number));
+    else
+      row.push_back(value_text(spec, v));
+  }
+}
+
+std::string accuracy_line(const nlohmann::json& a) {
+  if (a.contains("skipped")) return "accuracy: skipped (" + a["skipped"].get<std::string>() + ")\n";
+  return fmt::format(
+      "accuracy ({} head{}): top-k recall {:.4f}, softmax mass {:.4f}, rel. error vs dense {:.4g}, "
+      "vs exact top-k {:.4g}; output {} the algorithm model bit for bit\n",
+      a["heads_checked"].get<unsigned>(), a["heads_checked"].get<unsigned>() == 1 ? "" : "s",
+      a["topk_recall"].get<double>(), a["softmax_mass"].get<double>(),
+      a["rel_fro_vs_dense"].get<double>(), a["rel_fro_vs_exact_topk"].get<double>(),
+      a["model_bit_exact"].get<bool>() ? "equals" : "DIFFERS FROM");
+}
+
+}  // namespace
+
+RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path, bool progress,
+                        const std::string& version) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // The tracer is created before the modules that register with it (it must outlive them).
+  std::unique_ptr<Tracer> tracer;
+  if (sc.trace.enabled) {
+    TraceConfig tc = sc.trace;
+    tc.path = vcd_path;
+    tracer = std::make_unique<Tracer>("tracer", tc);
+  }
+  StarSoc soc("soc", sc.soc);
+  if (tracer) {
+    soc.core.trace(*tracer, "core");
+    soc.memory.trace(*tracer, "memory");
+  }
+  ProgressMonitor monitor("progress", soc.core, progress);
+
+  std::unique_ptr<FunctionalData> data;
+  CoreJob job = sc.job;
+  if (sc.mode == DataMode::functional) {
+    data = std::make_unique<FunctionalData>(sc, soc);
+    job = data->job();
+  }
+  soc.run(job, sc.perf);
+  monitor.finish();
+
+  const EnergyTables tables = load_energy_tables();
+  const CoreParameters params = core_parameters(sc.soc.core);
+  const CoreRunReport rep = make_core_report(soc, job, EnergyModel(tables, params), AreaModel(tables.area, params));
+  if (tracer) tracer->close();
+
+  RunOutputs out;
+  out.report = rep.json;
+  nlohmann::json acc;
+  if (data) acc = data->accuracy(soc);
+  else acc = {{"skipped", "performance mode moves no data"}};
+  out.report["accuracy"] = acc;
+  const double latency_s = soc.core.job_time().to_seconds();
+  out.report["batch"] = {{"sequences", sc.batch},
+                         {"latency_s", latency_s * sc.batch},
+                         {"device_energy_j", rep.energy.device_energy_j * sc.batch},
+                         {"note", "the core runs the batch's sequences one after another"}};
+  out.report["star_sim"] = {{"version", version}, {"scenario", sc.name}, {"file", sc.file},
+                            {"mode", to_string(sc.mode)}, {"tiling_tile_keys", job.tiling().tile_keys},
+                            {"tiling_tiles_per_row", job.tiling().n_tiles()}};
+
+  std::vector<std::string> header, row;
+  scenario_columns(sc, header, row);
+  for (const char* k : {"topk_recall", "softmax_mass", "rel_fro_vs_dense", "rel_fro_vs_exact_topk", "max_abs_vs_dense"}) {
+    header.push_back(std::string("accuracy.") + k);
+    row.push_back(acc.contains(k) ? fmt::format("{}", acc[k].get<double>()) : "");
+  }
+  header.push_back("batch.latency_ns");
+  row.push_back(fmt::format("{}", latency_s * sc.batch * 1e9));
+  header.push_back("batch.device_energy_j");
+  row.push_back(fmt::format("{}", rep.energy.device_energy_j * sc.batch));
+  const std::vector<std::string> rh = split_csv_line(rep.csv_header), rr = split_csv_line(rep.csv_row);
+  header.insert(header.end(), rh.begin(), rh.end());
+  row.insert(row.end(), rr.begin(), rr.end());
+  for (std::size_t i = 0; i < header.size(); ++i) out.csv += (i ? "," : "") + csv_field(header[i]);
+  out.csv += "\n";
+  for (std::size_t i = 0; i < row.size(); ++i) out.csv += (i ? "," : "") + csv_field(row[i]);
+  out.csv += "\n";
+
+  const CoreJob& sj = sc.job;
+  out.summary = fmt::format(
+      "scenario {} ({} mode): {} {}, S = {}, {} queries, {} heads / {} K/V heads, d = {}, keep {}, "
+      "predictor {}, schedule {}, key tile {} ({} per row){}\n",
+      sc.name, to_string(sc.mode), sc.at("workload.model").text, to_string(sj.kind), sj.seq_len,
+      sj.queries(), sj.heads, sj.kv_heads, sj.head_dim, sj.algo.sads.keep,
+      sc.at("algorithm.predictor").text, sc.at("schedule").text, job.tiling().tile_keys,
+      job.tiling().n_tiles(), sj.algo.causal ? ", causal" : "");
+  out.summary += rep.table;
+  if (sc.batch > 1)
+    out.summary += fmt::format("batch of {}: latency {:.3f} us, device energy {:.4g} J\n", sc.batch,
+                               latency_s * sc.batch * 1e6, rep.energy.device_energy_j * sc.batch);
+  out.summary += accuracy_line(acc);
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.report["host"] = {{"wall_seconds", out.wall_seconds}};
+  return out;
+}
+
+}  // namespace star

@@ -1,0 +1,26 @@
+// Runs one resolved scenario on a single-core SoC: builds the platform (with tracing and progress
+// when asked), places generated data in functional mode, runs the job, and gathers the report,
+// the accuracy against the dense reference, and the run's one-row CSV.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "scenario/resolved_scenario.h"
+
+namespace star {
+
+struct RunOutputs {
+  nlohmann::json report;       // full JSON report
+  std::string csv;             // header + one row
+  std::string summary;         // human summary table
+  double wall_seconds = 0.0;
+};
+
+// `vcd_path` is used when the scenario enables tracing. Call once per process (SystemC elaborates
+// once). Throws std::invalid_argument / std::runtime_error on failure.
+RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path, bool progress,
+                        const std::string& version);
+
+}  // namespace star

@@ -18,7 +18,9 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   credit_loop_ = (r >= 2 ? r : 1) + 2 * config_.link_latency + config_.credit_latency;
   buckets_.resize(kBuckets);
   hold_upstream_links_ = config_.vcs_per_class() == 1;
-  outputs_.resize(size_t(mesh_.nodes()) * kNocPorts);
+  // Each router's output calendars, then (several VCs) its input calendars, side by side.
+  calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
+  calendars_ = LinkCalendars(size_t(mesh_.nodes()) * calendars_per_router_);
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
   times_.resize(path_.size() * config_.vc_buffer_flits);
   inject_free_.assign(mesh_.nodes(), 0);
@@ -34,6 +36,7 @@ uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_);
+  calendars_.advance(now_);
   const uint32_t f = packet.flits;
   // Cycles from head to tail on every hop (a packet that never leaves its router is not throttled).
   const uint32_t span = packet.src == packet.dst ? f : occupancy_cycles(f);
@@ -45,19 +48,37 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
   // The head's pass: at each router the first gap of `span` cycles on the chosen output.
   uint32_t n = 0;
+  uint8_t in_port = kPortLocal;
   while (true) {
     const uint64_t ready = arrive + sa_offset_;
-    LinkCalendar* router = &outputs_[size_t(node) * kNocPorts];
+    const size_t router = size_t(node) * calendars_per_router_;
     const uint8_t out = select_route_by_offset(config_.routing, dx, dy, [&](uint8_t p) {
-      return std::numeric_limits<uint64_t>::max() - router[p].first_free(ready, now_);
+      return std::numeric_limits<uint64_t>::max() - calendars_.first_free(router + p, ready);
     });
-    const uint64_t grant = router[out].reserve(ready, span, now_);
-    path_[n].output = uint32_t(size_t(node) * kNocPorts + out);
+    uint64_t grant;
+    if (hold_upstream_links_) {
+      grant = calendars_.reserve(router + out, ready, span);
+    } else {
+      // Several VCs: packets from one input can wait side by side, but the input still sends
+      // one flit per cycle through the switch, so the gap must be free on both.
+      const size_t input = router + kNocPorts + in_port;
+      grant = ready;
+      while (true) {
+        grant = calendars_.find_gap(router + out, grant, span);
+        const uint64_t g = calendars_.find_gap(input, grant, span);
+        if (g == grant) break;
+        grant = g;
+      }
+      calendars_.mark(router + out, grant, span);
+      calendars_.mark(input, grant, span);
+    }
+    path_[n].output = uint32_t(router + out);
     path_[n].grant = grant;
     ++n;
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
     if (out == kPortLocal) break;
     arrive = grant + st_cycles_ + config_.link_latency;
+    in_port = opposite_port(out);
     switch (out) {  // move to the neighbour; (dx, dy) is what is left to go
       case kPortEast: ++node; --dx; break;
       case kPortWest: --node; ++dx; break;
@@ -130,12 +151,12 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     uint64_t end = hop[last] + 1;  // the tail has crossed
     if (f >= d) end = std::max(end, hop[d + (f - d) % d] + credit);  // a free slot downstream
     const uint64_t reserved_end = path_[i].grant + span;
-    if (end > reserved_end) outputs_[path_[i].output].hold(reserved_end, end, now_);
+    if (end > reserved_end) calendars_.hold(path_[i].output, reserved_end, end);
   }
   // The interface writes the next packet once this tail is in and the local buffer has room.
   uint64_t free_at = inject_k + 1;
   if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
-  inject_free_[path_[0].output / kNocPorts] = free_at;
+  inject_free_[path_[0].output / calendars_per_router_] = free_at;
   return t[size_t(n - 1) * d + last];
 }
 

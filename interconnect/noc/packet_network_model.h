@@ -59,7 +59,7 @@ class PacketNetworkModel final : public NocModel {
   // are marked on the calendars.
   bool hold_upstream_links_;
   struct Hop {
-    uint32_t output;  // index into outputs_
+    uint32_t output;  // calendar of the output taken
     uint64_t grant;   // cycle the head wins the output
   };
   std::vector<Hop> path_;        // scratch, one entry per router on the path
@@ -67,7 +67,9 @@ class PacketNetworkModel final : public NocModel {
   uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t span, uint32_t routers);
   uint64_t now_ = 0;
   uint64_t order_ = 0;
-  std::vector<LinkCalendar> outputs_;  // [node * ports + port]
+  // [node * calendars_per_router_ + port]: outputs, then (several VCs) switch inputs at + ports.
+  LinkCalendars calendars_;
+  uint32_t calendars_per_router_;
   std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),
   // a heap for releases beyond it (deep saturation).

@@ -96,6 +96,15 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
     header.push_back(std::string("accuracy.") + k);
     row.push_back(acc.contains(k) ? fmt::format("{}", acc[k].get<double>()) : "");
   }
+  // Per-block and per-stage energy, for breakdown charts.
+  for (const BlockEnergy& b : rep.energy.blocks) {
+    header.push_back("energy.block." + b.name + "_j");
+    row.push_back(fmt::format("{}", b.energy_j));
+  }
+  for (const auto& [stage, joules] : rep.energy.stage_energy_j) {
+    header.push_back("energy.stage." + stage + "_j");
+    row.push_back(fmt::format("{}", joules));
+  }
   header.push_back("batch.latency_ns");
   row.push_back(fmt::format("{}", latency_s * sc.batch * 1e9));
   header.push_back("batch.device_energy_j");

@@ -33,8 +33,8 @@ void ProgressMonitor::print(bool final) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double frac = total > 0 ? done / total : 0.0;
   const double eta = frac > 0 ? wall * (1 - frac) / frac : 0.0;
-  std::fprintf(stderr, "star-sim: simulated %.3f us, tiles %.0f/%.0f (%.1f %%), wall %.1f s, ETA %.0f s%s\n",
-               sc_core::sc_time_stamp().to_seconds() * 1e6, done, total, 100 * frac, wall,
+  std::fprintf(stderr, "star-sim: simulated %s, tiles %.0f/%.0f (%.1f %%), wall %.1f s, ETA %.0f s%s\n",
+               sc_core::sc_time_stamp().to_string().c_str(), done, total, 100 * frac, wall,
                final ? 0.0 : eta, final ? " (done)" : "");
   shown_ = true;
 }

@@ -31,6 +31,7 @@ int sc_main(int argc, char* argv[]) {
   common(validate, val_o, false);
   CLI::App* sweep = app.add_subcommand("sweep", "run every point of the scenario's sweep section, one process each");
   common(sweep, sweep_o, true);
+  sweep->add_flag("-q,--quiet", sweep_o.quiet, "no summary table");
   sweep->add_option("-j,--jobs", sweep_o.jobs, "parallel workers (default: sweep.workers, else all cores)");
   try {
     app.parse(argc, argv);

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Charts of a sweep: tools/plot_sweep.sh SWEEP_DIR [X_COLUMN]
+# Reads SWEEP_DIR/results.csv (written by `star-sim sweep`) and writes PNGs next to it:
+#   latency.png    latency of each point (us)
+#   energy.png     device energy of each point (uJ)
+#   stages.png     energy per stage (prediction, selection, formal, SRAM, control, DRAM, ...), stacked
+#   busy.png       busy cycles of each pipeline stage (DLZS, SADS, K/V generation, SU-FA)
+#   accuracy.png   top-k recall and relative error vs dense (functional-mode sweeps only)
+# X_COLUMN is the results.csv column on the x axis (e.g. workload.keep); by default the first
+# scenario key that differs between points, else the point's list of changes. Points keep their
+# sweep order. Needs gnuplot (Debian package gnuplot-nox, installed by tools/setup.sh).
+set -euo pipefail
+if [ $# -lt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  exit $([ $# -lt 1 ] && echo 2 || echo 0)
+fi
+dir="$1"
+xcol="${2:-}"
+csv="$dir/results.csv"
+[ -f "$csv" ] || { echo "plot_sweep: no $csv (run star-sim sweep first)" >&2; exit 1; }
+command -v gnuplot >/dev/null || { echo "plot_sweep: gnuplot not found (apt-get install gnuplot-nox)" >&2; exit 1; }
+
+data="$(mktemp)"
+trap 'rm -f "$data"' EXIT
+# CSV (quoted fields allowed) -> tab-separated table of the wanted columns, first column the x label.
+awk -v xcol="$xcol" '
+function split_csv(line, out,    n, i, c, f, q) {
+  n = 1; f = ""; q = 0
+  for (i = 1; i <= length(line); i++) {
+    c = substr(line, i, 1)
+    if (q) { if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0 } else f = f c }
+    else if (c == "\"") q = 1
+    else if (c == ",") { out[n++] = f; f = "" }
+    else if (c != "\r") f = f c
+  }
+  out[n] = f
+  return n
+}
+BEGIN {
+  nw = split("batch.latency_ns batch.device_energy_j energy.stage.prediction_j energy.stage.selection_j energy.stage.formal_j energy.stage.on_chip_memory_j energy.stage.control_j energy.stage.dram_j energy.stage.memory_interface_j energy.stage.dram_background_j core.dlzs.busy_cycles core.sads.busy_cycles core.kvgen.busy_cycles core.sufa.busy_cycles accuracy.topk_recall accuracy.rel_fro_vs_dense", want, " ")
+}
+NR == 1 { nh = split_csv($0, head); for (i = 1; i <= nh; i++) idx[head[i]] = i; next }
+{ rows++; nf = split_csv($0, f); for (i = 1; i <= nf; i++) cell[rows, i] = f[i] }
+END {
+  if (xcol == "") {
+    # First scenario key (a dotted name or a top-level key) that differs between points.
+    for (i = 1; i <= nh && xcol == ""; i++) {
+      h = head[i]
+      if (h == "point" || h == "sweep.changes" || h == "name" || h == "outputs.dir") continue
+      if (h ~ /^(accuracy|batch|energy|core|memory|run)\./) continue
+      for (r = 2; r <= rows; r++) if (cell[r, i] != cell[1, i]) { xcol = h; break }
+    }
+    # Several keys change in explicit points: label by the changes instead.
+    for (r = 1; r <= rows && xcol != ""; r++) if (cell[r, idx["sweep.changes"]] !~ ("^" xcol "=")) xcol = "sweep.changes"
+    if (xcol == "") xcol = "sweep.changes"
+  }
+  if (!(xcol in idx)) { print "plot_sweep: no column " xcol " in results.csv" > "/dev/stderr"; exit 1 }
+  printf "# x=%s\n", xcol
+  for (r = 1; r <= rows; r++) {
+    label = cell[r, idx[xcol]]; gsub(/[ \t]/, "", label)
+    line = label
+    for (w = 1; w <= nw; w++) { v = (want[w] in idx) ? cell[r, idx[want[w]]] : ""; line = line "\t" (v == "" ? "NaN" : v) }
+    print line
+  }
+}' "$csv" > "$data"
+
+x="$(head -1 "$data" | sed 's/^# x=//')"
+name="$(basename "$(cd "$dir" && pwd)")"
+has_accuracy="$(awk -F'\t' 'NR > 1 && $16 != "NaN" { print "yes"; exit }' "$data")"
+
+gnuplot <<GP
+set datafile separator "\t"
+set terminal pngcairo size 900,540 noenhanced font ",10"
+set grid ytics
+set key outside right
+set xlabel "$x"
+set xtics rotate by -30
+set style fill solid 0.8 border -1
+set output "$dir/latency.png"
+set title "$name: latency"
+set ylabel "latency (us)"
+plot "$data" using 0:(\$2/1e3):xtic(1) with linespoints lw 2 pt 7 title "latency"
+set output "$dir/energy.png"
+set title "$name: device energy (core + DRAM + interface)"
+set ylabel "energy (uJ)"
+plot "$data" using 0:(\$3*1e6):xtic(1) with linespoints lw 2 pt 7 title "device energy"
+set output "$dir/stages.png"
+set title "$name: energy per stage"
+set ylabel "energy (uJ)"
+set style data histograms
+set style histogram rowstacked
+set boxwidth 0.7
+plot "$data" using (\$4*1e6):xtic(1) title "prediction (DLZS)", \
+     "" using (\$5*1e6) title "selection (SADS)", \
+     "" using (\$6*1e6) title "formal (K/V gen + SU-FA)", \
+     "" using (\$7*1e6) title "on-chip SRAM", \
+     "" using (\$8*1e6) title "control", \
+     "" using (\$9*1e6) title "DRAM", \
+     "" using (\$10*1e6) title "memory interface", \
+     "" using (\$11*1e6) title "DRAM background"
+set output "$dir/busy.png"
+set title "$name: busy cycles per pipeline stage"
+set ylabel "busy cycles"
+set style histogram clustered gap 1
+plot "$data" using 12:xtic(1) title "DLZS", "" using 13 title "SADS", "" using 14 title "K/V generation", "" using 15 title "SU-FA"
+GP
+made="latency.png energy.png stages.png busy.png"
+if [ "$has_accuracy" = "yes" ]; then
+  gnuplot <<GP
+set datafile separator "\t"
+set terminal pngcairo size 900,540 noenhanced font ",10"
+set grid ytics
+set key outside right
+set xlabel "$x"
+set xtics rotate by -30
+set output "$dir/accuracy.png"
+set title "$name: accuracy (first head)"
+set ylabel "top-k recall"
+set y2label "relative error vs dense"
+set y2tics
+set ytics nomirror
+plot "$data" using 0:16:xtic(1) with linespoints lw 2 pt 7 title "top-k recall", \
+     "" using 0:17 axes x1y2 with linespoints lw 2 pt 5 title "rel. error vs dense"
+GP
+  made="$made accuracy.png"
+fi
+echo "plot_sweep: $dir/{${made// /,}} (x: $x)"

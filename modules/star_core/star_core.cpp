@@ -13,6 +13,8 @@ StarCore::StarCore(const sc_core::sc_module_name& name, const CoreConfig& cfg)
       kvgen("kvgen", cfg, fetcher),
       sufa("sufa", cfg, fetcher),
       controller("controller"),
+      fetcher_bandwidth("fetcher_bandwidth", sc_core::sc_time(1, sc_core::SC_US),
+                        cfg.clock_hz * cfg.fetch_bytes_per_cycle),
       cfg_(cfg),
       ctrl_to_dlzs_("ctrl_to_dlzs", static_cast<int>(cfg.fifo_depth)),
       dlzs_to_sads_("dlzs_to_sads", static_cast<int>(cfg.fifo_depth)),
@@ -29,6 +31,7 @@ StarCore::StarCore(const sc_core::sc_module_name& name, const CoreConfig& cfg)
   sufa.in(kvgen_to_sufa_);
   sufa.out(sufa_to_ctrl_);
   controller.from_pipeline(sufa_to_ctrl_);
+  fetcher.set_monitor(&fetcher_bandwidth);
 }
 
 void StarCore::start(const CoreJob& job, bool functional, std::uint64_t memory_bytes,
@@ -67,6 +70,7 @@ void StarCore::register_stats(StatsRegistry& reg, const std::string& p) const {
   kvgen.register_stats(reg, p + ".kvgen");
   sufa.register_stats(reg, p + ".sufa");
   fetcher.register_stats(reg, p + ".fetcher");
+  fetcher_bandwidth.register_stats(reg, p + ".fetcher.interface");
   reg.add_integer(p + ".job_cycles", [this] { return job_cycles(); }, "cycles",
                   "cycles from the job's start to its last tile leaving the pipeline");
   reg.add_integer(p + ".tiles_issued", [this] { return controller.tiles_issued(); }, "tiles",
@@ -79,6 +83,7 @@ void StarCore::trace(Tracer& tracer, const std::string& p) {
   kvgen.trace(tracer, p + ".kvgen");
   sufa.trace(tracer, p + ".sufa");
   controller.trace(tracer, p + ".controller");
+  fetcher_bandwidth.trace(tracer, p + ".fetcher");
 }
 
 }  // namespace star

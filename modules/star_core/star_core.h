@@ -17,6 +17,7 @@
 #include "star_core/core_config.h"
 #include "star_core/job_context.h"
 #include "sufa/sufa_engine.h"
+#include "tracing/bandwidth_monitor.h"
 
 namespace star {
 
@@ -50,6 +51,7 @@ class StarCore : public sc_core::sc_module {
   KvGenEngine kvgen;
   SufaEngine sufa;
   TileController controller;
+  BandwidthMonitor fetcher_bandwidth;  // the fetcher's interface utilisation per window
 
  private:
   CoreConfig cfg_;

@@ -42,7 +42,7 @@ int sc_main(int, char*[]) {
   CHECK(v.ok);
   for (const char* name :
        {"core.dlzs.busy", "core.dlzs.tile", "core.sads.busy", "core.kvgen.busy", "core.sufa.busy",
-        "core.sufa.tile", "core.dlzs.out_fifo", "core.controller.done_irq", "hbm.utilisation"}) {
+        "core.sufa.tile", "core.dlzs.out_fifo", "core.controller.done_irq", "core.fetcher.utilisation", "hbm.utilisation"}) {
     const bool present = v.code_of.count(name) != 0;
     CHECK_MSG(present, std::string("signal ") + name + " in the VCD");
     if (present)

@@ -49,6 +49,31 @@ class LinkCalendars {
     mark(c, start, length);
     return start;
   }
+  // Reserves the first `length` cycles at or after `earliest` free in both calendars `a` and `b`
+  // (a router output and the switch input the packet comes from).
+  uint64_t reserve_pair(size_t a, size_t b, uint64_t earliest, uint32_t length) {
+    const uint64_t w = earliest >> 6;
+    const uint32_t bit = uint32_t(earliest & 63);
+    if (w < base_word_ + window_ && length <= 64 - bit) {  // fast path: one word, both free
+      const uint64_t mask = span_mask(bit, length);
+      uint64_t &wa = word(a, w), &wb = word(b, w);
+      if (!((wa | wb) & mask)) {
+        wa |= mask;
+        wb |= mask;
+        return earliest;
+      }
+    }
+    uint64_t start = earliest;
+    while (true) {
+      start = find_gap(a, start, length);
+      const uint64_t in_b = find_gap(b, start, length);
+      if (in_b == start) break;
+      start = in_b;
+    }
+    mark(a, start, length);
+    mark(b, start, length);
+    return start;
+  }
   // First free cycle at or after `earliest` (adaptive routing compares these).
   uint64_t first_free(size_t c, uint64_t earliest);
   // Marks [from, to) busy whether or not parts already are (a packet holding the link while

@@ -49,43 +49,44 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // The head's pass: at each router the first gap of `span` cycles on the chosen output.
   uint32_t n = 0;
   uint8_t in_port = kPortLocal;
-  while (true) {
+  auto take = [&](uint8_t out) __attribute__((always_inline)) {  // the head leaves `node` via `out`
     const uint64_t ready = arrive + sa_offset_;
     const size_t router = size_t(node) * calendars_per_router_;
-    const uint8_t out = select_route_by_offset(config_.routing, dx, dy, [&](uint8_t p) {
-      return std::numeric_limits<uint64_t>::max() - calendars_.first_free(router + p, ready);
-    });
-    uint64_t grant;
-    if (hold_upstream_links_) {
-      grant = calendars_.reserve(router + out, ready, span);
-    } else {
-      // Several VCs: packets from one input can wait side by side, but the input still sends
-      // one flit per cycle through the switch, so the gap must be free on both.
-      const size_t input = router + kNocPorts + in_port;
-      grant = ready;
-      while (true) {
-        grant = calendars_.find_gap(router + out, grant, span);
-        const uint64_t g = calendars_.find_gap(input, grant, span);
-        if (g == grant) break;
-        grant = g;
-      }
-      calendars_.mark(router + out, grant, span);
-      calendars_.mark(input, grant, span);
-    }
+    // Several VCs: packets from one input can wait side by side, but the input still sends one
+    // flit per cycle through the switch, so the gap must be free on both.
+    const uint64_t grant = hold_upstream_links_
+                               ? calendars_.reserve(router + out, ready, span)
+                               : calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
     path_[n].output = uint32_t(router + out);
     path_[n].grant = grant;
     ++n;
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
-    if (out == kPortLocal) break;
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
     switch (out) {  // move to the neighbour; (dx, dy) is what is left to go
       case kPortEast: ++node; --dx; break;
       case kPortWest: --node; ++dx; break;
       case kPortNorth: node -= mesh_.width; ++dy; break;
-      default: node += mesh_.width; --dy; break;
+      case kPortSouth: node += mesh_.width; --dy; break;
+      default: break;
     }
+  };
+  if (config_.routing == NocRouting::WestFirst) {  // adaptive: the earlier free output
+    while (dx != 0 || dy != 0) {
+      const size_t router = size_t(node) * calendars_per_router_;
+      const uint64_t ready = arrive + sa_offset_;
+      take(select_route_by_offset(config_.routing, dx, dy, [&](uint8_t p) {
+        return std::numeric_limits<uint64_t>::max() - calendars_.first_free(router + p, ready);
+      }));
+    }
+  } else {  // dimension order: two straight legs
+    const uint8_t xdir = dx > 0 ? kPortEast : kPortWest, ydir = dy > 0 ? kPortSouth : kPortNorth;
+    const bool x_first = config_.routing == NocRouting::XY;
+    const uint32_t first = uint32_t(std::abs(x_first ? dx : dy)), second = uint32_t(std::abs(x_first ? dy : dx));
+    for (uint32_t i = 0; i < first; ++i) take(x_first ? xdir : ydir);
+    for (uint32_t i = 0; i < second; ++i) take(x_first ? ydir : xdir);
   }
+  take(kPortLocal);  // ejection
   const uint64_t head_out = path_[n - 1].grant;  // switch allocation of the head at the destination
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
@@ -102,7 +103,11 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  slots_[slot] = DeliveredPacket{packet, head_out + st_cycles_, tail_out + st_cycles_, hops};
+  DeliveredPacket& d = slots_[slot];  // field by field: no temporary copied through the stack
+  d.packet = packet;
+  d.head_cycle = head_out + st_cycles_;
+  d.tail_cycle = tail_out + st_cycles_;
+  d.hops = hops;
   if (tail_out < now_ + kBuckets) buckets_[tail_out % kBuckets].push_back(slot);
   else far_.push(PendingDelivery{tail_out, order_++, slot});
   ++pending_count_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cmath>
 #include <ctime>
 #include <stdexcept>
@@ -78,6 +79,28 @@ uint32_t traffic_destination(const TrafficConfig& t, const MeshTopology& mesh, u
   return src;
 }
 
+GeometricGaps::GeometricGaps(double p) : p_(p), inv_log_q_(p < 1.0 ? 1.0 / std::log1p(-p) : 0.0) {
+  if (p_ >= 1.0) return;
+  // Bucket k covers u in (k / kBuckets, (k + 1) / kBuckets]; the gap is monotone in u, so the
+  // bucket's two ends bound it.
+  bucket_gap_.resize(kBuckets);
+  for (uint32_t k = 0; k < kBuckets; ++k) {
+    const uint64_t low = exact(double(k + 1) / kBuckets);  // largest u: smallest gap
+    const uint64_t high = k == 0 ? UINT64_MAX : exact(double(k) / kBuckets);
+    bucket_gap_[k] = low == high ? uint32_t(std::min<uint64_t>(low, UINT32_MAX - 1)) : kMixed;
+  }
+}
+
+uint64_t GeometricGaps::exact(double u) const { return 1 + uint64_t(std::floor(std::log(u) * inv_log_q_)); }
+
+uint64_t GeometricGaps::draw(TrafficRng& rng) const {
+  if (p_ >= 1.0) return 1;
+  const uint64_t bits = rng.next() >> 11;  // 53 bits, as TrafficRng::uniform()
+  const uint32_t g = bucket_gap_[bits >> (53 - kBucketBits)];
+  if (g != kMixed) return g;
+  return exact((double(bits) + 1.0) * (1.0 / 9007199254740992.0));
+}
+
 TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   const NocConfig& noc = model.config();
   t.validate(noc);
@@ -93,12 +116,9 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
 
   // Bernoulli injection of packets (probability rate/F per node per cycle) drawn as geometric gaps.
   const double p = std::min(1.0, t.injection_rate / t.packet_flits);
-  const double inv_log_q = p < 1.0 ? 1.0 / std::log1p(-p) : 0.0;
   TrafficRng rng(t.seed);
-  auto gap = [&]() -> uint64_t {
-    if (p >= 1.0) return 1;
-    return 1 + uint64_t(std::floor(std::log(rng.uniform()) * inv_log_q));
-  };
+  const GeometricGaps gaps(p);
+  auto gap = [&]() -> uint64_t { return gaps.draw(rng); };
   std::vector<uint64_t> next_packet(n);
   for (uint32_t s = 0; s < n; ++s) next_packet[s] = gap() - 1;
 
@@ -106,8 +126,8 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   uint64_t id = 0, measured_out = 0, generated_flits_in_window = 0;
   LatencyHistogram latencies, head_latencies;  // counters, not a list of samples
   std::vector<DeliveredPacket> delivered;
-  std::vector<NocPacket> chunk_packets, sorted_packets;
-  std::vector<size_t> bucket_start;
+  std::vector<NocPacket> chunk_packets;
+  uint64_t next_any = 0;  // earliest next_packet[] (cycles before it generate nothing)
   double hops_sum = 0;
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
@@ -116,32 +136,35 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     uint64_t chunk_end = cycle + kChunk;
     if (cycle < measure_begin) chunk_end = std::min(chunk_end, measure_begin);
     else if (cycle < measure_end) chunk_end = std::min(chunk_end, measure_end);
+    // Packets in creation order (cycle, then node), as a network would see them: the packet model
+    // reserves links in injection order. Written in place, no sorting and no temporaries.
     chunk_packets.clear();
-    for (uint32_t s = 0; s < n; ++s) {
-      while (next_packet[s] < chunk_end) {
-        const uint64_t created = next_packet[s];
-        next_packet[s] += gap();
-        const uint32_t dst = traffic_destination(t, mesh, s, rng);
-        if (dst == s) continue;
-        const bool measured = created >= measure_begin && created < measure_end;
-        chunk_packets.push_back(NocPacket{id++ | (measured ? kMeasuredBit : 0), s, dst, t.packet_flits, 0, created});
-        ++r.packets_injected;
-        if (measured) {
-          ++measured_out;
-          generated_flits_in_window += t.packet_flits;
+    for (uint64_t c = std::max(cycle, next_any); c < chunk_end; c = std::max(c + 1, next_any)) {
+      next_any = UINT64_MAX;
+      for (uint32_t s = 0; s < n; ++s) {
+        if (next_packet[s] == c) {  // gaps are >= 1: at most one packet per node and cycle
+          next_packet[s] += gap();
+          const uint32_t dst = traffic_destination(t, mesh, s, rng);
+          if (dst != s) {
+            const bool measured = c >= measure_begin && c < measure_end;
+            NocPacket& q = chunk_packets.emplace_back();
+            q.id = id++ | (measured ? kMeasuredBit : 0);
+            q.src = s;
+            q.dst = dst;
+            q.flits = t.packet_flits;
+            q.created_cycle = c;
+            ++r.packets_injected;
+            if (measured) {
+              ++measured_out;
+              generated_flits_in_window += t.packet_flits;
+            }
+          }
         }
+        next_any = std::min(next_any, next_packet[s]);
       }
     }
-    // In creation order, as a network would see them (the packet model reserves links in
-    // injection order).
-    // Counting sort by creation cycle (stable, linear).
-    bucket_start.assign(chunk_end - cycle + 1, 0);
-    for (const NocPacket& p : chunk_packets) ++bucket_start[p.created_cycle - cycle + 1];
-    for (size_t i = 1; i < bucket_start.size(); ++i) bucket_start[i] += bucket_start[i - 1];
-    sorted_packets.resize(chunk_packets.size());
-    for (const NocPacket& p : chunk_packets) sorted_packets[bucket_start[p.created_cycle - cycle]++] = p;
     const auto model_start = std::chrono::steady_clock::now();
-    for (const NocPacket& p : sorted_packets) model.inject(p);
+    for (const NocPacket& q : chunk_packets) model.inject(q);
     model.advance_to(chunk_end);
     cycle = chunk_end;
     delivered.clear();

@@ -44,6 +44,23 @@ class TrafficRng {
   uint64_t state_;
 };
 
+// Gaps between Bernoulli(p) events (geometric, >= 1) by inversion, floor(log u / log(1-p)) + 1,
+// for u uniform in (0, 1] as TrafficRng::uniform() draws it. A table over the top bits of u gives
+// the gap without a logarithm whenever the whole bucket maps to one value (nearly always); the
+// result is the same as the formula's.
+class GeometricGaps {
+ public:
+  explicit GeometricGaps(double p);
+  uint64_t draw(TrafficRng& rng) const;
+
+ private:
+  static constexpr uint32_t kBucketBits = 12, kBuckets = 1u << kBucketBits;
+  static constexpr uint32_t kMixed = UINT32_MAX;  // bucket spans several gaps: compute
+  uint64_t exact(double u) const;
+  double p_, inv_log_q_;
+  std::vector<uint32_t> bucket_gap_;
+};
+
 // Destination of a packet from `src`; returns src when the pattern sends nothing from it
 // (transpose diagonal).
 uint32_t traffic_destination(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,

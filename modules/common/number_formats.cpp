@@ -46,6 +46,12 @@ int fit_shift(std::int64_t max_abs, int bits) {
   return s;
 }
 
+int cauchy_schwarz_shift(std::int64_t max_row_norm2, std::int64_t max_col_norm2) {
+  // ceil of the bound in double (exact enough: far below 2^53), plus one.
+  const double bound = std::sqrt(double(max_row_norm2)) * std::sqrt(double(max_col_norm2));
+  return fit_shift(static_cast<std::int64_t>(std::ceil(bound)) + 1, 16);
+}
+
 namespace {
 template <class Q>
 Q quantize(const MatF& x, int qmax, double* scale) {

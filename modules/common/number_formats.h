@@ -63,6 +63,10 @@ inline std::int16_t requant16(std::int64_t acc, int shift) { return sat16(acc >>
 // Smallest right shift that makes every |value| <= max_abs fit `bits` signed bits.
 int fit_shift(std::int64_t max_abs, int bits);
 
+// A 16-bit shift that no dot product x_i . w_j can saturate, from the Cauchy-Schwarz bound
+// |x_i . w_j| <= sqrt(max_i ||x_i||^2) sqrt(max_j ||w_j||^2), given those squared norms.
+int cauchy_schwarz_shift(std::int64_t max_row_norm2, std::int64_t max_col_norm2);
+
 // Symmetric per-tensor quantisation of real values; scale = max|x| / qmax (1.0 for all-zero input).
 // Rounding: to nearest, halves away from zero; clamped to [-qmax, qmax].
 struct QuantizedI8 {

@@ -124,8 +124,7 @@ int key_prediction_shift_bound(const MatI8& x, const MatI8& w_k, Predictor p) {
     }
   std::int64_t max_w2 = 0;
   for (std::int64_t v : col2) max_w2 = std::max(max_w2, v);
-  const double bound = std::sqrt(double(max_x2)) * std::sqrt(double(max_w2));
-  return fit_shift(static_cast<std::int64_t>(std::ceil(bound)) + 1, 16);
+  return cauchy_schwarz_shift(max_x2, max_w2);
 }
 
 KeyPrediction predict_keys(const MatI8& x, const MatI8& w_k, Predictor p, int shift) {

@@ -29,13 +29,13 @@ std::uint64_t KvGenEngine::compute_cycles(TileToken& t) {
         fetcher().transfer(Stage::kvgen, Direction::write,
                            job.operand_address(Operand::kv_cache, t.cell.kv_head, 0, 4 * d),
                            S * 4 * d, now));
-    const std::uint64_t cycles = (2 * S * job.d_model * d + pes - 1) / pes;
+    const std::uint64_t cycles = ceil_div(2 * S * job.d_model * d, pes);
     const std::uint64_t mem_cycles = static_cast<std::uint64_t>(
         (done - now) / sc_core::sc_time(cfg().period_ns(), sc_core::SC_NS));
     return std::max(cycles, mem_cycles);
   }
   const std::uint64_t macs = 2ull * t.work.stats.fresh_rows * job.d_model * job.head_dim;
-  return (macs + pes - 1) / pes;
+  return ceil_div(macs, pes);
 }
 
 }  // namespace star

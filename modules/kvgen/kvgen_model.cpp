@@ -20,9 +20,7 @@ int projection_shift_bound(const MatI8& x, const MatI8& w) {
   for (std::size_t m = 0; m < w.rows(); ++m)
     for (std::size_t j = 0; j < w.cols(); ++j) col2[j] += std::int64_t{w(m, j)} * w(m, j);
   for (std::int64_t s : col2) max_w2 = std::max(max_w2, s);
-  // ceil of the bound, computed in double (exact enough: values far below 2^53) plus one.
-  const double bound = std::sqrt(double(max_x2)) * std::sqrt(double(max_w2));
-  return fit_shift(static_cast<std::int64_t>(std::ceil(bound)) + 1, 16);
+  return cauchy_schwarz_shift(max_x2, max_w2);
 }
 
 OpCounts generate_rows(const MatI8& x, const MatI8& w, int shift,

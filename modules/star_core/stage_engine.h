@@ -26,6 +26,8 @@ namespace star {
 
 class DataFetcher;
 class StatsRegistry;
+
+inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 class Tracer;
 
 struct TileToken {

@@ -6,10 +6,6 @@
 
 namespace star {
 
-namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
-}  // namespace
-
 std::uint64_t SufaEngine::compute_cycles(TileToken& t) {
   const CoreJob& job = ctx().job();
   const std::uint64_t d = job.head_dim, sel = t.work.selected;

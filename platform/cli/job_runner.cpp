@@ -47,6 +47,8 @@ std::string accuracy_line(const nlohmann::json& a) {
 RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path, bool progress,
                         const std::string& version) {
   const auto t0 = std::chrono::steady_clock::now();
+  // SystemC's informational messages (e.g. the VCD timescale) would mix into the summary.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   // The tracer is created before the modules that register with it (it must outlive them).
   std::unique_ptr<Tracer> tracer;
   if (sc.trace.enabled) {

@@ -62,6 +62,12 @@ int run_command(const CommandOptions& o) {
       apply_override(s, dir);
     }
     r = resolve(s);
+    // A sweep's points are checked too, so a file with an error anywhere is refused.
+    if (s.sweep.present) {
+      expand_sweep(s);
+      if (!o.quiet)
+        std::fprintf(stderr, "star-sim: running the base scenario only; `star-sim sweep` runs its sweep points\n");
+    }
   } catch (const ScenarioError& e) {
     print_issues(e);
     return 2;

@@ -1,0 +1,182 @@
+// Scenario library without a simulation: units, the schema's defaults, loading with locations,
+// resolution (presets, auto tiling, consistency), the resolved file's round trip, overrides,
+// sweep expansion, CSV aggregation and atomic outputs.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "scenario/atomic_output.h"
+#include "scenario/resolved_scenario.h"
+#include "scenario/results_csv.h"
+#include "scenario/sweep.h"
+
+using namespace star;
+
+namespace {
+
+ResolvedScenario resolve_text(const std::string& yaml) {
+  return resolve(load_scenario_text(yaml, "test.yaml"));
+}
+
+std::string first_issue(const std::string& yaml) {
+  try {
+    resolve_text(yaml);
+  } catch (const ScenarioError& e) {
+    return e.issues().front().text();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("quantities parse with their units and print back exactly") {
+  CHECK(parse_quantity("1 GHz", Dimension::frequency) == 1e9);
+  CHECK(parse_quantity("512 KiB", Dimension::bytes) == 512 * 1024);
+  CHECK(parse_quantity("192KB", Dimension::bytes) == 192000);
+  CHECK(parse_quantity("256 GB/s", Dimension::bandwidth) == 256e9);
+  CHECK(parse_quantity("100 ns", Dimension::time) == 100e3);  // picoseconds
+  CHECK(parse_quantity("4096", Dimension::bytes) == 4096);
+  CHECK(parse_quantity("0", Dimension::time) == 0);
+  CHECK_THROWS_WITH(parse_quantity("100", Dimension::time), Catch::Contains("needs its unit"));
+  CHECK_THROWS_WITH(parse_quantity("3 parsecs", Dimension::bytes), Catch::Contains("unknown unit 'parsecs'"));
+  CHECK_THROWS_WITH(parse_quantity("-1 GHz", Dimension::frequency), Catch::Contains("negative"));
+  CHECK_THROWS(parse_quantity("GHz", Dimension::frequency));
+  CHECK(format_quantity(1e9, Dimension::frequency) == "1 GHz");
+  CHECK(format_quantity(192 * 1024, Dimension::bytes) == "192 KiB");
+  CHECK(format_quantity(256e9, Dimension::bandwidth) == "256 GB/s");
+  CHECK(format_quantity(1.5e9, Dimension::frequency) == "1500 MHz");
+  for (double v : {1e9, 1.5e9, 1234567.0, 0.5, 3e-3})
+    CHECK(parse_quantity(format_quantity(v, Dimension::frequency), Dimension::frequency) == v);
+}
+
+TEST_CASE("an empty scenario resolves to the documented defaults") {
+  const ResolvedScenario r = resolve_text("");
+  CHECK(r.values.size() == scenario_schema().size());
+  CHECK(r.soc.core.clock_hz == 1e9);
+  CHECK(r.soc.core.token_buffer_bytes == 192 * 1024);
+  CHECK(r.soc.memory.peak_bytes_per_second() == 256e9);
+  CHECK(r.soc.memory.access_latency == sc_core::sc_time(100, sc_core::SC_NS));
+  CHECK(r.job.heads == 12);  // bert-base preset
+  CHECK(r.job.seq_len == 512);
+  CHECK(r.job.algo.sads.keep == 0.25);
+  CHECK(r.job.algo.tile_keys == 128);  // auto: S / 4 fits
+  CHECK(r.mode == DataMode::performance);
+  CHECK(r.name == "test");
+  CHECK(r.output_dir == "runs/test");
+}
+
+TEST_CASE("presets, explicit keys and the schedule map onto the job") {
+  const ResolvedScenario r = resolve_text(
+      "workload: {model: llama2-7b, heads: 8, kv_heads: 2}\nschedule: stage-isolated\n"
+      "algorithm: {rass: false}\n");
+  CHECK(r.job.heads == 8);
+  CHECK(r.job.kv_heads == 2);
+  CHECK(r.job.head_dim == 128);
+  CHECK(r.job.seq_len == 4096);
+  CHECK(r.job.algo.causal);
+  CHECK(r.job.flow == Flow::stage_isolated);
+  CHECK(!r.job.rass);
+  // Auto tiling: (192 KiB - 128 x 128 x 2) / (128 x 2) = 640 keys at most -> n = 7, B_c = 586.
+  CHECK(r.job.algo.tile_keys == 586);
+  CHECK(resolve_text("schedule: dense").job.algo.dense);
+  CHECK(resolve_text("schedule: unsorted").job.algo.sufa.order == SufaOrder::unsorted);
+  CHECK(resolve_text("workload: {seq_len: 1000, top_k: 100}").job.algo.sads.keep == Approx(0.1));
+}
+
+TEST_CASE("errors name file, line, column, key and the allowed values") {
+  CHECK(first_issue("workload:\n  keep: 0\n") ==
+        "test.yaml:2:9: error: workload.keep: 0 is out of range; allowed: a number in (0, 1]");
+  CHECK(first_issue("workload: {model: llama2-7b}\ntiling: {tile_keys: 641}\n")
+            .find("test.yaml:2:21: error: tiling.tile_keys: a key tile of 641 keys does not fit") == 0);
+  CHECK(resolve_text("workload: {model: llama2-7b}\ntiling: {tile_keys: 640}\n").job.algo.tile_keys == 640);
+  CHECK(first_issue("workload:\n  seq_len: 100\n  top_k: 101\n").find("test.yaml:3:10: error: workload.top_k: k = 101 exceeds") == 0);
+  CHECK(first_issue("workload:\n  seq_len: 100\n  top_k: 100\n").empty());
+  // Every problem is reported, not only the first.
+  try {
+    load_scenario_text("mode: fast\nworkload: {keep: 2, heads: 0}\nbogus: 1\n", "f.yaml");
+    FAIL("accepted");
+  } catch (const ScenarioError& e) {
+    CHECK(e.issues().size() == 4);
+  }
+}
+
+TEST_CASE("the resolved scenario loads back to the same resolution") {
+  const std::string yaml =
+      "name: rt\nworkload: {model: gpt2, top_k: 100}\nplatform:\n  memory: {peak_bandwidth: 128 GB/s}\n"
+      "tiling: {subsegments: 5}\ntracing: {enabled: true, modules: [core.*], end: 3 us}\n";
+  const ResolvedScenario a = resolve_text(yaml);
+  CHECK(a.soc.memory.clock_hz == 1e9);  // 128 GB/s over 16 channels x 8 B
+  const std::string text = resolved_yaml(a, "comment");
+  const ResolvedScenario b = resolve(load_scenario_text(text, "rt.yaml"));
+  CHECK(resolved_yaml(b, "comment") == text);
+  CHECK(b.job.algo.tile_keys == a.job.algo.tile_keys);
+  CHECK(b.job.algo.sads.keep == a.job.algo.sads.keep);
+  CHECK(b.trace.module_filter == std::vector<std::string>{"core.*"});
+  CHECK(b.trace.end == sc_core::sc_time(3, sc_core::SC_US));
+}
+
+TEST_CASE("overrides replace keys and are checked like the file") {
+  Scenario s = load_scenario_text("workload: {keep: 0.2}\n", "o.yaml");
+  apply_override(s, "workload.keep=0.5");
+  apply_override(s, "tracing.modules=[core.sufa, memory]");
+  const ResolvedScenario r = resolve(s);
+  CHECK(r.job.algo.sads.keep == 0.5);
+  CHECK(r.trace.module_filter.size() == 2);
+  CHECK_THROWS_WITH(apply_override(s, "workload.kep=0.5"), Catch::Contains("did you mean workload.keep"));
+  CHECK_THROWS_WITH(apply_override(s, "workload.keep"), Catch::Contains("key=value"));
+  CHECK_THROWS_WITH(apply_override(s, "workload.heads=0"), Catch::Contains("-s workload.heads=0: error: workload.heads: 0 is out of range"));
+}
+
+TEST_CASE("sweeps expand the grid (last key fastest), then explicit points") {
+  const Scenario s = load_scenario_text(
+      "sweep:\n  grid:\n    workload.keep: [0.1, 0.2]\n    schedule: [coordinated, dense, unsorted]\n"
+      "  points:\n    - {algorithm.rass: false, workload.keep: 0.3}\n",
+      "s.yaml");
+  const std::vector<SweepPoint> p = expand_sweep(s);
+  REQUIRE(p.size() == 7);
+  CHECK(p[0].label() == "workload.keep=0.1 schedule=coordinated");
+  CHECK(p[1].label() == "workload.keep=0.1 schedule=dense");
+  CHECK(p[3].label() == "workload.keep=0.2 schedule=coordinated");
+  CHECK(p[6].label() == "algorithm.rass=false workload.keep=0.3");
+  CHECK(p[6].id() == "p0006");
+  CHECK(expand_sweep(load_scenario_text("", "x.yaml")).size() == 1);
+}
+
+TEST_CASE("aggregated CSV lines columns up by name") {
+  const CsvRow a = parse_one_row_csv("x,y\n1,\"a,b\"\n");
+  CHECK(a.values[1] == "a,b");
+  const CsvRow b = parse_one_row_csv("y,z\n2,3\n");
+  const std::string out = aggregate_csv({{{{"point", "p0"}}, a}, {{{"point", "p1"}}, b}});
+  CHECK(out == "point,x,y,z\np0,1,\"a,b\",\np1,,2,3\n");
+}
+
+TEST_CASE("a staged folder appears whole on commit and not at all otherwise") {
+  namespace fs = std::filesystem;
+  const std::string base = fs::temp_directory_path() / ("star_scenario_test_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  {
+    StagingDirectory d(base + "/run");
+    write_file_atomic(d.path() + "/a.txt", "one");
+    CHECK(!fs::exists(base + "/run"));
+  }
+  CHECK(!fs::exists(base + "/run"));
+  CHECK(fs::is_empty(base));
+  {
+    StagingDirectory d(base + "/run");
+    write_file_atomic(d.path() + "/a.txt", "two");
+    d.commit();
+  }
+  std::ifstream in(base + "/run/a.txt");
+  std::string text;
+  in >> text;
+  CHECK(text == "two");
+  fs::create_directories(base + "/x.partial-123");
+  CHECK(remove_partial_outputs(base) == 1);
+  CHECK(fs::exists(base + "/run"));
+  fs::remove_all(base);
+}
+
+// libsystemc refers to sc_main; this binary never enters the kernel.
+int sc_main(int, char*[]) { return 0; }

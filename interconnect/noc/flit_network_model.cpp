@@ -62,7 +62,7 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
 }
 
 void FlitNetworkModel::inject(const NocPacket& packet) {
-  check_packet(packet, now_);
+  check_packet(packet, now_, config_);
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = uint32_t(slots_.size());

@@ -8,11 +8,7 @@
 
 namespace star {
 
-void NocModel::check_packet(const NocPacket& p, uint64_t now) const {
-  const NocConfig& c = config();
-  const bool ok = p.src < c.nodes() && p.dst < c.nodes() && p.flits >= 1 && p.flits <= 65536 &&
-                  p.vc_class < c.num_vc_classes && p.created_cycle >= now;
-  if (ok) return;  // the message below is built only on the error path
+void NocModel::reject_packet(const NocPacket& p, uint64_t now, const NocConfig& c) {
   const std::string id = "noc packet " + std::to_string(p.id) + ": ";
   if (p.src >= c.nodes()) throw std::invalid_argument(id + "source node " + std::to_string(p.src) + " outside the mesh");
   if (p.dst >= c.nodes()) throw std::invalid_argument(id + "destination node " + std::to_string(p.dst) + " outside the mesh");
@@ -22,6 +18,7 @@ void NocModel::check_packet(const NocPacket& p, uint64_t now) const {
   if (p.created_cycle < now)
     throw std::invalid_argument(id + "created at cycle " + std::to_string(p.created_cycle) +
                                 ", before the current cycle " + std::to_string(now));
+  throw std::invalid_argument(id + "rejected");
 }
 
 std::unique_ptr<NocModel> make_noc_model(const NocConfig& config) {

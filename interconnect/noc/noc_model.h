@@ -34,7 +34,14 @@ class NocModel {
   virtual const NocConfig& config() const = 0;
 
  protected:
-  void check_packet(const NocPacket& packet, uint64_t now) const;
+  // Throws for a bad packet (see inject); `config` is the model's own (no virtual call per packet).
+  static void check_packet(const NocPacket& packet, uint64_t now, const NocConfig& config) {
+    if (packet.src < config.nodes() && packet.dst < config.nodes() && packet.flits >= 1 &&
+        packet.flits <= 65536 && packet.vc_class < config.num_vc_classes && packet.created_cycle >= now)
+      return;
+    reject_packet(packet, now, config);
+  }
+  [[noreturn]] static void reject_packet(const NocPacket& packet, uint64_t now, const NocConfig& config);
 };
 
 // Builds the model that `config.fidelity` names (after config.validate()).

@@ -35,7 +35,7 @@ uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
 }
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
-  check_packet(packet, now_);
+  check_packet(packet, now_, config_);
   calendars_.advance(now_);
   const uint32_t f = packet.flits;
   // Cycles from head to tail on every hop (a packet that never leaves its router is not throttled).

@@ -43,23 +43,11 @@ void TrafficConfig::validate(const NocConfig& noc) const {
   if (noc.nodes() < 2) throw std::invalid_argument("traffic: synthetic traffic needs at least 2 nodes");
 }
 
-uint64_t TrafficRng::next() {
-  uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 double TrafficRng::uniform() { return (double(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
 
-namespace {
-uint32_t uniform_other(const MeshTopology& mesh, uint32_t src, TrafficRng& rng) {
-  const uint32_t d = rng.below(mesh.nodes() - 1);
-  return d >= src ? d + 1 : d;
-}
-}  // namespace
 
-uint32_t traffic_destination(const TrafficConfig& t, const MeshTopology& mesh, uint32_t src, TrafficRng& rng) {
+uint32_t traffic_destination_of_pattern(const TrafficConfig& t, const MeshTopology& mesh, uint32_t src,
+                                        TrafficRng& rng) {
   const uint32_t x = mesh.x_of(src), y = mesh.y_of(src);
   switch (t.pattern) {
     case TrafficPattern::UniformRandom: return uniform_other(mesh, src, rng);
@@ -93,11 +81,7 @@ GeometricGaps::GeometricGaps(double p) : p_(p), inv_log_q_(p < 1.0 ? 1.0 / std::
 
 uint64_t GeometricGaps::exact(double u) const { return 1 + uint64_t(std::floor(std::log(u) * inv_log_q_)); }
 
-uint64_t GeometricGaps::draw(TrafficRng& rng) const {
-  if (p_ >= 1.0) return 1;
-  const uint64_t bits = rng.next() >> 11;  // 53 bits, as TrafficRng::uniform()
-  const uint32_t g = bucket_gap_[bits >> (53 - kBucketBits)];
-  if (g != kMixed) return g;
+uint64_t GeometricGaps::draw_exact(uint64_t bits) const {
   return exact((double(bits) + 1.0) * (1.0 / 9007199254740992.0));
 }
 

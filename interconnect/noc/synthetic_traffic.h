@@ -35,7 +35,12 @@ struct TrafficConfig {
 class TrafficRng {
  public:
   explicit TrafficRng(uint64_t seed) : state_(seed) {}
-  uint64_t next();
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
   double uniform();  // (0, 1]
   // Uniform in [0, n): the top 32 bits scaled by n (multiply and shift, no division).
   uint32_t below(uint32_t n) { return uint32_t(((next() >> 32) * n) >> 32); }
@@ -51,20 +56,36 @@ class TrafficRng {
 class GeometricGaps {
  public:
   explicit GeometricGaps(double p);
-  uint64_t draw(TrafficRng& rng) const;
+  uint64_t draw(TrafficRng& rng) const {
+    if (p_ >= 1.0) return 1;
+    const uint64_t bits = rng.next() >> 11;  // 53 bits, as TrafficRng::uniform()
+    const uint32_t g = bucket_gap_[bits >> (53 - kBucketBits)];
+    return g != kMixed ? g : draw_exact(bits);
+  }
 
  private:
   static constexpr uint32_t kBucketBits = 12, kBuckets = 1u << kBucketBits;
   static constexpr uint32_t kMixed = UINT32_MAX;  // bucket spans several gaps: compute
   uint64_t exact(double u) const;
+  uint64_t draw_exact(uint64_t bits) const;
   double p_, inv_log_q_;
   std::vector<uint32_t> bucket_gap_;
 };
 
+// A node other than `src`, uniformly.
+inline uint32_t uniform_other(const MeshTopology& mesh, uint32_t src, TrafficRng& rng) {
+  const uint32_t d = rng.below(mesh.nodes() - 1);
+  return d >= src ? d + 1 : d;
+}
+uint32_t traffic_destination_of_pattern(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
+                                        TrafficRng& rng);
 // Destination of a packet from `src`; returns src when the pattern sends nothing from it
 // (transpose diagonal).
-uint32_t traffic_destination(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
-                             TrafficRng& rng);
+inline uint32_t traffic_destination(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
+                                    TrafficRng& rng) {
+  if (traffic.pattern == TrafficPattern::UniformRandom) return uniform_other(mesh, src, rng);  // the common case
+  return traffic_destination_of_pattern(traffic, mesh, src, rng);
+}
 
 
 struct TrafficResult {

@@ -204,11 +204,12 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
         wake_at(router, s.front_arrive + va_offset_);
         continue;
       }
-      const Flit& f = front(ivc);
       wake_at(router, now_ + 1);  // whether it wins or not, it acts again next cycle
+      const uint32_t vc_class = s.front_class;
       if (s.out_port < 0) {
-        s.out_port = int8_t(select_route_by_offset(config_.routing, coords_.dx(router, f.dst), coords_.dy(router, f.dst), [&](uint8_t p) {
-          return free_slots_towards(router, p, f.vc_class);
+        s.out_port = int8_t(select_route_by_offset(config_.routing, coords_.dx(router, s.front_dst),
+                                                   coords_.dy(router, s.front_dst), [&](uint8_t p) {
+          return free_slots_towards(router, p, vc_class);
         }));
         ++stats_.energy.routing;
       }
@@ -217,7 +218,7 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       for (uint32_t k = 0; k < vcs_per_class_; ++k) {
         uint32_t i = s.va_rr + k;
         if (i >= vcs_per_class_) i -= vcs_per_class_;
-        const uint32_t o = f.vc_class * vcs_per_class_ + i;
+        const uint32_t o = vc_class * vcs_per_class_ + i;
         if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
           want = int32_t(o);
           break;
@@ -364,7 +365,10 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
     if (s.count > 0) needs_va_mask_[rp] |= uint16_t(1u << vc);  // the next packet's head
   }
   if (s.count > 0) {  // the next flit of this VC acts once it is through its pipeline stages
-    s.front_arrive = front(ivc).arrive;
+    const Flit& next = front(ivc);
+    s.front_arrive = next.arrive;
+    s.front_dst = next.dst;
+    s.front_class = next.vc_class;
     const uint64_t ready = s.front_arrive + (tail ? va_offset_ : sa_offset_);
     wake_at(router, ready > now_ ? ready : now_ + 1);
   }
@@ -382,6 +386,8 @@ void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, co
   flits_[ivc * depth_ + pos] = flit;
   if (s.count == 0) {
     s.front_arrive = flit.arrive;
+    s.front_dst = flit.dst;
+    s.front_class = flit.vc_class;
     if (s.out_vc < 0) {  // a head: it needs VC allocation once through route computation
       if (port == kPortLocal) {
         needs_va_mask_[size_t(router) * kNocPorts + port] |= uint16_t(1u << vc);

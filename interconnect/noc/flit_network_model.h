@@ -54,11 +54,13 @@ class FlitNetworkModel final : public NocModel {
   struct InputVc {  // 32 bytes: the allocators read these, not the flit rings
     uint32_t first = 0;         // ring index of the front flit
     uint32_t count = 0;
-    uint32_t va_rr = 0;         // round-robin start over candidate output VCs
+    uint8_t va_rr = 0;          // round-robin start over candidate output VCs
     int8_t out_port = -1;       // route of the packet at the front (after RC)
     int8_t out_vc = -1;         // output VC held by that packet (after VA)
+    uint8_t front_class = 0;    // copies of the front flit's fields: route computation and the
+    uint16_t front_dst = 0;     // readiness tests do not touch the flit ring
     uint64_t va_cycle = 0;      // cycle VA succeeded
-    uint64_t front_arrive = 0;  // arrival cycle of the front flit (a copy, for a cheap readiness test)
+    uint64_t front_arrive = 0;  // arrival cycle of the front flit
   };
   struct Credit {
     uint64_t due;

@@ -13,6 +13,8 @@ struct CommandOptions {
   std::string output_dir;               // -o DIR ("" = outputs.dir)
   bool quiet = false;                   // no summary table on stdout, no progress
   unsigned jobs = 0;                    // sweep: parallel workers (0 = sweep.workers, else cores)
+  bool sweep_point = false;             // run: started by a sweep for one point (its overrides
+                                        // are in `overrides`; the sweep was validated already)
 };
 
 int validate_command(const CommandOptions& o);

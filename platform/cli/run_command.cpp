@@ -63,7 +63,7 @@ int run_command(const CommandOptions& o) {
     }
     r = resolve(s);
     // A sweep's points are checked too, so a file with an error anywhere is refused.
-    if (s.sweep.present) {
+    if (s.sweep.present && !o.sweep_point) {
       expand_sweep(s);
       if (!o.quiet)
         std::fprintf(stderr, "star-sim: running the base scenario only; `star-sim sweep` runs its sweep points\n");

@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "commands.h"
+#include "scenario/schema_doc.h"
 
 int sc_main(int argc, char* argv[]) {
   using star::CommandOptions;
@@ -27,12 +28,14 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* run = app.add_subcommand("run", "run one scenario: summary on stdout, outputs in the output folder");
   common(run, run_o, true);
   run->add_flag("-q,--quiet", run_o.quiet, "no summary table and no progress");
+  run->add_flag("--sweep-point", run_o.sweep_point, "(used by sweep) one point of a validated sweep")->group("");
   CLI::App* validate = app.add_subcommand("validate", "check a scenario (and its sweep points) without running it");
   common(validate, val_o, false);
   CLI::App* sweep = app.add_subcommand("sweep", "run every point of the scenario's sweep section, one process each");
   common(sweep, sweep_o, true);
   sweep->add_flag("-q,--quiet", sweep_o.quiet, "no summary table");
   sweep->add_option("-j,--jobs", sweep_o.jobs, "parallel workers (default: sweep.workers, else all cores)");
+  CLI::App* keys = app.add_subcommand("keys", "print the scenario key reference (Markdown, as in docs/scenarios.md)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,6 +44,12 @@ int sc_main(int argc, char* argv[]) {
   try {
     if (*run) return star::run_command(run_o);
     if (*validate) return star::validate_command(val_o);
+    if (*keys) {
+      std::fputs(star::schema_markdown().c_str(), stdout);
+      std::fputs("\n", stdout);
+      std::fputs(star::presets_markdown().c_str(), stdout);
+      return 0;
+    }
     return star::sweep_command(sweep_o, "/proc/self/exe");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "star-sim: error: %s\n", e.what());

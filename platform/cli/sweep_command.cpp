@@ -100,7 +100,7 @@ int sweep_command(const CommandOptions& o, const std::string& self_exe) {
       j.expected_yaml = strip_comments(resolved_yaml(resolve(ps), ""));
       for (const std::string& a : o.overrides) j.args.insert(j.args.end(), {"-s", a});
       for (const SweepOverride& ov : p.overrides) j.args.insert(j.args.end(), {"-s", ov.key + "=" + ov.value});
-      j.args.insert(j.args.end(), {"-o", j.dir, "--quiet"});
+      j.args.insert(j.args.end(), {"-o", j.dir, "--quiet", "--sweep-point"});
       jobs.push_back(j);
     }
   } catch (const ScenarioError& e) {

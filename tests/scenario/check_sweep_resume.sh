@@ -23,7 +23,7 @@ sweep:
     workload.keep: [0.1, 0.2, 0.3, 0.5]
     algorithm.predictor: [dlzs, int4]
   points:
-    - {schedule: stage-isolated}
+    - {algorithm.sufa_order: ascending}   # with the dense point below: points must not see each other
     - {schedule: dense}
 YAML
 points=10

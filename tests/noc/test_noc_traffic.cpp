@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <set>
 
 #include "noc/synthetic_traffic.h"
@@ -100,4 +101,19 @@ TEST_CASE("latency histogram gives the same summary as the list of values", "[no
     CHECK(b.max == a.max);
   }
   CHECK(LatencyHistogram().summary().count == 0);
+}
+
+TEST_CASE("geometric gaps from the table equal the logarithm formula", "[noc]") {
+  for (double p : {0.003, 0.05, 0.2, 0.5, 0.99, 1.0}) {
+    const GeometricGaps gaps(p);
+    TrafficRng a(11), b(11);
+    double sum = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const uint64_t g = gaps.draw(a);
+      const uint64_t want = p >= 1.0 ? 1 : 1 + uint64_t(std::floor(std::log(b.uniform()) / std::log1p(-p)));
+      if (g != want) FAIL("p " << p << " draw " << i << ": " << g << " != " << want);
+      sum += double(g);
+    }
+    CHECK(sum / 20000 == Approx(1.0 / p).epsilon(0.05));  // mean gap 1/p
+  }
 }

@@ -1,0 +1,52 @@
+// LinkCalendars: the reservation bit calendars of the packet model (gaps, pairs of calendars,
+// holds that push double-booked cycles back, a window that slides and grows).
+#include <catch2/catch.hpp>
+
+#include "noc/link_calendar.h"
+
+using namespace star;
+
+TEST_CASE("link calendars reserve the first gap long enough", "[noc]") {
+  LinkCalendars c(3);
+  CHECK(c.reserve(0, 10, 4) == 10);  // [10, 14)
+  CHECK(c.reserve(0, 8, 4) == 14);   // overlaps [10, 14): the first gap of 4 from 8 starts at 14
+  CHECK(c.reserve(0, 5, 3) == 5);    // [5, 8) fits before
+  CHECK(c.reserve(0, 8, 2) == 8);    // [8, 10) exactly fills the hole
+  CHECK(c.first_free(0, 5) == 18);
+  CHECK(c.first_free(1, 5) == 5);    // calendars are independent
+  // A gap spanning a 64-cycle word boundary.
+  CHECK(c.reserve(1, 60, 8) == 60);
+  CHECK(c.first_free(1, 60) == 68);
+}
+
+TEST_CASE("a pair reservation takes the first gap free in both calendars", "[noc]") {
+  LinkCalendars c(2);
+  c.mark(0, 10, 3);  // output busy [10, 13)
+  c.mark(1, 13, 2);  // input busy [13, 15)
+  CHECK(c.reserve_pair(0, 1, 10, 2) == 15);
+  CHECK(c.first_free(0, 15) == 17);
+  CHECK(c.first_free(1, 15) == 17);
+  CHECK(c.reserve_pair(0, 1, 0, 1) == 0);
+}
+
+TEST_CASE("a hold books its cycles and pushes double-booked ones back", "[noc]") {
+  LinkCalendars c(1);
+  c.mark(0, 20, 2);                     // another packet at [20, 22)
+  CHECK(c.hold(0, 15, 25) == 2);        // [15, 25) held over it: 2 cycles booked twice
+  CHECK(c.first_free(0, 15) == 27);     // ... so [25, 27) is taken in their place
+  CHECK(c.hold(0, 30, 30) == 0);        // empty interval
+  CHECK(c.first_free(0, 27) == 27);
+}
+
+TEST_CASE("the calendar window slides with time and grows for far reservations", "[noc]") {
+  LinkCalendars c(4);
+  CHECK(c.reserve(2, 5000, 100) == 5000);  // beyond the initial window: it grows
+  CHECK(c.reserve(2, 4950, 60) == 5100);   // [4950, 5010) collides, next gap after the 100 cycles
+  c.advance(3000);
+  CHECK(c.reserve(2, 3000, 1) == 3000);
+  CHECK(c.first_free(2, 5000) == 5160);    // kept across the slide
+  c.advance(100000);                       // far past everything: all free again
+  CHECK(c.first_free(2, 100000) == 100000);
+  CHECK(c.reserve(3, 100000, 64) == 100000);
+  CHECK(c.first_free(3, 100000) == 100064);
+}

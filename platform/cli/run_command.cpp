@@ -58,7 +58,7 @@ int run_command(const CommandOptions& o) {
   try {
     s = load_with_overrides(o);
     if (!o.output_dir.empty()) {
-      SweepOverride dir{"outputs.dir", "\"" + o.output_dir + "\"", {"-o " + o.output_dir, 0, 0}};
+      SweepOverride dir{"outputs.dir", yaml_quoted(o.output_dir), {"-o " + o.output_dir, 0, 0}};
       apply_override(s, dir);
     }
     r = resolve(s);

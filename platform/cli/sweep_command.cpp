@@ -96,7 +96,7 @@ int sweep_command(const CommandOptions& o, const std::string& self_exe) {
       Job j{p, sweep_dir + "/" + p.id(), "", {"star-sim", "run", o.scenario}};
       Scenario ps = base;
       for (const SweepOverride& ov : p.overrides) apply_override(ps, ov);
-      apply_override(ps, SweepOverride{"outputs.dir", "\"" + j.dir + "\"", {}});
+      apply_override(ps, SweepOverride{"outputs.dir", yaml_quoted(j.dir), {}});
       j.expected_yaml = strip_comments(resolved_yaml(resolve(ps), ""));
       for (const std::string& a : o.overrides) j.args.insert(j.args.end(), {"-s", a});
       for (const SweepOverride& ov : p.overrides) j.args.insert(j.args.end(), {"-s", ov.key + "=" + ov.value});

@@ -94,6 +94,8 @@ class Resolver {
       v("outputs.dir").text = "runs/" + r_.name;
     }
     r_.output_dir = text("outputs.dir");
+    if (r_.output_dir.empty() || r_.output_dir == "." || r_.output_dir == "/")
+      issue("outputs.dir", "'" + r_.output_dir + "' is not allowed; allowed: a folder path of its own (it is replaced whole)");
   }
 
   void resolve_workload() {

@@ -89,6 +89,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_nam
 void apply_override(Scenario& s, const std::string& assignment);
 void apply_override(Scenario& s, const SweepOverride& o);
 
+// `text` as a YAML double-quoted scalar (for paths in overrides).
+std::string yaml_quoted(const std::string& text);
+
 // The closest known key to a misspelt one ("" when nothing is close), for "did you mean".
 std::string closest_key(const std::string& key);
 

@@ -316,6 +316,12 @@ Value parse_value(const KeySpec& spec, const std::string& yaml_text) {
   return parse_node(spec, node);
 }
 
+std::string yaml_quoted(const std::string& text) {
+  YAML::Emitter e;
+  e << YAML::DoubleQuoted << text;
+  return e.c_str();
+}
+
 std::string closest_key(const std::string& key) {
   std::string best;
   std::size_t best_d = 4;  // at most 3 edits, or the same leaf name in another section

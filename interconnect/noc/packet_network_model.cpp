@@ -95,21 +95,16 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     inject_free_[packet.src] = injected + span;
   }
 
-  uint32_t slot;
-  if (free_slots_.empty()) {
-    slot = uint32_t(slots_.size());
-    slots_.emplace_back();
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  }
-  DeliveredPacket& d = slots_[slot];  // field by field: no temporary copied through the stack
-  d.packet = packet;
-  d.head_cycle = head_out + st_cycles_;
-  d.tail_cycle = tail_out + st_cycles_;
-  d.hops = hops;
-  if (tail_out < now_ + kBuckets) buckets_[tail_out % kBuckets].push_back(slot);
-  else far_.push(PendingDelivery{tail_out, order_++, slot});
+  // Written in place in its release bucket (no temporary); a release beyond the bucket ring
+  // (deep saturation) waits in the heap.
+  DeliveredPacket far;
+  const bool near = tail_out < now_ + kBuckets;
+  DeliveredPacket& out = near ? buckets_[tail_out % kBuckets].emplace_back() : far;
+  out.packet = packet;
+  out.head_cycle = head_out + st_cycles_;
+  out.tail_cycle = tail_out + st_cycles_;
+  out.hops = hops;
+  if (!near) far_.push(PendingDelivery{tail_out, order_++, far});
   ++pending_count_;
 
   // Every router on the minimal path buffers, switches and routes the packet once.
@@ -165,12 +160,11 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   return t[size_t(n - 1) * d + last];
 }
 
-void PacketNetworkModel::release(uint32_t slot) {
-  delivered_.push_back(slots_[slot]);
-  free_slots_.push_back(slot);
+void PacketNetworkModel::release(const DeliveredPacket& delivery) {
+  delivered_.push_back(delivery);
   --pending_count_;
   ++stats_.packets_delivered;
-  stats_.flits_delivered += slots_[slot].packet.flits;
+  stats_.flits_delivered += delivery.packet.flits;
 }
 
 void PacketNetworkModel::advance_to(uint64_t cycle) {
@@ -180,11 +174,11 @@ void PacketNetworkModel::advance_to(uint64_t cycle) {
       break;
     }
     while (!far_.empty() && far_.top().release_cycle == now_) {
-      release(far_.top().slot);
+      release(far_.top().delivery);
       far_.pop();
     }
-    std::vector<uint32_t>& bucket = buckets_[now_ % kBuckets];
-    for (uint32_t slot : bucket) release(slot);
+    std::vector<DeliveredPacket>& bucket = buckets_[now_ % kBuckets];
+    for (const DeliveredPacket& delivery : bucket) release(delivery);
     bucket.clear();
     ++now_;
   }

@@ -40,7 +40,7 @@ class PacketNetworkModel final : public NocModel {
   struct PendingDelivery {
     uint64_t release_cycle;
     uint64_t order;  // FIFO among equal cycles: deterministic runs
-    uint32_t slot;
+    DeliveredPacket delivery;
     bool operator>(const PendingDelivery& o) const {
       return release_cycle != o.release_cycle ? release_cycle > o.release_cycle : order > o.order;
     }
@@ -74,12 +74,10 @@ class PacketNetworkModel final : public NocModel {
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),
   // a heap for releases beyond it (deep saturation).
   static constexpr uint64_t kBuckets = 4096;
-  std::vector<std::vector<uint32_t>> buckets_;
+  std::vector<std::vector<DeliveredPacket>> buckets_;
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;
-  void release(uint32_t slot);
-  std::vector<DeliveredPacket> slots_;
-  std::vector<uint32_t> free_slots_;
+  void release(const DeliveredPacket& delivery);
   std::vector<DeliveredPacket> delivered_;
   NocStats stats_;
 };

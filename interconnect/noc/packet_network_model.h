@@ -72,8 +72,10 @@ class PacketNetworkModel final : public NocModel {
   uint32_t calendars_per_router_;
   std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),
-  // a heap for releases beyond it (deep saturation).
-  static constexpr uint64_t kBuckets = 4096;
+  // a heap for releases beyond it (deep saturation). The ring spans the look-ahead of a driver
+  // (synthetic traffic injects up to 256 cycles ahead) plus ordinary latencies, and no more: a
+  // small ring keeps the buckets' storage in cache (4096 buckets made runs about 20 % slower).
+  static constexpr uint64_t kBuckets = 512;
   std::vector<std::vector<DeliveredPacket>> buckets_;
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;

@@ -75,7 +75,7 @@ GeometricGaps::GeometricGaps(double p) : p_(p), inv_log_q_(p < 1.0 ? 1.0 / std::
   for (uint32_t k = 0; k < kBuckets; ++k) {
     const uint64_t low = exact(double(k + 1) / kBuckets);  // largest u: smallest gap
     const uint64_t high = k == 0 ? UINT64_MAX : exact(double(k) / kBuckets);
-    bucket_gap_[k] = low == high ? uint32_t(std::min<uint64_t>(low, UINT32_MAX - 1)) : kMixed;
+    bucket_gap_[k] = low == high && low < kMixed ? uint16_t(low) : kMixed;
   }
 }
 

@@ -6,9 +6,9 @@
 #   stages.png     energy per stage (prediction, selection, formal, SRAM, control, DRAM, ...), stacked
 #   busy.png       busy cycles of each pipeline stage (DLZS, SADS, K/V generation, SU-FA)
 #   accuracy.png   top-k recall and relative error vs dense (functional-mode sweeps only)
-# X_COLUMN is the results.csv column on the x axis (e.g. workload.keep); by default the first
-# scenario key that differs between points, else the point's list of changes. Points keep their
-# sweep order. Needs gnuplot (Debian package gnuplot-nox, installed by tools/setup.sh).
+# X_COLUMN is the results.csv column on the x axis (e.g. workload.keep); by default the swept key
+# when every point changes the same single key, else each point's list of changes. Points keep
+# their sweep order. Needs gnuplot (Debian package gnuplot-nox, installed by tools/setup.sh).
 set -euo pipefail
 if [ $# -lt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
@@ -42,24 +42,50 @@ BEGIN {
 NR == 1 { nh = split_csv($0, head); for (i = 1; i <= nh; i++) idx[head[i]] = i; next }
 { rows++; nf = split_csv($0, f); for (i = 1; i <= nf; i++) cell[rows, i] = f[i] }
 END {
+  ch = idx["sweep.changes"]
   if (xcol == "") {
-    # First scenario key (a dotted name or a top-level key) that differs between points.
-    for (i = 1; i <= nh && xcol == ""; i++) {
-      h = head[i]
-      if (h == "point" || h == "sweep.changes" || h == "name" || h == "outputs.dir") continue
-      if (h ~ /^(accuracy|batch|energy|core|memory|run)\./) continue
-      for (r = 2; r <= rows; r++) if (cell[r, i] != cell[1, i]) { xcol = h; break }
+    # The swept key when every point changes exactly the same one key; else the changes.
+    for (r = 1; r <= rows; r++) {
+      c = cell[r, ch]; n = gsub(/=/, "=", c)
+      k = n == 1 ? substr(c, 1, index(c, "=") - 1) : ""
+      if (r == 1) xcol = k
+      else if (k != xcol) xcol = ""
     }
-    # Several keys change in explicit points: label by the changes instead.
-    for (r = 1; r <= rows && xcol != ""; r++) if (cell[r, idx["sweep.changes"]] !~ ("^" xcol "=")) xcol = "sweep.changes"
-    if (xcol == "") xcol = "sweep.changes"
+    if (xcol == "" || !(xcol in idx)) xcol = "sweep.changes"
   }
   if (!(xcol in idx)) { print "plot_sweep: no column " xcol " in results.csv" > "/dev/stderr"; exit 1 }
-  printf "# x=%s\n", xcol
   for (r = 1; r <= rows; r++) {
-    label = cell[r, idx[xcol]]; gsub(/[ \t]/, "", label)
+    if (xcol == "sweep.changes") {
+      # "a.b.key=value c.other=v w" -> keys "key, other" and values "value, v w"
+      n = split(cell[r, ch], tok, " "); keys = ""; vals = ""
+      for (t = 1; t <= n; t++) {
+        w = tok[t]; e = index(w, "=")
+        if (e > 0) {
+          m = split(substr(w, 1, e - 1), parts, ".")
+          keys = keys (keys == "" ? "" : ", ") parts[m]; vals = vals (vals == "" ? "" : ", ") substr(w, e + 1)
+        } else vals = vals " " w
+      }
+      rowkeys[r] = keys; rowvals[r] = vals
+      # Same keys in every point: label by values, name the keys on the axis.
+      label = "\001" r
+    } else if (index(cell[r, ch], xcol "=") == 1) label = substr(cell[r, ch], length(xcol) + 2)
+    else label = cell[r, idx[xcol]]
+    gsub(/\t/, " ", label)
     line = label
     for (w = 1; w <= nw; w++) { v = (want[w] in idx) ? cell[r, idx[want[w]]] : ""; line = line "\t" (v == "" ? "NaN" : v) }
+    out[r] = line
+  }
+  same = 1
+  for (r = 2; r <= rows; r++) if (rowkeys[r] != rowkeys[1]) same = 0
+  if (xcol == "sweep.changes" && same) xname = rowkeys[1]; else xname = xcol
+  printf "# x=%s\n", xname
+  for (r = 1; r <= rows; r++) {
+    line = out[r]
+    if (xcol == "sweep.changes") {
+      lab = same ? rowvals[r] : ""
+      if (!same) { n = split(rowkeys[r], ks, ", "); split(rowvals[r], vs, ", "); for (t = 1; t <= n; t++) lab = lab (t > 1 ? " " : "") ks[t] "=" vs[t] }
+      sub(/^\001[0-9]+/, lab, line)
+    }
     print line
   }
 }' "$csv" > "$data"
@@ -70,11 +96,11 @@ has_accuracy="$(awk -F'\t' 'NR > 1 && $16 != "NaN" { print "yes"; exit }' "$data
 
 gnuplot <<GP
 set datafile separator "\t"
-set terminal pngcairo size 900,540 noenhanced font ",10"
+set terminal pngcairo size 1100,620 noenhanced font ",10"
 set grid ytics
 set key outside right
 set xlabel "$x"
-set xtics rotate by -30
+set xtics rotate by -35
 set style fill solid 0.8 border -1
 set output "$dir/latency.png"
 set title "$name: latency"
@@ -108,11 +134,11 @@ made="latency.png energy.png stages.png busy.png"
 if [ "$has_accuracy" = "yes" ]; then
   gnuplot <<GP
 set datafile separator "\t"
-set terminal pngcairo size 900,540 noenhanced font ",10"
+set terminal pngcairo size 1100,620 noenhanced font ",10"
 set grid ytics
 set key outside right
 set xlabel "$x"
-set xtics rotate by -30
+set xtics rotate by -35
 set output "$dir/accuracy.png"
 set title "$name: accuracy (first head)"
 set ylabel "top-k recall"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A sweep killed with SIGKILL and resumed gives exactly the points of an uninterrupted sweep:
 # no point lost, none run twice, no partial output mistaken for a finished one.
-#   check_sweep_resume.sh STAR_SIM WORK_DIR
+# Then the sweep's charts (tools/plot_sweep.sh, when gnuplot is installed).
+#   check_sweep_resume.sh STAR_SIM WORK_DIR [PLOT_SCRIPT]
 set -euo pipefail
-sim="$1"; work="$2"
+sim="$1"; work="$2"; plot="${3:-}"
 rm -rf "$work" && mkdir -p "$work/full" "$work/killed"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -65,4 +66,11 @@ cmp "$work/full/sw/results.csv" sw/results.csv || fail "resumed results.csv diff
 # A third run has nothing to do.
 "$sim" sweep ../sweep.yaml -o sw -q 2> again.log
 grep -q "$points already done, 0 to run" again.log || fail "finished sweep re-ran points"
+if [ -n "$plot" ] && command -v gnuplot >/dev/null; then
+  bash "$plot" sw > plot.log 2>&1 || { cat plot.log; fail "plot_sweep.sh failed"; }
+  for png in latency energy stages busy accuracy; do
+    [ -s "sw/$png.png" ] || fail "plot_sweep.sh did not write $png.png"
+  done
+  grep -q "(x: sweep.changes)" plot.log || { cat plot.log; fail "plot_sweep.sh: points with different keys must be labelled by their changes"; }
+fi
 echo "sweep resume: ok ($done_before of $points points done before the kill)"

@@ -62,6 +62,15 @@ class LinkCalendars {
         wb |= mask;
         return earliest;
       }
+      if (length == 1) {  // a single flit: the next cycle free in both, if in this word
+        const uint64_t free = ~(wa | wb) & (~uint64_t(0) << bit);
+        if (free) {
+          const uint64_t first = free & (~free + 1);
+          wa |= first;
+          wb |= first;
+          return (w << 6) + uint64_t(__builtin_ctzll(free));
+        }
+      }
     }
     uint64_t start = earliest;
     while (true) {

@@ -27,6 +27,14 @@ TEST_CASE("a pair reservation takes the first gap free in both calendars", "[noc
   CHECK(c.first_free(0, 15) == 17);
   CHECK(c.first_free(1, 15) == 17);
   CHECK(c.reserve_pair(0, 1, 0, 1) == 0);
+  // One flit: the next cycle free in both, inside the word and across a word boundary.
+  c.mark(0, 70, 1);
+  c.mark(1, 71, 1);
+  CHECK(c.reserve_pair(0, 1, 70, 1) == 72);
+  CHECK(c.reserve_pair(0, 1, 70, 1) == 73);
+  c.mark(0, 126, 2);
+  CHECK(c.reserve_pair(0, 1, 126, 1) == 128);
+  CHECK(c.first_free(1, 126) == 126);  // the input calendar was not marked at 126 or 127
 }
 
 TEST_CASE("a hold books its cycles and pushes double-booked ones back", "[noc]") {

@@ -71,11 +71,14 @@ GeometricGaps::GeometricGaps(double p) : p_(p), inv_log_q_(p < 1.0 ? 1.0 / std::
   if (p_ >= 1.0) return;
   // Bucket k covers u in (k / kBuckets, (k + 1) / kBuckets]; the gap is monotone in u, so the
   // bucket's two ends bound it.
+  // bucket's two ends bound it. Each end is shared by two buckets: kBuckets + 1 logarithms per
+  // run (a fixed cost every run pays, so the table is kept small).
   bucket_gap_.resize(kBuckets);
+  uint64_t high = UINT64_MAX;  // gap at u = k / kBuckets (u -> 0 for k = 0)
   for (uint32_t k = 0; k < kBuckets; ++k) {
     const uint64_t low = exact(double(k + 1) / kBuckets);  // largest u: smallest gap
-    const uint64_t high = k == 0 ? UINT64_MAX : exact(double(k) / kBuckets);
     bucket_gap_[k] = low == high && low < kMixed ? uint16_t(low) : kMixed;
+    high = low;
   }
 }
 

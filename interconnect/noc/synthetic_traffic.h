@@ -64,12 +64,12 @@ class GeometricGaps {
   }
 
  private:
-  static constexpr uint32_t kBucketBits = 12, kBuckets = 1u << kBucketBits;
+  static constexpr uint32_t kBucketBits = 10, kBuckets = 1u << kBucketBits;
   static constexpr uint16_t kMixed = UINT16_MAX;  // bucket spans several gaps (or a huge one): compute
   uint64_t exact(double u) const;
   uint64_t draw_exact(uint64_t bits) const;
   double p_, inv_log_q_;
-  std::vector<uint16_t> bucket_gap_;  // 8 KiB: stays in the L1 cache
+  std::vector<uint16_t> bucket_gap_;  // 2 KiB: stays in the L1 cache
 };
 
 // A node other than `src`, uniformly.

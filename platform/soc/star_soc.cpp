@@ -17,6 +17,8 @@ StarSoc::StarSoc(const sc_core::sc_module_name& name, const SocConfig& cfg)
 
 sc_core::sc_time StarSoc::run(const CoreJob& job, PerformanceWorkload perf,
                               std::vector<CellWork> replay) {
+  // A bad job is refused before any simulation (core.start checks it again).
+  job.validate(core.config(), memory_bytes());
   // Finish elaboration first: the bus's address map is complete only then.
   if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
   core.start(job, functional(), memory_bytes(), perf, std::move(replay));

@@ -1,5 +1,6 @@
 // Bad configurations are clear errors naming the problem, never a crash, and the core keeps
-// working: a bad core parameter, a tiling that does not fit the token buffer, an address outside
+// working (the errors come before the first simulation step: ASan reports exceptions thrown across
+// SystemC's coroutine stacks falsely, so the bad cases run first): a bad core parameter, a tiling that does not fit the token buffer, an address outside
 // memory, a misaligned address, shapes that do not divide, a job while another runs.
 #include <stdexcept>
 

@@ -324,7 +324,8 @@ std::string yaml_quoted(const std::string& text) {
 
 std::string closest_key(const std::string& key) {
   std::string best;
-  std::size_t best_d = 4;  // at most 3 edits, or the same leaf name in another section
+  // At most 2 edits (and fewer than a third of the name), or the same leaf in another section.
+  std::size_t best_d = std::min<std::size_t>(3, key.size() / 3 + 1);
   const std::string leaf = key.substr(key.rfind('.') + 1);
   for (const KeySpec& s : scenario_schema()) {
     const std::size_t d = edit_distance(key, s.key);

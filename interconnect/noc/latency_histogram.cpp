@@ -41,7 +41,7 @@ LatencySummary LatencyHistogram::summary() const {
   LatencySummary s;
   s.count = count_;
   if (count_ == 0) return s;
-  s.mean = sum_ / double(count_);
+  s.mean = double(sum_) / double(count_);
   const size_t ranks[3] = {percentile_rank(0.50, count_), percentile_rank(0.95, count_),
                            percentile_rank(0.99, count_)};
   double* out[3] = {&s.p50, &s.p95, &s.p99};

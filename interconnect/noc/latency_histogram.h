@@ -32,7 +32,7 @@ class LatencyHistogram {
   void grow(uint64_t value);
   std::vector<uint64_t> counts_;  // [latency]
   uint64_t count_ = 0;
-  double sum_ = 0;
+  uint64_t sum_ = 0;  // an integer: no floating-point add chain per sample
 };
 
 }  // namespace star

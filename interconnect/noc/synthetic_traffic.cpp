@@ -116,7 +116,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   std::vector<NocPacket> chunk_packets;
   std::vector<uint32_t> order;  // chunk_packets indices in creation order
   std::vector<uint32_t> bucket_start;
-  double hops_sum = 0;
+  uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
   constexpr uint64_t kChunk = 256;
@@ -186,7 +186,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.accepted = window.flits_delivered / node_cycles;
   r.packet_latency = latencies.summary();
   r.head_latency = head_latencies.summary();
-  r.mean_hops = latencies.count() == 0 ? 0.0 : hops_sum / double(latencies.count());
+  r.mean_hops = latencies.count() == 0 ? 0.0 : double(hops_sum) / double(latencies.count());
   const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;

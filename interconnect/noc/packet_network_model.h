@@ -1,12 +1,15 @@
 // Fast packet-level network: when a packet is injected its whole path is computed at once. At
 // each router the head waits the pipeline (R-2 cycles before switch allocation, as in the flit
-// model), then reserves the first gap of F consecutive cycles on the output (LinkCalendar), and
-// reaches the next router after switch traversal and the link. No per-flit or per-cycle work.
+// model), then reserves the first gap of the packet's link occupancy on the output
+// (LinkCalendars) and, with several VCs, on the switch input it comes from (one flit per input
+// per cycle), and reaches the next router after switch traversal and the link. With one VC per
+// class the body flits are then timed one by one with the flit model's credit rule, so a blocked
+// packet holds exactly the links its remaining flits still have to cross. No per-cycle work.
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
-// link contention, the throttling of a VC buffer shallower than the credit loop and, with one VC
-// per class, wormhole blocking (links held upstream of a blocked head); not back-pressure with
-// several VCs, VC interleaving or arbitration in arrival order (reservations are made in creation
-// order). The error this costs is measured in docs/noc.md.
+// link and switch-input contention, the throttling of a VC buffer shallower than the credit loop
+// and single-VC wormhole blocking; not back-pressure with several VCs, the separable
+// allocator's imperfect matching, or arbitration in arrival order (reservations are made in
+// creation order). The error this costs is measured in docs/noc.md.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,7 @@ struct CommandOptions {
   std::vector<std::string> overrides;   // -s key=value, in order
   std::string output_dir;               // -o DIR ("" = outputs.dir)
   bool quiet = false;                   // no summary table on stdout, no progress
+  double progress_after_s = 3.0;        // run: progress on stderr once a run takes this long
   unsigned jobs = 0;                    // sweep: parallel workers (0 = sweep.workers, else cores)
   bool sweep_point = false;             // run: started by a sweep for one point (its overrides
                                         // are in `overrides`; the sweep was validated already)

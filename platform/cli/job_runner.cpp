@@ -44,8 +44,8 @@ std::string accuracy_line(const nlohmann::json& a) {
 
 }  // namespace
 
-RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path, bool progress,
-                        const std::string& version) {
+RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
+                        double progress_after_s, const std::string& version) {
   const auto t0 = std::chrono::steady_clock::now();
   // SystemC's informational messages (e.g. the VCD timescale) would mix into the summary.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -61,7 +61,7 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
     soc.core.trace(*tracer, "core");
     soc.memory.trace(*tracer, "memory");
   }
-  ProgressMonitor monitor("progress", soc.core, progress);
+  ProgressMonitor monitor("progress", soc.core, progress_after_s >= 0, progress_after_s);
 
   std::unique_ptr<FunctionalData> data;
   CoreJob job = sc.job;

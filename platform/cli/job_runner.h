@@ -20,7 +20,8 @@ struct RunOutputs {
 
 // `vcd_path` is used when the scenario enables tracing. Call once per process (SystemC elaborates
 // once). Throws std::invalid_argument / std::runtime_error on failure.
-RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path, bool progress,
-                        const std::string& version);
+// Progress lines start once the run has taken `progress_after_s` of wall time (< 0: never).
+RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
+                        double progress_after_s, const std::string& version);
 
 }  // namespace star

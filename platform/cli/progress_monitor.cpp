@@ -7,7 +7,8 @@ namespace star {
 ProgressMonitor::ProgressMonitor(const sc_core::sc_module_name& name, const StarCore& core,
                                  bool enabled, double quiet_seconds)
     : sc_core::sc_module(name), core_(core), enabled_(enabled), quiet_s_(quiet_seconds) {
-  start_ = last_ = std::chrono::steady_clock::now();
+  start_ = std::chrono::steady_clock::now();
+  last_ = start_ - std::chrono::seconds(1);  // the first line comes as soon as quiet_seconds pass
   if (enabled_) SC_THREAD(watch);
 }
 

@@ -1,5 +1,5 @@
 // Progress of a long run on stderr: a passive SystemC process that wakes every microsecond of
-// simulated time, and once the run has taken a few seconds of wall time prints simulated time,
+// simulated time, and once the run has taken `quiet_seconds` of wall time prints simulated time,
 // tiles done and an ETA about once a second. It only reads the core's counters, so it cannot
 // change the timing of the run.
 #pragma once

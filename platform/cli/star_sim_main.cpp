@@ -28,6 +28,9 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* run = app.add_subcommand("run", "run one scenario: summary on stdout, outputs in the output folder");
   common(run, run_o, true);
   run->add_flag("-q,--quiet", run_o.quiet, "no summary table and no progress");
+  run->add_option("--progress-after", run_o.progress_after_s,
+                  "seconds of wall time before progress lines start (default 3)")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--sweep-point", run_o.sweep_point, "(used by sweep) one point of a validated sweep")->group("");
   CLI::App* validate = app.add_subcommand("validate", "check a scenario (and its sweep points) without running it");
   common(validate, val_o, false);

@@ -50,6 +50,14 @@ cmp -s <(sed 's#,a,#,DIR,#' a/results.csv) <(sed 's#,c,#,DIR,#' c/results.csv) &
 "$sim" run small.yaml -o a -q
 grep -q "^  keep: 0.25$" a/scenario.yaml || fail "re-run did not replace a/"
 
+# Progress on stderr (normally after 3 s of wall time; here at once), ending at 100 %.
+"$sim" run small.yaml -s mode=performance -s workload.seq_len=4096 -o p --progress-after 0 > p.stdout 2> p.stderr
+grep -q "star-sim: simulated .*, tiles [0-9]*/[0-9]* (.*), wall .*, ETA" p.stderr || { cat p.stderr; fail "no progress line"; }
+tail -1 p.stderr | grep -q "(100.0 %).*(done)" || { cat p.stderr; fail "progress does not end at 100 %"; }
+grep -q "star-sim: simulated" p.stdout && fail "progress went to stdout"
+"$sim" run small.yaml -o q 2> q.stderr > /dev/null
+[ -s q.stderr ] && { cat q.stderr; fail "a short run printed progress"; }
+
 for sub in run validate sweep; do "$sim" "$sub" --help | grep -q "SCENARIO" || fail "$sub --help"; done
 "$sim" --help | grep -q sweep || fail "--help"
 "$sim" run missing.yaml >/dev/null 2>&1 && fail "a missing file was accepted"

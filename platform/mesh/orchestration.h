@@ -1,0 +1,68 @@
+// Orchestrations: how one attention-only layer job (global addresses on the mesh) is split into
+// per-core jobs, and running such a plan on a SpatialStar.
+//
+// Data movement (first slice; see docs/mesh.md):
+//  - baseline: uncoordinated cores; whole query heads are dealt round-robin to the cores and each
+//    core streams its heads' Q, K and V from DRAM itself.
+//  - query_split: cores own contiguous runs of 128-query blocks (balanced over heads x blocks);
+//    each core streams its queries and the full K/V of their heads from DRAM (no multicast yet,
+//    so DRAM traffic per unit of work equals baseline's; the gain is load balance).
+// Every per-core job holds one query head (heads = kv_heads = 1) and a contiguous query range, so
+// output rows equal the single-core model's bit for bit. Causal masking: a core's last query sits
+// at position S - n_q + b, so its job sees only the first S - n_q + b keys with the full job's
+// tile size (tile_keys), which keeps its tiles and positions those of the single-core run.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/op_counts.h"
+#include "mesh/spatial_star.h"
+#include "noc/noc_stats.h"
+#include "star_core/core_job.h"
+#include "star_core/job_context.h"
+
+namespace star {
+
+enum class Orchestration { baseline, query_split };
+Orchestration parse_orchestration(const std::string& name);  // "baseline" | "query_split"
+std::string to_string(Orchestration o);
+
+struct MeshPlan {
+  Orchestration kind = Orchestration::query_split;
+  std::vector<std::vector<CoreJob>> per_core;  // jobs each core runs in order (global addresses)
+  std::uint64_t query_rows = 0;                // query rows of the whole job (all heads)
+};
+
+// The per-core job for query rows [a, b) of head h of `job` (scratch address left to the caller).
+CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, std::uint32_t b);
+
+// Splits `job` over the first `active_cores` cores (0: all). Each core's scratch goes into its
+// nearest controller at local offset `scratch_offset`, in equal slots. Throws
+// std::invalid_argument for a full-layer job, a bad core count, or scratch that does not fit.
+// `scratch_offset` 0: half of the controller's capacity. The layer may come as several parts
+// (the K/V groups of a spread placement, mesh_placement.h): their heads are split together.
+MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
+                    std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0);
+inline MeshPlan plan_layer(const CoreJob& job, Orchestration kind, const SpatialStar& mesh,
+                           std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0) {
+  return plan_layer(std::vector<CoreJob>{job}, kind, mesh, active_cores, scratch_offset);
+}
+
+struct MeshRunResult {
+  sc_core::sc_time makespan;                 // first start to last core done
+  std::vector<sc_core::sc_time> core_busy;   // per core: sum of its jobs' times
+  std::vector<std::uint32_t> core_jobs;      // per core: jobs run
+  OpCounts ops;                              // all cores
+  NocStats noc;                              // the run's interval
+  std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
+};
+
+// Runs the plan to completion (call from sc_main, outside the simulation): one dispatcher thread
+// per core starts its jobs in turn and waits for each completion.
+MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf = {});
+
+}  // namespace star

@@ -1,0 +1,91 @@
+#include "mesh/spatial_star.h"
+
+#include <stdexcept>
+
+namespace star {
+
+std::vector<MemoryControllerPlacement> MeshConfig::placements() const {
+  if (!controllers.empty()) return controllers;
+  std::vector<MemoryControllerPlacement> p;
+  for (std::uint32_t y = 0; y < height; ++y) p.push_back({MeshEdge::west, y});
+  for (std::uint32_t y = 0; y < height; ++y) p.push_back({MeshEdge::east, y});
+  return p;
+}
+
+NocConfig MeshConfig::noc_config() const {
+  NocConfig n = noc;
+  n.width = width + 2;
+  n.height = height;
+  if (n.num_vc_classes < 2) n.num_vc_classes = 2;
+  return n;
+}
+
+void MeshConfig::validate() const {
+  if (width == 0 || height == 0 || width > 16 || height > 16)
+    throw std::invalid_argument("mesh: width and height must be 1..16 (got " + std::to_string(width) +
+                                " x " + std::to_string(height) + ")");
+  const auto p = placements();
+  std::vector<char> used(2 * height, 0);
+  for (const auto& c : p) {
+    if (c.row >= height)
+      throw std::invalid_argument("mesh: memory controller row " + std::to_string(c.row) +
+                                  " outside the mesh (height " + std::to_string(height) + ")");
+    char& u = used[(c.edge == MeshEdge::east ? height : 0) + c.row];
+    if (u) throw std::invalid_argument("mesh: two memory controllers at the same edge position");
+    u = 1;
+  }
+  memory.validate();
+  noc_config().validate();
+}
+
+SpatialStar::SpatialStar(const sc_core::sc_module_name& name, const MeshConfig& cfg)
+    : sc_core::sc_module(name), fabric("fabric", (cfg.validate(), cfg.noc_config())), cfg_(cfg) {
+  const std::uint32_t noc_w = cfg.width + 2;
+  memory_at_node_.assign(fabric.config().nodes(), nullptr);
+  const auto placements = cfg.placements();
+  for (std::uint32_t m = 0; m < placements.size(); ++m) {
+    const auto& p = placements[m];
+    const std::uint32_t node = p.row * noc_w + (p.edge == MeshEdge::west ? 0 : noc_w - 1);
+    const std::string tag = "mc" + std::to_string(m);
+    memories_.push_back(std::make_unique<HbmMemory>(tag.c_str(), cfg.memory));
+    memory_nis_.push_back(std::make_unique<NetworkInterface>((tag + "_ni").c_str(), fabric, node));
+    memory_nis_.back()->initiator_socket.bind(memories_.back()->socket);
+    fabric.map_address(controller_base(m), cfg.memory.capacity_bytes, node);
+    controller_nodes_.push_back(node);
+    memory_at_node_[node] = memories_.back().get();
+  }
+  auto memory_at = [this](std::uint32_t node) {
+    return node < memory_at_node_.size() ? memory_at_node_[node] : nullptr;
+  };
+  for (std::uint32_t i = 0; i < cfg.cores(); ++i) {
+    const std::string tag = "core" + std::to_string(i);
+    cores_.push_back(std::make_unique<StarCore>(tag.c_str(), cfg.core));
+    ports_.push_back(std::make_unique<TilePort>((tag + "_port").c_str(), fabric, memory_at));
+    core_nis_.push_back(std::make_unique<NetworkInterface>((tag + "_ni").c_str(), fabric, core_node(i)));
+    cores_.back()->fetcher.socket.bind(ports_.back()->target_socket);
+    ports_.back()->initiator_socket.bind(core_nis_.back()->target_socket);
+  }
+}
+
+SpatialStar::~SpatialStar() = default;
+
+std::uint32_t SpatialStar::core_node(std::uint32_t i) const {
+  if (i >= cfg_.cores()) throw std::invalid_argument("mesh: core " + std::to_string(i) + " does not exist");
+  return (i / cfg_.width) * (cfg_.width + 2) + (i % cfg_.width) + 1;
+}
+
+std::uint32_t SpatialStar::hops(std::uint32_t a, std::uint32_t b) const {
+  const std::uint32_t w = cfg_.width + 2;
+  const auto dist = [](std::uint32_t u, std::uint32_t v) { return u > v ? u - v : v - u; };
+  return dist(a % w, b % w) + dist(a / w, b / w);
+}
+
+std::uint32_t SpatialStar::nearest_controller(std::uint32_t core) const {
+  std::uint32_t best = 0;
+  for (std::uint32_t m = 1; m < controllers(); ++m)
+    if (hops(core_node(core), controller_nodes_[m]) < hops(core_node(core), controller_nodes_[best]))
+      best = m;
+  return best;
+}
+
+}  // namespace star

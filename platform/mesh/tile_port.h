@@ -1,0 +1,42 @@
+// The memory port of one mesh tile: sits between a core's data fetcher and the tile's network
+// interface. Timed transactions (b_transport) go through the NoC to the memory controller owning
+// the address; the fetcher's untimed debug accesses (functional data, whose timing is the transfer
+// plan's and already travelled as timed transactions) are served through the fabric's address map
+// straight from that controller's backing store, because the network interface carries no debug
+// transport.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "memory/hbm_memory.h"
+#include "noc/noc_fabric.h"
+
+namespace star {
+
+class TilePort : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<TilePort> target_socket;        // from the fetcher
+  tlm_utils::simple_initiator_socket<TilePort> initiator_socket;  // to the network interface
+
+  // `memory_at(node)` is the controller attached at a mesh node (nullptr: none).
+  TilePort(sc_core::sc_module_name name, const NocFabric& fabric,
+           std::function<HbmMemory*(std::uint32_t)> memory_at);
+
+  std::uint64_t timed_bytes() const { return timed_bytes_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+
+  const NocFabric& fabric_;
+  std::function<HbmMemory*(std::uint32_t)> memory_at_;
+  std::uint64_t timed_bytes_ = 0;
+};
+
+}  // namespace star

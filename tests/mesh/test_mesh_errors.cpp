@@ -1,0 +1,63 @@
+// Bad mesh configurations and plans are refused with std::invalid_argument naming the problem.
+#include <stdexcept>
+
+#include "../platform/platform_test_support.h"
+#include "mesh/mesh_placement.h"
+#include "mesh/orchestration.h"
+
+using namespace star;
+using namespace star::test;
+
+namespace {
+
+template <class F>
+bool throws_naming(F&& f, const std::string& word) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).find(word) != std::string::npos) return true;
+    std::fprintf(stderr, "message '%s' does not name '%s'\n", e.what(), word.c_str());
+  }
+  return false;
+}
+
+}  // namespace
+
+int sc_main(int, char*[]) {
+  install_strict_reporting();
+  MeshConfig bad;
+  bad.width = 0;
+  CHECK(throws_naming([&] { bad.validate(); }, "width"));
+  bad = MeshConfig{};
+  bad.controllers = {{MeshEdge::east, 9}};
+  CHECK(throws_naming([&] { bad.validate(); }, "row 9"));
+  bad.controllers = {{MeshEdge::east, 1}, {MeshEdge::east, 1}};
+  CHECK(throws_naming([&] { bad.validate(); }, "same edge position"));
+  CHECK(throws_naming([] { parse_orchestration("kv_split"); }, "kv_split"));
+  CHECK(parse_orchestration("query_split") == Orchestration::query_split);
+
+  MeshConfig cfg;
+  cfg.width = 2;
+  cfg.height = 1;
+  cfg.memory.mode = DataMode::performance;
+  SpatialStar mesh("mesh", cfg);
+  CHECK(mesh.controllers() == 2);  // default: one per row on each edge
+  CHECK(mesh.core_node(0) == 1 && mesh.core_node(1) == 2);
+  CHECK(mesh.nearest_controller(0) == 0 && mesh.nearest_controller(1) == 1);
+  CoreJob job;
+  job.seq_len = 256;
+  job.n_queries = 256;
+  job.head_dim = 32;
+  job.kind = JobKind::full_layer;
+  CHECK(throws_naming([&] { plan_layer(job, Orchestration::query_split, mesh); }, "attention-only"));
+  job.kind = JobKind::attention_only;
+  CHECK(throws_naming([&] { plan_layer(job, Orchestration::query_split, mesh, 3); }, "3 cores"));
+  CHECK(throws_naming([&] { query_range_job(job, 0, 10, 300); }, "rows [10, 300)"));
+  // The causal slice of the last queries keeps the full job's tiles and sees only earlier keys.
+  job.algo.causal = true;
+  job.n_queries = 128;
+  const CoreJob sub = query_range_job(job, 0, 0, 64);
+  CHECK(sub.seq_len == 256 - 128 + 64 && sub.n_queries == 64);
+  CHECK(sub.algo.tile_keys == job.tiling().tile_keys);
+  return finish();
+}

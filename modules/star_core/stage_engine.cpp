@@ -43,7 +43,7 @@ void StageEngine::run() {
     const sc_core::sc_time wait_from = sc_core::sc_time_stamp();
     TokenPtr t = in.read();
     starved_ += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - wait_from) / period_);
-    if (!t->stop && (t->pass == 0 || in_pass(t->pass))) {
+    if (t->pass == 0 || in_pass(t->pass)) {
       busy_.write(true);
       tile_.write(t->cell.tile);
       block_.write(t->cell.block);

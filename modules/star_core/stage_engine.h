@@ -34,7 +34,6 @@ struct TileToken {
   JobContext::Cell cell;
   CellWork work;
   std::uint8_t pass = 0;  // stage-isolated flow: the pass this token belongs to (0: coordinated)
-  bool stop = false;      // end of job marker
 };
 using TokenPtr = std::shared_ptr<TileToken>;
 std::ostream& operator<<(std::ostream& os, const TokenPtr& t);

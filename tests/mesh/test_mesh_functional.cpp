@@ -2,7 +2,7 @@
 // the multi-core output read back from DRAM equals the single-core algorithm model's bit for bit
 // (each core computes whole query rows in the single-core order). GQA: 2 query heads share 1 K/V
 // head, 384 queries = 3 blocks of 128 per head, so the 2x2 split cuts through blocks of a head and
-// the 3x2 split gives every core one block.
+// the 3x2 split gives every core one block. The 2x2 mesh runs again with the flit-level NoC.
 #include <cstring>
 
 #include "../platform/platform_test_support.h"
@@ -20,12 +20,12 @@ bool same_bits(const MatF& a, const MatF& b) {
          std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-MeshConfig mesh_config(std::uint32_t w, std::uint32_t h) {
+MeshConfig mesh_config(std::uint32_t w, std::uint32_t h, NocFidelity fidelity = NocFidelity::Packet) {
   MeshConfig cfg;
   cfg.width = w;
   cfg.height = h;
   cfg.memory.capacity_bytes = std::uint64_t{4} << 30;
-  cfg.noc.fidelity = NocFidelity::Packet;
+  cfg.noc.fidelity = fidelity;
   return cfg;
 }
 
@@ -35,6 +35,7 @@ int sc_main(int, char*[]) {
   install_strict_reporting();
   SpatialStar mesh22("mesh22", mesh_config(2, 2));
   SpatialStar mesh32("mesh32", mesh_config(3, 2));
+  SpatialStar mesh22_flit("mesh22_flit", mesh_config(2, 2, NocFidelity::Flit));
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // finish elaboration: sockets are bound
 
   const QkvInputs in = generate_qkv(RowType::mixed, 2 * 384, 384, 32, 5);
@@ -53,7 +54,7 @@ int sc_main(int, char*[]) {
     }
   const QuantizedQkv qkv4 = quantize_qkv(q4, k4, v4, 4, 2, 32);
 
-  for (SpatialStar* mesh : {&mesh22, &mesh32}) {
+  for (SpatialStar* mesh : {&mesh22, &mesh32, &mesh22_flit}) {
     for (bool causal : {false, true}) {
       StarAlgoConfig algo;
       algo.sads.keep = 0.25;

@@ -1,0 +1,40 @@
+// Offload API: "run this multi-head attention layer and give me O", the level a framework calls.
+// Takes float host arrays (packed: Q is n_q x heads*d, K and V are S x kv_heads*d, head h in
+// columns [h*d, (h+1)*d)), quantises them to int16 with per-tensor scales (quantize_qkv), places
+// them head-major in device memory through the driver's HAL, runs one ATTENTION_ONLY job, reads
+// the fp32 O back (the engine writes O in real units, so "dequantising" is a copy), and reports
+// the accelerator's cycles and the error against a double-precision dense reference.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/matrix.h"
+#include "star_driver.h"
+
+namespace star {
+
+struct OffloadOptions {
+  float keep_ratio = 0.25f;
+  std::uint32_t subsegments = 4;
+  std::uint32_t predictor = STAR_PREDICTOR_DLZS;
+  bool causal = false;
+  std::uint64_t timeout_ns = 1'000'000'000;  // 1 s of simulated time
+  bool compare_dense = true;                 // compute the dense reference error
+};
+
+struct OffloadReport {
+  int status = STAR_OK;                          // driver status (STAR_OK, STAR_E_*)
+  std::uint32_t error_code = STAR_ERROR_CODE_NONE;  // device error when status is STAR_E_DEVICE
+  std::uint64_t cycles = 0;                      // the job's cycles (descriptor write-back)
+  double max_abs_vs_dense = 0, rel_fro_vs_dense = 0;
+  std::string message;                           // what went wrong, for people
+};
+
+// `dev` must be probed, reset and have a ring. Device memory is taken from the HAL allocator and
+// released (mem_free_all) only by the caller. Throws std::invalid_argument for inconsistent shapes.
+OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
+                                std::uint32_t heads, std::uint32_t kv_heads,
+                                std::uint32_t head_dim, const OffloadOptions& options, MatF& out);
+
+}  // namespace star

@@ -318,6 +318,15 @@ CoreJob CommandProcessor::to_core_job(const JobDescriptor& d, DescriptorCheck& c
     check.message = "this core reads packed rows only: strides must be 0 or the row size";
     return job;
   }
+  // validate_descriptor cannot size the scratch (the core's formula); check it here.
+  if (d.scratch_size < job.scratch_bytes()) {
+    check.error = STAR_ERROR_CODE_SCRATCH_TOO_SMALL;
+    check.field_offset = STAR_JOB_DESC_SCRATCH_SIZE_OFFSET;
+    check.message = "job descriptor field scratch_size: " + std::to_string(d.scratch_size) +
+                    " bytes, the job needs " + std::to_string(job.scratch_bytes()) +
+                    " (SCRATCH_TOO_SMALL)";
+    return job;
+  }
   if (full && functional_) {
     // The descriptor carries no shifts: derive them from the layer in DRAM, as firmware would.
     QuantizedLayer layer;

@@ -39,15 +39,14 @@ MatD head_of(const MatF& packed, std::uint32_t h, std::uint32_t d) {
 
 }  // namespace
 
-OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
-                                std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t d,
-                                const OffloadOptions& opt, MatF& out) {
+int prepare_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
+                      std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t d,
+                      const OffloadOptions& opt, star_job_desc_t* out_desc) {
   if (heads == 0 || kv_heads == 0 || d == 0 || heads % kv_heads != 0)
     throw std::invalid_argument("offload_attention: heads must be a non-zero multiple of kv_heads");
   if (q.cols() != std::size_t(heads) * d || k.cols() != std::size_t(kv_heads) * d ||
       v.cols() != k.cols() || v.rows() != k.rows())
     throw std::invalid_argument("offload_attention: Q must be n_q x heads*d, K and V S x kv_heads*d");
-  OffloadReport rep;
   const QuantizedQkv qkv = quantize_qkv(q, k, v, heads, kv_heads, d);
   const std::uint32_t n_q = std::uint32_t(q.rows()), S = std::uint32_t(k.rows());
 
@@ -87,14 +86,35 @@ OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, con
   desc.scratch_addr = scratch ? dev->hal.mem_alloc(dev->hal.ctx, scratch, dev->caps.addr_align) : 0;
   if (desc.q_addr == STAR_HAL_BAD_ADDR || desc.k_addr == STAR_HAL_BAD_ADDR ||
       desc.v_addr == STAR_HAL_BAD_ADDR || desc.o_addr == STAR_HAL_BAD_ADDR ||
-      desc.scratch_addr == STAR_HAL_BAD_ADDR) {
-    rep.status = STAR_E_NO_MEMORY;
-    rep.message = star_status_message(rep.status);
-    return rep;
-  }
+      desc.scratch_addr == STAR_HAL_BAD_ADDR)
+    return STAR_E_NO_MEMORY;
+  *out_desc = desc;
+  return STAR_OK;
+}
 
+int read_attention_output(star_dev* dev, const star_job_desc_t& desc, MatF& out) {
+  const std::uint32_t heads = desc.heads, d = desc.head_dim;
+  const std::uint32_t n_q = desc.n_queries ? desc.n_queries : desc.seq_len;
+  out = MatF(n_q, std::size_t(heads) * d);
+  std::vector<float> buf(std::size_t(n_q) * d);
+  for (std::uint32_t h = 0; h < heads; ++h) {
+    if (dev->hal.mem_read(dev->hal.ctx, desc.o_addr + std::uint64_t(h) * buf.size() * 4, buf.data(),
+                          buf.size() * 4))
+      return STAR_E_BUS;
+    for (std::uint32_t r = 0; r < n_q; ++r)
+      for (std::uint32_t c = 0; c < d; ++c) out(r, std::size_t(h) * d + c) = buf[std::size_t(r) * d + c];
+  }
+  return STAR_OK;
+}
+
+OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
+                                std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t d,
+                                const OffloadOptions& opt, MatF& out) {
+  OffloadReport rep;
+  star_job_desc_t desc;
+  rep.status = prepare_attention(dev, q, k, v, heads, kv_heads, d, opt, &desc);
   star_result res;
-  rep.status = star_submit(dev, &desc, 1);
+  if (rep.status == STAR_OK) rep.status = star_submit(dev, &desc, 1);
   if (rep.status == STAR_OK) rep.status = star_wait(dev, opt.timeout_ns, &res);
   if (rep.status != STAR_OK) {
     rep.error_code = rep.status == STAR_E_DEVICE ? res.error_code : STAR_ERROR_CODE_NONE;
@@ -103,19 +123,12 @@ OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, con
     return rep;
   }
   rep.cycles = res.cycles;
-
-  out = MatF(n_q, std::size_t(heads) * d);
-  std::vector<float> buf(std::size_t(n_q) * d);
-  for (std::uint32_t h = 0; h < heads; ++h) {
-    if (dev->hal.mem_read(dev->hal.ctx, desc.o_addr + std::uint64_t(h) * buf.size() * 4, buf.data(),
-                          buf.size() * 4)) {
-      rep.status = STAR_E_BUS;
-      rep.message = star_status_message(rep.status);
-      return rep;
-    }
-    for (std::uint32_t r = 0; r < n_q; ++r)
-      for (std::uint32_t c = 0; c < d; ++c) out(r, std::size_t(h) * d + c) = buf[std::size_t(r) * d + c];
+  rep.status = read_attention_output(dev, desc, out);
+  if (rep.status != STAR_OK) {
+    rep.message = star_status_message(rep.status);
+    return rep;
   }
+  const std::uint32_t n_q = std::uint32_t(q.rows());
 
   if (opt.compare_dense) {
     // Error of the whole layer against the dense attention of the float inputs.

@@ -31,6 +31,14 @@ struct OffloadReport {
   std::string message;                           // what went wrong, for people
 };
 
+// The two halves of offload_attention, for queues of jobs: quantise and place the tensors, fill
+// `desc` (STAR_OK, or STAR_E_NO_MEMORY/STAR_E_BUS) - submit it yourself - and after completion
+// read O (n_q x heads*d) back.
+int prepare_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
+                      std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t head_dim,
+                      const OffloadOptions& options, star_job_desc_t* desc);
+int read_attention_output(star_dev* dev, const star_job_desc_t& desc, MatF& out);
+
 // `dev` must be probed, reset and have a ring. Device memory is taken from the HAL allocator and
 // released (mem_free_all) only by the caller. Throws std::invalid_argument for inconsistent shapes.
 OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,

@@ -128,6 +128,7 @@ void CommandProcessor::doorbell() {
     command_error(check.error, check.message);
     return;
   }
+  doorbell_pending_ = true;  // kept until the engine thread looks (it may be draining a job)
   doorbell_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -164,7 +165,8 @@ bool CommandProcessor::bus_access(tlm::tlm_command cmd, std::uint64_t addr, void
 
 void CommandProcessor::run() {
   for (;;) {
-    wait(doorbell_event_);
+    if (!doorbell_pending_) wait(doorbell_event_);
+    doorbell_pending_ = false;
     running_ = true;
     while (enabled()) {
       const std::uint32_t head = regs_.value(STAR_REG_RING_HEAD);

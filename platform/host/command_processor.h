@@ -66,6 +66,7 @@ class CommandProcessor : public sc_core::sc_module {
   bool functional_;
   sc_core::sc_event doorbell_event_, abort_event_;
   bool abort_requested_ = false;
+  bool doorbell_pending_ = false;
   bool running_ = false;
   sc_core::sc_time core_start_, core_end_, irq_time_;
   std::uint64_t last_cycles_ = 0;

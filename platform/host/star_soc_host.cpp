@@ -7,14 +7,15 @@ StarSocHost::StarSocHost(const sc_core::sc_module_name& name, const SocConfig& c
       soc("soc", cfg),
       regs("regs"),
       cp("cp", regs, soc.core, cfg.memory.capacity_bytes, cfg.memory.mode == DataMode::functional),
-      cpu("cpu", kRegBase, kHostMemBase, cfg.memory.capacity_bytes - kHostMemBase),
+      cpu("cpu", reg_base_for(cfg.memory.capacity_bytes), kHostMemBase, cfg.memory.capacity_bytes - kHostMemBase),
+      reg_base_(reg_base_for(cfg.memory.capacity_bytes)),
       irq_("irq") {
   // Initiators: 0 = core fetcher (StarSoc), 1 = host CPU, 2 = command processor.
   cpu.socket.bind(soc.bus.target_socket);
   cp.socket.bind(soc.bus.target_socket);
   // Targets: 0 = memory (StarSoc), 1 = register bank.
   soc.bus.initiator_socket.bind(regs.socket);
-  soc.bus.map(kRegBase, STAR_REG_BLOCK_BYTES, 1, "regs");
+  soc.bus.map(reg_base_, STAR_REG_BLOCK_BYTES, 1, "regs");
   regs.irq.bind(irq_);
   cpu.irq.bind(irq_);
 }

@@ -2,8 +2,9 @@
 // register bank on the bus at kRegBase, the command processor that serves it, and the host CPU
 // stub (bus initiator 1) running driver code. Composition only: platform/soc is unchanged.
 //
-// Bus map: [0, memory capacity) HBM; [kRegBase, kRegBase + 0x100) registers. The host allocates
-// device memory from [kHostMemBase, capacity).
+// Bus map: [0, memory capacity) HBM; [reg_base(), + 0x100) registers: 0xF000_0000 when the memory
+// ends below it, else the first 64 KiB boundary after the memory. The host allocates device
+// memory from [kHostMemBase, capacity).
 #pragma once
 
 #include <systemc>
@@ -17,7 +18,11 @@ namespace star {
 
 class StarSocHost : public sc_core::sc_module {
  public:
-  static constexpr std::uint64_t kRegBase = 0xF000'0000ull;
+  static constexpr std::uint64_t kDefaultRegBase = 0xF000'0000ull;
+  static std::uint64_t reg_base_for(std::uint64_t memory_bytes) {
+    return memory_bytes <= kDefaultRegBase ? kDefaultRegBase : (memory_bytes + 0xFFFF) / 0x10000 * 0x10000;
+  }
+  std::uint64_t reg_base() const { return reg_base_; }
   static constexpr std::uint64_t kHostMemBase = 0x0010'0000ull;  // 1 MiB
 
   StarSocHost(const sc_core::sc_module_name& name, const SocConfig& cfg);
@@ -32,6 +37,7 @@ class StarSocHost : public sc_core::sc_module {
   HostCpu cpu;
 
  private:
+  std::uint64_t reg_base_;
   sc_core::sc_signal<bool> irq_;
 };
 

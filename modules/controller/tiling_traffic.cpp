@@ -167,7 +167,7 @@ class FlowCounter {
 
   void output(u64 tb, u64 state_bytes) {
     ledger_.finish_state(Stage::output, state_bytes, cfg_.temp_buffer_bytes);
-    ledger_.produce(Stage::output, tb * d2_);  // and stored: a transfer
+    ledger_.produce(Stage::output, tb * u64{cfg_.head_dim} * 4);  // binary32 O, then stored
   }
 
   void coordinated() {

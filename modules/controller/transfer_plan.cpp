@@ -170,7 +170,8 @@ class CellPlanner {
   void finish_block(u64 state) {  // combine (off-chip state read), O written
     const u64 off = state_off_chip(state);
     if (off) read(Stage::output, Operand::sufa_state, 0, 1, off);
-    write(Stage::output, Operand::o, q_first_, tb_, d2_);
+    // O leaves SU-FA unrounded: binary32, 4 bytes per value.
+    write(Stage::output, Operand::o, q_first_, tb_, u64{cfg_.head_dim} * 4);
   }
 
   void update_state(u64 state) {

@@ -7,7 +7,8 @@
 //   x              one token's X row [d_model]; first_row = the token's position
 //   w_q, w_k, w_v  one of the d_model rows of the weight [d]; rows = d_model
 //   lz_w_k         the whole 4-bit packed LZ(W_k) as one row [ceil(d_model d / 2)]
-//   q, o           one query's row [2d]; first_row = query index (0 .. n_queries-1)
+//   q              one query's row [2d]; first_row = query index (0 .. n_queries-1)
+//   o              one query's output row, binary32 [4d]; first_row = query index
 //   k, v, k_hat    one token's row [2d]; first_row = token position
 //   kv_cache       one token's spilled K and V rows, interleaved so one access gets both [4d]
 //   a_hat          one query's A_hat segment of the cell's tile [2 x tile_len]; first_row = query

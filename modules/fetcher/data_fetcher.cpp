@@ -40,10 +40,11 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
     sc_core::sc_time delay = issue - now;
     socket->b_transport(trans, delay);
     if (trans.is_response_error()) {
-      trans.clear_extension(&marker);
-      throw std::runtime_error("fetcher: memory error (" + trans.get_response_string() +
-                               ") at address " + std::to_string(addr + off) + ", " +
-                               std::to_string(len) + " bytes");
+      if (errors_.value() == 0)
+        first_error_ = "memory error (" + trans.get_response_string() + ") at address " +
+                       std::to_string(addr + off) + ", " + std::to_string(len) + " bytes";
+      ++errors_;
+      continue;
     }
     ++bursts_;
     done = std::max(done, now + delay);
@@ -61,9 +62,12 @@ void DataFetcher::debug(tlm::tlm_command cmd, std::uint64_t addr, unsigned char*
   trans.set_data_ptr(data);
   trans.set_data_length(static_cast<unsigned>(len));
   trans.set_streaming_width(static_cast<unsigned>(len));
-  if (socket->transport_dbg(trans) != len)
-    throw std::runtime_error("fetcher: debug access of " + std::to_string(len) +
-                             " bytes at address " + std::to_string(addr) + " failed");
+  if (socket->transport_dbg(trans) == len) return;
+  if (errors_.value() == 0)
+    first_error_ = "debug access of " + std::to_string(len) + " bytes at address " +
+                   std::to_string(addr) + " failed";
+  ++errors_;
+  if (cmd == tlm::TLM_READ_COMMAND) std::fill(data, data + len, 0);
 }
 
 void DataFetcher::read_data(std::uint64_t addr, void* dst, std::uint64_t len) {
@@ -90,6 +94,8 @@ std::uint64_t DataFetcher::dram_bytes() const {
 void DataFetcher::reset_stats() {
   for (auto& s : bytes_) s[0].reset(), s[1].reset();
   bursts_.reset();
+  errors_.reset();
+  first_error_.clear();
   iface_busy_ = sc_core::SC_ZERO_TIME;
 }
 
@@ -102,6 +108,8 @@ void DataFetcher::register_stats(StatsRegistry& reg, const std::string& prefix) 
                     "DRAM bytes written for the " + st + " stage");
   }
   reg.add_counter(prefix + ".bursts", bursts_, "1", "memory bursts issued");
+  reg.add_counter(prefix + ".memory_errors", errors_, "1",
+                  "bursts the memory answered with an error response");
   reg.add_value(prefix + ".interface_busy_ns", [this] { return iface_busy_.to_seconds() * 1e9; },
                 "ns", "time the fetcher's memory interface was moving data");
 }

@@ -37,11 +37,13 @@ class DataFetcher : public sc_core::sc_module {
 
   // Moves `bytes` at `addr` for `stage`, starting no earlier than `start` (absolute time, at or
   // after now); returns the absolute time the last byte has arrived (reads) or been accepted
-  // (writes). Throws std::runtime_error naming the address if the memory answers an error.
+  // (writes). A memory error does not stop the simulation: it is counted and remembered
+  // (errors(), first_error()) for the job's owner to report, and the burst counts as done.
   sc_core::sc_time transfer(Stage stage, Direction dir, std::uint64_t addr, std::uint64_t bytes,
                             const sc_core::sc_time& start);
 
-  // Functional data, untimed (debug transport through the bus).
+  // Functional data, untimed (debug transport through the bus). A refused access is counted as a
+  // memory error like a refused burst (reads then yield zeros); nothing throws.
   void read_data(std::uint64_t addr, void* dst, std::uint64_t len);
   void write_data(std::uint64_t addr, const void* src, std::uint64_t len);
 
@@ -50,6 +52,8 @@ class DataFetcher : public sc_core::sc_module {
   }
   std::uint64_t dram_bytes() const;
   std::uint64_t bursts() const { return bursts_.value(); }
+  std::uint64_t errors() const { return errors_.value(); }
+  const std::string& first_error() const { return first_error_; }
   const sc_core::sc_time& interface_busy() const { return iface_busy_; }
   void register_stats(StatsRegistry& reg, const std::string& prefix) const;
   void set_monitor(BandwidthMonitor* m) { monitor_ = m; }
@@ -63,7 +67,8 @@ class DataFetcher : public sc_core::sc_module {
   sc_core::sc_time iface_free_ = sc_core::SC_ZERO_TIME;
   sc_core::sc_time iface_busy_ = sc_core::SC_ZERO_TIME;
   std::array<std::array<Counter, 2>, kStageCount> bytes_;
-  Counter bursts_;
+  Counter bursts_, errors_;
+  std::string first_error_;
   BandwidthMonitor* monitor_ = nullptr;
   std::vector<unsigned char> scratch_;
 };

@@ -45,13 +45,13 @@ void StarCore::start(const CoreJob& job, bool functional, std::uint64_t memory_b
                                   " cells, the job has " + std::to_string(ctx_->cells().size()));
     ctx_->replay(std::move(replay));
   }
+  // Statistics (and memory errors) are per job.
+  fetcher.reset_stats();
   ctx_->load_inputs([this](std::uint64_t a, void* dst, std::uint64_t n) { fetcher.read_data(a, dst, n); });
-  // Statistics are per job.
   for (StageEngine* s : std::initializer_list<StageEngine*>{&dlzs, &sads, &kvgen, &sufa}) {
     s->reset_stats();
     s->start_job(ctx_.get());
   }
-  fetcher.reset_stats();
   dlzs.new_job();
   controller.start(ctx_.get());
 }

@@ -238,6 +238,10 @@ bool CommandProcessor::run_one(std::uint32_t index) {
   for (int s = 0; s <= int(Stage::output); ++s) wr1 += core_.fetcher.bytes(Stage(s), Direction::write);
   add_counter64(STAR_REG_PERF_DRAM_WR_BYTES_LO, wr1 - wr0);
   add_counter64(STAR_REG_PERF_DRAM_RD_BYTES_LO, (core_.fetcher.dram_bytes() - rd0) - (wr1 - wr0));
+  if (core_.fetcher.errors() > 0) {  // the memory refused a burst: the job's data is not trusted
+    finish_job(index, addr, STAR_ERROR_CODE_DMA_ERROR, 0xFFFF, 0);
+    return false;
+  }
   finish_job(index, addr, STAR_ERROR_CODE_NONE, 0xFFFF, core_.job_cycles());
   return true;
 }

@@ -23,6 +23,9 @@ sc_core::sc_time StarSoc::run(const CoreJob& job, PerformanceWorkload perf,
   if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
   core.start(job, functional(), memory_bytes(), perf, std::move(replay));
   while (core.busy()) sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_MS));
+  if (core.fetcher.errors() > 0)
+    throw std::runtime_error("job finished with " + std::to_string(core.fetcher.errors()) +
+                             " memory error(s); first: " + core.fetcher.first_error());
   return core.job_time();
 }
 

@@ -24,7 +24,8 @@ class StarSoc : public sc_core::sc_module {
   StarSoc(const sc_core::sc_module_name& name, const SocConfig& cfg);
 
   // Runs one job to completion (sc_start until the core is done); returns its time.
-  // Must be called outside the simulation (from sc_main).
+  // Must be called outside the simulation (from sc_main). Throws std::invalid_argument for a bad
+  // job (before simulating) and std::runtime_error when the memory refused any of its accesses.
   sc_core::sc_time run(const CoreJob& job, PerformanceWorkload perf = {},
                        std::vector<CellWork> replay = {});
 

@@ -63,5 +63,18 @@ int sc_main(int, char*[]) {
   // After all that, a valid job runs.
   const sc_core::sc_time t = soc.run(job);
   CHECK(t > sc_core::SC_ZERO_TIME);
+
+  // A memory that refuses accesses mid-job (the job claims a larger memory than the bus maps):
+  // the core finishes, counts the refusals and names the first; the simulation goes on.
+  CoreJob beyond = job;
+  beyond.o_addr = cfg.memory.capacity_bytes + kRegion;
+  soc.core.start(beyond, false, 4 * cfg.memory.capacity_bytes);
+  while (soc.core.busy()) sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_MS));
+  CHECK(soc.core.fetcher.errors() > 0);
+  CHECK_MSG(soc.core.fetcher.first_error().find("memory error") != std::string::npos,
+            soc.core.fetcher.first_error());
+  // And the next valid job is clean.
+  soc.run(job);
+  CHECK_EQ(soc.core.fetcher.errors(), 0u);
   return finish();
 }

@@ -135,9 +135,9 @@ TEST_CASE("hand-computed traffic: coordinated full_layer, tiny case", "[tiling]"
   // formal, per cell: Q (8) + broadcast K/V rows (3x8, 2x8) read; state 2x(2+2)x2 = 16
   // read+written.
   check_stage(r, Stage::formal, traffic(0, 0, (8 + 24 + 16) + (8 + 16 + 16), 16 + 16));
-  // output: state read (16), O made (8) and stored (8).
-  check_stage(r, Stage::output, traffic(0, 8, 16 + 8, 8));
-  CHECK(r.total().dram() == 88 + 8);
+  // output: state read (16), O made (16: binary32) and stored (16).
+  check_stage(r, Stage::output, traffic(0, 16, 16 + 16, 16));
+  CHECK(r.total().dram() == 88 + 16);
 }
 
 TEST_CASE("hand-computed traffic: stage-isolated full_layer, tiny case", "[tiling]") {
@@ -162,7 +162,7 @@ TEST_CASE("hand-computed traffic: stage-isolated full_layer, tiny case", "[tilin
   check_stage(r, Stage::formal,
               traffic(8 + 16 + 16 + 32, 16 + 16, 16 + (20 + 16) + 16 + 16 + 16 + 32 + (12 + 8) + 16,
                       8 + 16 + 16 + 16 + 16 + 32 + 16));
-  check_stage(r, Stage::output, traffic(0, 8, 8 + 8, 8));
+  check_stage(r, Stage::output, traffic(0, 16, 8 + 16, 16));
 }
 
 TEST_CASE("hand-computed traffic: coordinated attention_only, tiny case", "[tiling]") {
@@ -177,7 +177,7 @@ TEST_CASE("hand-computed traffic: coordinated attention_only, tiny case", "[tili
   // kvgen: indices read (8 per cell); only V rows fetched (3x4, 2x4): K rows come from the K tile.
   check_stage(r, Stage::kvgen, traffic(12 + 8, 0, 16, 12 + 8));
   check_stage(r, Stage::formal, traffic(0, 0, (8 + 24 + 16) + (8 + 16 + 16), 32));
-  check_stage(r, Stage::output, traffic(0, 8, 24, 8));
+  check_stage(r, Stage::output, traffic(0, 16, 32, 16));
 }
 
 TEST_CASE("hand-computed traffic: stage-isolated attention_only, RASS off", "[tiling]") {
@@ -199,7 +199,7 @@ TEST_CASE("SU-FA state that does not fit the temp buffer round-trips DRAM", "[ti
   const TrafficReport r =
       count_traffic(cfg, Flow::coordinated, selection_stats(tiny_rows(), cfg, 0));
   check_stage(r, Stage::formal, traffic(2 * 6, 2 * 6, (8 + 24 + 10) + (8 + 16 + 10), 2 * 10));
-  check_stage(r, Stage::output, traffic(6, 8, 10 + 8, 8));
+  check_stage(r, Stage::output, traffic(6, 16, 10 + 16, 16));
 }
 
 TEST_CASE("a small token buffer re-fetches K rows and reads scores twice", "[tiling]") {
@@ -239,7 +239,7 @@ TEST_CASE("coordinated flow keeps intermediates on chip and beats stage-isolated
     CHECK(iso.total().dram() > co.total().dram());
     CHECK(co.stage(Stage::select).dram() == 0);  // A_hat and indices never leave the chip
     CHECK(co.stage(Stage::formal).dram() == 0);  // neither scores, probabilities nor SU-FA state
-    CHECK(co.stage(Stage::output).dram_write == 2048ull * 64 * 2);
+    CHECK(co.stage(Stage::output).dram_write == 2048ull * 64 * 4);  // binary32 O
     // Stage-isolated also writes all of A_hat (2048 x 2048 x 2 B), reads it back for top-k, and
     // round-trips indices, scores and probabilities.
     CHECK(iso.stage(Stage::predict).dram_write - co.stage(Stage::predict).dram_write ==

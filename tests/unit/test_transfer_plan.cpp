@@ -190,7 +190,7 @@ TEST_CASE("tiny case: the coordinated full_layer transfers, one by one", "[trans
   CHECK(describe(cell_transfers(cfg, Flow::coordinated, r, st.cell(0, 1), 0, 1)) ==
         std::vector<std::string>{"predict read x from 4 4x4 pass 0",
                                  "kvgen read x gather 2x4 pass 0",
-                                 "output write o from 0 2x4 pass 0"});
+                                 "output write o from 0 2x8 pass 0"});
 }
 
 TEST_CASE("tiny case: stage-isolated transfers follow the passes", "[transfer_plan]") {
@@ -206,7 +206,7 @@ TEST_CASE("tiny case: stage-isolated transfers follow the passes", "[transfer_pl
             // softmax: the cell's 4 scores loaded once (the block's 16 B fit), probabilities stored
             "formal read scores from 0 4x2 pass 6", "formal write probabilities from 0 4x2 pass 6",
             "formal read probabilities from 0 4x2 pass 7", "formal read indices from 0 4x2 pass 7",
-            "kvgen read v gather 2x4 pass 7", "output write o from 0 2x4 pass 7"});
+            "kvgen read v gather 2x4 pass 7", "output write o from 0 2x8 pass 7"});
 }
 
 TEST_CASE("transfers stay inside their operands and write O once per query", "[transfer_plan]") {

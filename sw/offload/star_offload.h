@@ -1,9 +1,15 @@
 // Offload API: "run this multi-head attention layer and give me O", the level a framework calls.
-// Takes float host arrays (packed: Q is n_q x heads*d, K and V are S x kv_heads*d, head h in
-// columns [h*d, (h+1)*d)), quantises them to int16 with per-tensor scales (quantize_qkv), places
-// them head-major in device memory through the driver's HAL, runs one ATTENTION_ONLY job, reads
-// the fp32 O back (the engine writes O in real units, so "dequantising" is a copy), and reports
-// the accelerator's cycles and the error against a double-precision dense reference.
+// Two entry points:
+//   offload_attention  float Q, K, V (packed: Q is n_q x heads*d, K and V are S x kv_heads*d, head
+//                      h in columns [h*d, (h+1)*d)), quantised to int16 (quantize_qkv): an
+//                      ATTENTION_ONLY job (e.g. a KV cache);
+//   offload_layer      float token activations X (S x d_model) and weights W_q (d_model x
+//                      heads*d), W_k, W_v (d_model x kv_heads*d), quantised to int8
+//                      (quantize_layer): a FULL_LAYER job, Q exact and K/V generated on demand.
+// Both place the tensors head-major in device memory through the driver's HAL, run one job, read
+// the fp32 O back (the engine writes O in real units, so "dequantising" is a copy), and report the
+// accelerator's cycles and the error against a double-precision dense reference of the float
+// inputs (for a layer: of Q = X W_q, K = X W_k, V = X W_v computed in double).
 #pragma once
 
 #include <cstdint>
@@ -44,5 +50,14 @@ int read_attention_output(star_dev* dev, const star_job_desc_t& desc, MatF& out)
 OffloadReport offload_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
                                 std::uint32_t heads, std::uint32_t kv_heads,
                                 std::uint32_t head_dim, const OffloadOptions& options, MatF& out);
+
+// The full-layer counterparts. prepare_layer fills a FULL_LAYER descriptor (the engine derives
+// the per-layer fixed-point shifts from X and the weights in DRAM).
+int prepare_layer(star_dev* dev, const MatF& x, const MatF& w_q, const MatF& w_k, const MatF& w_v,
+                  std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t head_dim,
+                  const OffloadOptions& options, star_job_desc_t* desc);
+OffloadReport offload_layer(star_dev* dev, const MatF& x, const MatF& w_q, const MatF& w_k,
+                            const MatF& w_v, std::uint32_t heads, std::uint32_t kv_heads,
+                            std::uint32_t head_dim, const OffloadOptions& options, MatF& out);
 
 }  // namespace star

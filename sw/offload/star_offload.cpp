@@ -37,6 +37,43 @@ MatD head_of(const MatF& packed, std::uint32_t h, std::uint32_t d) {
   return m;
 }
 
+// The fields both job kinds share, and their O and scratch regions (scratch sized as the core
+// sizes it). Returns STAR_OK or STAR_E_NO_MEMORY.
+int fill_common(star_dev* dev, JobKind kind, std::uint32_t S, std::uint32_t n_q,
+                std::uint32_t heads, std::uint32_t kv_heads, std::uint32_t d,
+                std::uint32_t d_model, const OffloadOptions& opt, star_job_desc_t& desc) {
+  desc = star_default_descriptor();
+  desc.kind = kind == JobKind::full_layer ? STAR_JOB_KIND_FULL_LAYER : STAR_JOB_KIND_ATTENTION_ONLY;
+  desc.predictor = std::uint8_t(opt.predictor);
+  desc.causal = opt.causal ? STAR_FLAG_YES : STAR_FLAG_NO;
+  desc.seq_len = S;
+  desc.n_queries = kind == JobKind::full_layer ? 0 : n_q;
+  desc.heads = std::uint16_t(heads);
+  desc.kv_heads = std::uint16_t(kv_heads);
+  desc.head_dim = std::uint16_t(d);
+  desc.d_model = d_model;
+  desc.subsegments = std::uint16_t(opt.subsegments);
+  desc.keep_ratio = opt.keep_ratio;
+  CoreJob sizing;
+  sizing.kind = kind;
+  sizing.seq_len = S;
+  sizing.n_queries = desc.n_queries;
+  sizing.heads = heads;
+  sizing.kv_heads = kv_heads;
+  sizing.head_dim = d;
+  sizing.d_model = d_model;
+  sizing.algo.subsegments = opt.subsegments;
+  sizing.algo.causal = opt.causal;
+  desc.scratch_size = sizing.scratch_bytes();
+  desc.o_addr = dev->hal.mem_alloc(dev->hal.ctx, std::uint64_t(heads) * n_q * d * 4, dev->caps.addr_align);
+  desc.scratch_addr = desc.scratch_size
+                          ? dev->hal.mem_alloc(dev->hal.ctx, desc.scratch_size, dev->caps.addr_align)
+                          : 0;
+  return desc.o_addr == STAR_HAL_BAD_ADDR || desc.scratch_addr == STAR_HAL_BAD_ADDR
+             ? STAR_E_NO_MEMORY
+             : STAR_OK;
+}
+
 }  // namespace
 
 int prepare_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v,
@@ -50,43 +87,17 @@ int prepare_attention(star_dev* dev, const MatF& q, const MatF& k, const MatF& v
   const QuantizedQkv qkv = quantize_qkv(q, k, v, heads, kv_heads, d);
   const std::uint32_t n_q = std::uint32_t(q.rows()), S = std::uint32_t(k.rows());
 
-  star_job_desc_t desc = star_default_descriptor();
-  desc.kind = STAR_JOB_KIND_ATTENTION_ONLY;
-  desc.predictor = std::uint8_t(opt.predictor);
-  desc.causal = opt.causal ? STAR_FLAG_YES : STAR_FLAG_NO;
-  desc.seq_len = S;
-  desc.n_queries = n_q;
-  desc.heads = std::uint16_t(heads);
-  desc.kv_heads = std::uint16_t(kv_heads);
-  desc.head_dim = std::uint16_t(d);
-  desc.subsegments = std::uint16_t(opt.subsegments);
-  desc.keep_ratio = opt.keep_ratio;
+  star_job_desc_t desc;
+  if (fill_common(dev, JobKind::attention_only, S, n_q, heads, kv_heads, d, 0, opt, desc) != STAR_OK)
+    return STAR_E_NO_MEMORY;
   desc.q_scale = float(qkv.q.scale);
   desc.k_scale = float(qkv.k.scale);
   desc.v_scale = float(qkv.v.scale);
-
-  // Scratch as the core sizes it for this job.
-  CoreJob sizing;
-  sizing.kind = JobKind::attention_only;
-  sizing.seq_len = S;
-  sizing.n_queries = n_q;
-  sizing.heads = heads;
-  sizing.kv_heads = kv_heads;
-  sizing.head_dim = d;
-  sizing.algo.subsegments = opt.subsegments;
-  sizing.algo.causal = opt.causal;
-  const std::uint64_t scratch = sizing.scratch_bytes();
-
   desc.q_addr = put_heads(dev, qkv.q.values, heads, d);
   desc.k_addr = put_heads(dev, qkv.k.values, kv_heads, d);
   desc.v_addr = put_heads(dev, qkv.v.values, kv_heads, d);
-  const std::uint64_t o_bytes = std::uint64_t(heads) * n_q * d * 4;
-  desc.o_addr = dev->hal.mem_alloc(dev->hal.ctx, o_bytes, dev->caps.addr_align);
-  desc.scratch_size = scratch;
-  desc.scratch_addr = scratch ? dev->hal.mem_alloc(dev->hal.ctx, scratch, dev->caps.addr_align) : 0;
   if (desc.q_addr == STAR_HAL_BAD_ADDR || desc.k_addr == STAR_HAL_BAD_ADDR ||
-      desc.v_addr == STAR_HAL_BAD_ADDR || desc.o_addr == STAR_HAL_BAD_ADDR ||
-      desc.scratch_addr == STAR_HAL_BAD_ADDR)
+      desc.v_addr == STAR_HAL_BAD_ADDR)
     return STAR_E_NO_MEMORY;
   *out_desc = desc;
   return STAR_OK;
@@ -192,34 +203,13 @@ int prepare_layer(star_dev* dev, const MatF& x, const MatF& w_q, const MatF& w_k
   const QuantizedLayer layer = quantize_layer(x, w_q, w_k, w_v, heads, kv_heads, d);
   const std::uint32_t S = std::uint32_t(x.rows()), d_model = std::uint32_t(x.cols());
 
-  star_job_desc_t desc = star_default_descriptor();
-  desc.kind = STAR_JOB_KIND_FULL_LAYER;
-  desc.predictor = std::uint8_t(opt.predictor);
-  desc.causal = opt.causal ? STAR_FLAG_YES : STAR_FLAG_NO;
-  desc.seq_len = S;
-  desc.n_queries = 0;
-  desc.heads = std::uint16_t(heads);
-  desc.kv_heads = std::uint16_t(kv_heads);
-  desc.head_dim = std::uint16_t(d);
-  desc.d_model = d_model;
-  desc.subsegments = std::uint16_t(opt.subsegments);
-  desc.keep_ratio = opt.keep_ratio;
+  star_job_desc_t desc;
+  if (fill_common(dev, JobKind::full_layer, S, S, heads, kv_heads, d, d_model, opt, desc) != STAR_OK)
+    return STAR_E_NO_MEMORY;
   desc.x_scale = float(layer.x.scale);
   desc.wq_scale = float(layer.w_q.scale);
   desc.wk_scale = float(layer.w_k.scale);
   desc.wv_scale = float(layer.w_v.scale);
-
-  CoreJob sizing;
-  sizing.kind = JobKind::full_layer;
-  sizing.seq_len = S;
-  sizing.heads = heads;
-  sizing.kv_heads = kv_heads;
-  sizing.head_dim = d;
-  sizing.d_model = d_model;
-  sizing.algo.subsegments = opt.subsegments;
-  sizing.algo.causal = opt.causal;
-  const std::uint64_t scratch = sizing.scratch_bytes();
-
   desc.x_addr = dev->hal.mem_alloc(dev->hal.ctx, layer.x.values.size(), dev->caps.addr_align);
   if (desc.x_addr != STAR_HAL_BAD_ADDR &&
       dev->hal.mem_write(dev->hal.ctx, desc.x_addr, layer.x.values.data(), layer.x.values.size()))
@@ -227,12 +217,8 @@ int prepare_layer(star_dev* dev, const MatF& x, const MatF& w_q, const MatF& w_k
   desc.wq_addr = put_heads(dev, layer.w_q.values, heads, d);
   desc.wk_addr = put_heads(dev, layer.w_k.values, kv_heads, d);
   desc.wv_addr = put_heads(dev, layer.w_v.values, kv_heads, d);
-  desc.o_addr = dev->hal.mem_alloc(dev->hal.ctx, std::uint64_t(heads) * S * d * 4, dev->caps.addr_align);
-  desc.scratch_size = scratch;
-  desc.scratch_addr = scratch ? dev->hal.mem_alloc(dev->hal.ctx, scratch, dev->caps.addr_align) : 0;
   if (desc.x_addr == STAR_HAL_BAD_ADDR || desc.wq_addr == STAR_HAL_BAD_ADDR ||
-      desc.wk_addr == STAR_HAL_BAD_ADDR || desc.wv_addr == STAR_HAL_BAD_ADDR ||
-      desc.o_addr == STAR_HAL_BAD_ADDR || desc.scratch_addr == STAR_HAL_BAD_ADDR)
+      desc.wk_addr == STAR_HAL_BAD_ADDR || desc.wv_addr == STAR_HAL_BAD_ADDR)
     return STAR_E_NO_MEMORY;
   *out_desc = desc;
   return STAR_OK;

@@ -7,21 +7,13 @@
 #include <stdexcept>
 
 #include "controller/rass_model.h"
+#include "tiling_test_support.h"
 
 using namespace star;
+using namespace star::test;
 
 namespace {
 
-// A RowSelection from per-tile key lists (given in the order SADS would store them).
-RowSelection make_selection(const std::vector<std::vector<std::uint32_t>>& per_tile) {
-  RowSelection s;
-  s.tile_start = {0};
-  for (const auto& keys : per_tile) {
-    s.keys.insert(s.keys.end(), keys.begin(), keys.end());
-    s.tile_start.push_back(static_cast<std::uint32_t>(s.keys.size()));
-  }
-  return s;
-}
 
 std::vector<const RowSelection*> pointers(const std::vector<RowSelection>& v) {
   std::vector<const RowSelection*> p;

@@ -9,19 +9,13 @@
 
 #include "controller/tiling_model.h"
 #include "controller/transfer_plan.h"
+#include "tiling_test_support.h"
 
 using namespace star;
+using namespace star::test;
 
 namespace {
 
-RowSelection make_selection(const std::vector<std::vector<std::uint32_t>>& per_tile) {
-  RowSelection s;
-  for (const auto& keys : per_tile) {
-    s.keys.insert(s.keys.end(), keys.begin(), keys.end());
-    s.tile_start.push_back(static_cast<std::uint32_t>(s.keys.size()));
-  }
-  return s;
-}
 
 // Each query keeps each key of a visited tile with probability `keep`, in random order.
 std::vector<RowSelection> random_rows(const TilingConfig& cfg, double keep, std::mt19937& rng) {
@@ -97,19 +91,6 @@ std::uint64_t operand_rows(const TilingConfig& cfg, Operand op) {
   }
 }
 
-std::vector<RowSelection> tiny_rows() {  // docs/tiling.md section 5
-  return {make_selection({{0, 1}, {4, 5}}), make_selection({{2, 1}, {5, 4}})};
-}
-TilingConfig tiny_config(JobKind kind) {
-  TilingConfig c;
-  c.seq_len = 8;
-  c.n_queries = 2;
-  c.head_dim = 2;
-  c.d_model = 4;
-  c.tile_keys = 4;
-  c.kind = kind;
-  return c;
-}
 
 std::string describe(const Transfer& t) {
   return to_string(t.stage) + " " + to_string(t.dir) + " " + to_string(t.operand) +

@@ -9,14 +9,22 @@
 namespace star {
 
 Orchestration parse_orchestration(const std::string& name) {
-  if (name == "baseline") return Orchestration::baseline;
-  if (name == "query_split") return Orchestration::query_split;
+  for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
+                          Orchestration::kv_split, Orchestration::ring})
+    if (name == to_string(o)) return o;
   throw std::invalid_argument("unknown orchestration '" + name +
-                              "' (implemented: baseline, query_split; kv_split and ring are not yet)");
+                              "' (known: baseline, query_split, query_split_multicast, kv_split, ring)");
 }
 
 std::string to_string(Orchestration o) {
-  return o == Orchestration::baseline ? "baseline" : "query_split";
+  switch (o) {
+    case Orchestration::baseline: return "baseline";
+    case Orchestration::query_split: return "query_split";
+    case Orchestration::query_split_multicast: return "query_split_multicast";
+    case Orchestration::kv_split: return "kv_split";
+    case Orchestration::ring: return "ring";
+  }
+  return "?";
 }
 
 CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, std::uint32_t b) {
@@ -97,6 +105,8 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   if (active_cores > mesh.cores())
     throw std::invalid_argument("plan_layer: " + std::to_string(active_cores) + " cores asked, the mesh has " +
                                 std::to_string(mesh.cores()));
+  if (kind != Orchestration::baseline && kind != Orchestration::query_split)
+    throw std::invalid_argument("plan_layer: orchestration '" + to_string(kind) + "' is not implemented yet");
   MeshPlan plan;
   plan.kind = kind;
   const std::vector<HeadRef> heads = all_heads(parts);

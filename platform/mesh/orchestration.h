@@ -27,8 +27,10 @@
 
 namespace star {
 
-enum class Orchestration { baseline, query_split };
-Orchestration parse_orchestration(const std::string& name);  // "baseline" | "query_split"
+// Every name is parsed; plan_layer says which are not implemented yet.
+enum class Orchestration { baseline, query_split, query_split_multicast, kv_split, ring };
+// "baseline" | "query_split" | "query_split_multicast" | "kv_split" | "ring"
+Orchestration parse_orchestration(const std::string& name);
 std::string to_string(Orchestration o);
 
 struct MeshPlan {

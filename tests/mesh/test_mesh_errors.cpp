@@ -33,7 +33,8 @@ int sc_main(int, char*[]) {
   CHECK(throws_naming([&] { bad.validate(); }, "row 9"));
   bad.controllers = {{MeshEdge::east, 1}, {MeshEdge::east, 1}};
   CHECK(throws_naming([&] { bad.validate(); }, "same edge position"));
-  CHECK(throws_naming([] { parse_orchestration("kv_split"); }, "kv_split"));
+  CHECK(throws_naming([] { parse_orchestration("kv-split"); }, "kv-split"));
+  CHECK(parse_orchestration("kv_split") == Orchestration::kv_split);
   CHECK(parse_orchestration("query_split") == Orchestration::query_split);
 
   MeshConfig cfg;

@@ -52,7 +52,7 @@ std::uint32_t TilingConfig::block_size(std::uint32_t block) const {
 }
 
 bool TilingConfig::visits(std::uint32_t block, std::uint32_t tile) const {
-  if (block >= n_blocks() || tile >= n_tiles()) return false;
+  if (block >= n_blocks() || tile < tile_begin || tile >= end_tile()) return false;
   if (!causal) return true;
   // Query q sits at position (seq_len - n_queries) + q: the queries are the sequence's last tokens.
   const std::uint64_t last_query = std::uint64_t{block} * block_queries + block_size(block) - 1;
@@ -79,6 +79,8 @@ void validate(const TilingConfig& cfg) {
   require_range("head_dim", cfg.head_dim, 1, 65536);
   require_range("block_queries", cfg.block_queries, 1, 65536);
   require_range("tile_keys", cfg.tile_keys, 1, cfg.seq_len, "seq_len=");
+  require_range("tile_end", cfg.end_tile(), 1, cfg.n_tiles(), "n_tiles=");
+  require_range("tile_begin", cfg.tile_begin, 0, cfg.end_tile() - 1, "tile_end-1=");
   // full_layer queries are tokens of X; causal queries need a position in the sequence.
   if (cfg.kind == JobKind::full_layer || cfg.causal)
     require_range("n_queries", cfg.n_queries, 1, cfg.seq_len, "seq_len=");

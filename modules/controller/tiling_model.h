@@ -46,6 +46,9 @@ struct TilingConfig {
   std::uint32_t d_model = 0;    // full_layer only
   std::uint32_t block_queries = 128;  // T
   std::uint32_t tile_keys = 0;        // B_c
+  // Key shard (Spatial-STAR kv_split): only tiles [tile_begin, tile_end) are visited; tile_end 0
+  // means up to the last tile. Tiles, positions and causal masking stay the whole sequence's.
+  std::uint32_t tile_begin = 0, tile_end = 0;
   JobKind kind = JobKind::full_layer;
   bool causal = false;
   bool rass = true;
@@ -55,12 +58,14 @@ struct TilingConfig {
 
   KeyTiling key_tiling() const { return {seq_len, tile_keys}; }
   std::uint32_t n_tiles() const { return key_tiling().n_tiles(); }
+  std::uint32_t first_tile() const { return tile_begin; }
+  std::uint32_t end_tile() const { return tile_end ? tile_end : n_tiles(); }
   std::uint32_t n_blocks() const {
     return block_queries ? (n_queries + block_queries - 1) / block_queries : 0;
   }
   std::uint32_t block_size(std::uint32_t block) const;  // queries in the block (last may be short)
   // Causal masking: the tile is skipped for the block when every key in it lies after the last
-  // query of the block. Always true without causal masking.
+  // query of the block. Tiles outside the key shard are never visited.
   bool visits(std::uint32_t block, std::uint32_t tile) const;
 };
 

@@ -125,7 +125,7 @@ class FlowCounter {
     charge_weights();
     CellTransferList list;  // DRAM: the transfers of every visited cell, in schedule order
     for (std::uint32_t b = 0; b < st_.n_blocks; ++b)
-      for (std::uint32_t t = 0; t < st_.n_tiles && cfg_.visits(b, t); ++t) {
+      for (std::uint32_t t = cfg_.first_tile(); t < st_.n_tiles && cfg_.visits(b, t); ++t) {
         list.clear();
         append_cell_transfers(cfg_, flow_, plan_, cell(b, t), b, t, list);
         for (const Transfer& x : list) ledger_.transfer(x);
@@ -325,7 +325,12 @@ TrafficReport count_traffic(const TilingConfig& cfg, Flow flow, const SelectionS
                                   ")");
   }
   const bool full = cfg.kind == JobKind::full_layer;
-  const std::uint64_t key_cache = std::uint64_t{cfg.seq_len} * cfg.head_dim * 2;
+  // The keys the job visits (a key shard's only) must fit next to a query block to stay resident.
+  const KeyTiling shard_tiling = cfg.key_tiling();
+  const std::uint64_t shard_keys = std::uint64_t{shard_tiling.tile_first(cfg.end_tile() - 1)} +
+                                   shard_tiling.tile_len(cfg.end_tile() - 1) -
+                                   shard_tiling.tile_first(cfg.first_tile());
+  const std::uint64_t key_cache = shard_keys * cfg.head_dim * 2;
   const std::uint64_t q_block = std::uint64_t{cfg.block_queries} * cfg.head_dim * 2;
   const std::uint64_t md = std::uint64_t{cfg.d_model} * cfg.head_dim;
   const std::uint64_t weight_bytes[kWeightCount] = {md, (md + 1) / 2, md, md};

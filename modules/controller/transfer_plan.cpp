@@ -5,9 +5,10 @@
 // and causal masking only drops a suffix of tiles from early blocks, so "first" and "last" visits
 // are local tests):
 //   - a tile's first visit is block 0 or a block whose predecessor skipped the tile; a later
-//     visit follows when the next block visits it; tile 0 is visited by every block;
-//   - a block starts at tile 0 and ends at its last visited tile (the next tile is skipped);
-//   - a resident weight is loaded at the layer's first cell (0, 0), in the stage that uses it; a
+//     visit follows when the next block visits it; the first tile (0, or a key shard's first)
+//     is visited by every block that visits any tile;
+//   - a block starts at the first tile and ends at its last visited tile (the next is skipped);
+//   - a resident weight is loaded at the layer's first cell, in the stage that uses it; a
 //     streamed one at each use. (A weight no cell uses is never chosen resident: streaming it
 //     costs nothing.)
 #include "controller/transfer_plan.h"
@@ -64,8 +65,8 @@ class CellPlanner {
 
  private:
   // --- geometry of the cell ---
-  bool first_cell() const { return b_ == 0 && t_ == 0; }
-  bool block_starts() const { return t_ == 0; }
+  bool first_cell() const { return block_starts() && first_visit_of_tile(); }
+  bool block_starts() const { return t_ == cfg_.first_tile(); }
   bool block_ends() const { return !cfg_.visits(b_, t_ + 1); }
   bool first_visit_of_tile() const { return b_ == 0 || !cfg_.visits(b_ - 1, t_); }
   bool later_visit_follows() const { return cfg_.visits(b_ + 1, t_); }

@@ -19,6 +19,8 @@ TilingConfig CoreJob::tiling_config(const CoreConfig& core) const {
   t.d_model = kind == JobKind::full_layer ? d_model : 0;
   t.block_queries = algo.block_queries;
   t.tile_keys = tiling().tile_keys;
+  t.tile_begin = tile_begin;
+  t.tile_end = tile_end;
   t.kind = kind;
   t.causal = algo.causal;
   t.rass = rass;
@@ -79,6 +81,13 @@ void CoreJob::validate(const CoreConfig& core, std::uint64_t memory_bytes) const
     require(d_model >= 1 && d_model <= 65536, "job.d_model must be in [1, 65536]");
   if (algo.causal) require(queries() <= seq_len, "job: causal attention needs n_queries <= seq_len");
   algo.validate(seq_len);
+  {
+    const std::uint32_t n_tiles = tiling().n_tiles(), end = tile_end ? tile_end : n_tiles;
+    require(end <= n_tiles && tile_begin < end,
+            "job.tile_begin/tile_end: key shard [" + std::to_string(tile_begin) + ", " +
+                std::to_string(end) + ") is not a non-empty range of the " +
+                std::to_string(n_tiles) + " key tiles");
+  }
   if (kind == JobKind::full_layer)
     require(shifts.q.size() == heads && shifts.k.size() == kv_heads &&
                 shifts.v.size() == kv_heads && shifts.k_hat.size() == kv_heads,

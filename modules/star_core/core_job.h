@@ -35,6 +35,12 @@ struct CoreJob {
   double x_scale = 1, wq_scale = 1, wk_scale = 1, wv_scale = 1;
   double q_scale = 1, k_scale = 1, v_scale = 1;
   LayerShifts shifts;  // full layer: per-layer shifts (calibrate_layer_shifts)
+  // Key shard (Spatial-STAR kv_split): the job visits only key tiles [tile_begin, tile_end) of
+  // its tiling (tile_end 0: to the last tile); positions and causal masking are the whole
+  // sequence's. With partial_output the core keeps each row's SU-FA partial (m, l, o before the
+  // division; sufa_model.h) on chip for its owner (JobContext::partials) and writes no O.
+  std::uint32_t tile_begin = 0, tile_end = 0;
+  bool partial_output = false;
 
   std::uint32_t queries() const { return kind == JobKind::full_layer || n_queries == 0 ? seq_len : n_queries; }
   std::uint32_t group() const { return heads / kv_heads; }

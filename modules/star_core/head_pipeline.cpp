@@ -107,4 +107,17 @@ OpCounts HeadPipeline::finish_block(BlockState& b) {
   return ops;
 }
 
+OpCounts HeadPipeline::finish_block_partial(BlockState& b, std::vector<float>& partials) {
+  OpCounts ops;
+  const std::size_t w = sufa_partial_floats(data_.q->cols());
+  partials.assign(std::size_t(b.r1 - b.r0) * w, 0.0f);
+  for (std::uint32_t i = b.r0; i < b.r1; ++i) {
+    pad_selection(selection_[i], tiling_.n_tiles());
+    b.rows[i - b.r0].finish_partial(partials.data() + std::size_t(i - b.r0) * w, ops);
+  }
+  b.rows.clear();
+  b.a_hat = MatI64();
+  return ops;
+}
+
 }  // namespace star

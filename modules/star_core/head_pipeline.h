@@ -66,6 +66,9 @@ class HeadPipeline {
   OpCounts select_tile(BlockState& b, std::uint32_t t, CellSelection& out);  // SADS
   OpCounts formal_tile(BlockState& b, std::uint32_t t);                      // SU-FA accumulation
   OpCounts finish_block(BlockState& b);  // combine and divide: the block's output rows are final
+  // Instead of finish_block (a key shard, kv_split): the block's per-row SU-FA partials, rows
+  // r0..r1-1 one after the other, sufa_partial_floats(d) floats each, into `partials`.
+  OpCounts finish_block_partial(BlockState& b, std::vector<float>& partials);
 
   // The block's per-row selections (keys of tile t: tile_start[t]..tile_start[t+1]).
   const std::vector<RowSelection>& selection() const { return selection_; }

@@ -261,12 +261,20 @@ OpCounts JobContext::finish_block(const Cell& c, const Writer& write) {
   OpCounts ops;
   const std::uint32_t r0 = c.block * job_.algo.block_queries;
   const std::uint32_t r1 = std::min(job_.queries(), r0 + job_.algo.block_queries);
+  if (job_.partial_output) partials_.push_back(BlockPartials{c.head, c.block, r0, r1 - r0, {}});
   if (!functional_) {
-    ops.divisions = std::uint64_t(r1 - r0) * job_.head_dim;
+    // The division happens where the partials are merged.
+    if (!job_.partial_output) ops.divisions = std::uint64_t(r1 - r0) * job_.head_dim;
     return ops;
   }
   HeadState& hs = head_state(c.head);
   BlockState& b = block_state(c);
+  if (job_.partial_output) {
+    ops = hs.pipeline->finish_block_partial(b, partials_.back().data);
+    blocks_.erase({c.head, c.block});
+    if (c.last_of_head) heads_.erase(c.head);
+    return ops;
+  }
   ops = hs.pipeline->finish_block(b);
   const MatF& out = hs.pipeline->output();
   for (std::uint32_t i = r0; i < r1; ++i)
@@ -277,7 +285,12 @@ OpCounts JobContext::finish_block(const Cell& c, const Writer& write) {
 }
 
 std::vector<Transfer> JobContext::transfers(const Cell& c, const TileSelectionStats& s) const {
-  return cell_transfers(tiling_, job_.flow, policy_, s, c.block, c.tile);
+  std::vector<Transfer> list = cell_transfers(tiling_, job_.flow, policy_, s, c.block, c.tile);
+  if (job_.partial_output)  // the partials stay on chip: no O write
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [](const Transfer& t) { return t.operand == Operand::o; }),
+               list.end());
+  return list;
 }
 
 }  // namespace star

@@ -75,8 +75,17 @@ class JobContext {
   void select(const Cell& c, CellWork& w);
   void generate(const Cell& c, CellWork& w);
   void formal(const Cell& c, CellWork& w);
-  // End of a block: combine and divide, write its O rows to DRAM (functional mode).
+  // End of a block: combine and divide, write its O rows to DRAM (functional mode). A
+  // partial-output job keeps the block's SU-FA partials instead (partials()).
   OpCounts finish_block(const Cell& c, const Writer& write);
+
+  // A partial-output job's finished blocks, in completion order: rows [r0, r0 + rows) of `head`,
+  // sufa_partial_floats(d) floats per row in `data` (functional mode; empty in performance mode).
+  struct BlockPartials {
+    std::uint32_t head = 0, block = 0, r0 = 0, rows = 0;
+    std::vector<float> data;
+  };
+  const std::vector<BlockPartials>& partials() const { return partials_; }
 
   // Replay: performance mode uses these cells' statistics instead of drawing them (a functional
   // run's record), so both modes see the same selections.
@@ -112,6 +121,7 @@ class JobContext {
   // performance state: rows of each (K/V head, tile) generated so far
   std::vector<std::vector<std::uint32_t>> generated_rows_;
   std::vector<CellWork> replay_, record_;
+  std::vector<BlockPartials> partials_;
 };
 
 }  // namespace star

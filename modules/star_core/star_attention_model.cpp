@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -101,6 +102,66 @@ LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg) {
     res.heads.push_back(std::move(hr));
   }
   return res;
+}
+
+MatF run_layer_key_shards(const QuantizedQkv& qkv, const StarAlgoConfig& cfg,
+                          const std::vector<std::uint32_t>& tile_bounds) {
+  check_heads(qkv.heads, qkv.kv_heads, qkv.head_dim);
+  const std::uint32_t d = qkv.head_dim;
+  require_shape(qkv.q.values.cols() == std::size_t(qkv.heads) * d, "Q columns != heads * head_dim");
+  require_shape(qkv.k.values.cols() == std::size_t(qkv.kv_heads) * d &&
+                    qkv.v.values.cols() == std::size_t(qkv.kv_heads) * d,
+                "K/V columns != kv_heads * head_dim");
+  const auto seq_len = static_cast<std::uint32_t>(qkv.k.values.rows());
+  cfg.validate(seq_len);
+  const std::uint32_t n_tiles = cfg.tiling(seq_len).n_tiles();
+  if (tile_bounds.size() < 2 || tile_bounds.front() != 0 || tile_bounds.back() != n_tiles ||
+      std::adjacent_find(tile_bounds.begin(), tile_bounds.end(),
+                         [](std::uint32_t a, std::uint32_t b) { return a >= b; }) != tile_bounds.end())
+    throw std::invalid_argument("key shards: tile bounds must rise strictly from 0 to the " +
+                                std::to_string(n_tiles) + " tiles");
+  const auto nq = static_cast<std::uint32_t>(qkv.q.values.rows());
+  if (cfg.causal && nq > seq_len)
+    throw std::invalid_argument("causal attention needs n_queries <= sequence length");
+  const std::size_t shards = tile_bounds.size() - 1, w = sufa_partial_floats(d);
+  const std::uint32_t group = qkv.heads / qkv.kv_heads;
+  const double score_scale = qkv.q.scale * qkv.k.scale / std::sqrt(double(d));
+  MatF out(nq, std::size_t(qkv.heads) * d);
+  std::vector<float> empty(w, 0.0f);
+  empty[0] = -std::numeric_limits<float>::infinity();
+  for (std::uint32_t h = 0; h < qkv.heads; ++h) {
+    const MatI16 q = column_block(qkv.q.values, std::size_t(h) * d, d);
+    const MatI16 k = column_block(qkv.k.values, std::size_t(h / group) * d, d);
+    const MatI16 v = column_block(qkv.v.values, std::size_t(h / group) * d, d);
+    std::vector<std::vector<float>> partial(shards);  // [shard]: w floats per row
+    for (std::size_t s = 0; s < shards; ++s) {
+      partial[s].resize(std::size_t(nq) * w);
+      for (std::uint32_t i = 0; i < nq; ++i) std::copy(empty.begin(), empty.end(), partial[s].begin() + std::size_t(i) * w);
+      HeadPipeline hp(HeadData{&q, &k, &k, &v, score_scale, qkv.v.scale}, cfg, seq_len);
+      for (std::uint32_t r0 = 0; r0 < nq; r0 += cfg.block_queries) {
+        const std::uint32_t r1 = std::min(nq, r0 + cfg.block_queries);
+        if (!hp.visits(r0, r1, tile_bounds[s])) continue;
+        BlockState b = hp.begin_block(r0, r1);
+        for (std::uint32_t t = tile_bounds[s]; t < tile_bounds[s + 1]; ++t) {
+          if (!hp.visits(r0, r1, t)) continue;
+          CellSelection cell;
+          hp.predict_tile(b, t);
+          hp.select_tile(b, t, cell);
+          hp.formal_tile(b, t);
+        }
+        std::vector<float> block;
+        hp.finish_block_partial(b, block);
+        std::copy(block.begin(), block.end(), partial[s].begin() + std::size_t(r0) * w);
+      }
+    }
+    std::vector<const float*> rows(shards);
+    OpCounts ignored;
+    for (std::uint32_t i = 0; i < nq; ++i) {
+      for (std::size_t s = 0; s < shards; ++s) rows[s] = partial[s].data() + std::size_t(i) * w;
+      sufa_merge(rows.data(), shards, d, qkv.v.scale, out.row(i) + std::size_t(h) * d, ignored);
+    }
+  }
+  return out;
 }
 
 LayerShifts calibrate_layer_shifts(const QuantizedLayer& layer, Predictor predictor) {

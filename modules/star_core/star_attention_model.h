@@ -85,6 +85,13 @@ LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg);
 LayerResult run_layer(const QuantizedLayer& layer, const StarAlgoConfig& cfg,
                       const LayerShifts& shifts);
 LayerResult run_layer(const QuantizedQkv& qkv, const StarAlgoConfig& cfg);
+// The key-sharded arithmetic of Spatial-STAR's kv_split: every head's key tiles are cut into the
+// shards [tile_bounds[s], tile_bounds[s + 1]) (strictly increasing, from 0 to the tile count);
+// each shard yields per-row SU-FA partials (a block no tile of the shard is visible to yields
+// none, like an empty partial) and the partials are merged in shard order by sufa_merge. One
+// shard reproduces run_layer(qkv, cfg).out bit for bit. Returns O (n_q x heads*d).
+MatF run_layer_key_shards(const QuantizedQkv& qkv, const StarAlgoConfig& cfg,
+                          const std::vector<std::uint32_t>& tile_bounds);
 
 // Quantises a float layer for the full path (X and weights to int8, symmetric per tensor).
 QuantizedLayer quantize_layer(const MatF& x, const MatF& w_q, const MatF& w_k, const MatF& w_v,

@@ -42,7 +42,9 @@ std::uint64_t SufaEngine::compute_cycles(TileToken& t) {
   if ((t.pass == 0 || t.pass == 7) && t.cell.last_of_block) {
     std::uint64_t tiles = 0;
     for (std::uint32_t k = 0; k < ctx().tiling().n_tiles(); ++k) tiles += ctx().tiling().visits(t.cell.block, k);
-    cycles += ceil_div(rows * tiles * (d + 1), array) + ceil_div(rows * d, cfg().div_units);
+    // A partial-output job (kv_split) combines its tiles but leaves the division to the merge.
+    cycles += ceil_div(rows * tiles * (d + 1), array) +
+              (job.partial_output ? 0 : ceil_div(rows * d, cfg().div_units));
     count(ctx().finish_block(t.cell, [this](std::uint64_t a, const void* src, std::uint64_t n) {
       fetcher().write_data(a, src, n);
     }));

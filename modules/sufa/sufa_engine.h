@@ -8,7 +8,8 @@
 //     + ceil(rescales * (d + 1) / (sufa_rows * sufa_cols))
 // with the exps and rescales of the SU-FA order (see sufa_engine.cpp)
 // and at the block's last tile, the combine and division:
-//   ceil(rows * tiles * (d + 1) / (sufa_rows * sufa_cols)) + ceil(rows * d / div_units).
+//   ceil(rows * tiles * (d + 1) / (sufa_rows * sufa_cols)) + ceil(rows * d / div_units)
+// (a partial-output job, kv_split, combines its shard's tiles and skips the division).
 // Stage-isolated flow: pass 5 computes scores (SA-1), pass 6 the softmax (EXP), pass 7 P V and O.
 #pragma once
 

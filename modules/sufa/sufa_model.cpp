@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace star {
@@ -189,34 +190,95 @@ void SufaRowAccumulator::add_unsorted_tile(const std::uint32_t* keys, std::size_
 void SufaRowAccumulator::finish(float* out, OpCounts& ops) {
   if (keys_seen_ == 0) throw std::invalid_argument("SU-FA: empty selection (softmax of no keys)");
   if (out == nullptr) throw std::invalid_argument("SU-FA: null output row");
-  float l = run_l_;
-  const float* o = run_o_.data();
-  std::vector<float> combined;
-  if (cfg_.order != SufaOrder::unsorted) {
-    const std::size_t tiles = tile_m_.size();
-    if (tiles == 1) {
-      l = tile_l_[0];
-      o = tile_o_.data();
-    } else {
-      const float m = *std::max_element(tile_m_.begin(), tile_m_.end());
-      combined.assign(d_, 0.0f);
-      l = 0.0f;
-      for (std::size_t j = 0; j < tiles; ++j) {
-        const float e = std::exp(tile_m_[j] - m);
-        l += tile_l_[j] * e;
-        const float* oj = tile_o_.data() + j * d_;
-        for (std::size_t c = 0; c < d_; ++c) combined[c] += oj[c] * e;
-      }
-      ops.compares += tiles - 1;
-      ops.exps += tiles;
-      ops.multiplies += tiles * (d_ + 1);
-      ops.adds += (tiles - 1) * (d_ + 1);
-      o = combined.data();
-    }
+  std::vector<float> partial(sufa_partial_floats(d_));
+  finish_partial(partial.data(), ops);
+  const float* p = partial.data();
+  sufa_merge(&p, 1, d_, in_.v_scale, out, ops);
+}
+
+void SufaRowAccumulator::finish_partial(float* partial, OpCounts& ops) {
+  if (partial == nullptr) throw std::invalid_argument("SU-FA: null partial row");
+  float* o_out = partial + 2;
+  if (keys_seen_ == 0) {
+    partial[0] = -std::numeric_limits<float>::infinity();
+    partial[1] = 0.0f;
+    std::fill(o_out, o_out + d_, 0.0f);
+    return;
   }
-  const float v_scale = static_cast<float>(in_.v_scale);
-  for (std::size_t c = 0; c < d_; ++c) out[c] = o[c] / l * v_scale;
-  ops.divisions += d_;
+  if (cfg_.order == SufaOrder::unsorted) {
+    partial[0] = run_m_;
+    partial[1] = run_l_;
+    std::copy(run_o_.begin(), run_o_.end(), o_out);
+    return;
+  }
+  const std::size_t tiles = tile_m_.size();
+  if (tiles == 1) {
+    partial[0] = tile_m_[0];
+    partial[1] = tile_l_[0];
+    std::copy(tile_o_.begin(), tile_o_.begin() + d_, o_out);
+    return;
+  }
+  const float m = *std::max_element(tile_m_.begin(), tile_m_.end());
+  std::fill(o_out, o_out + d_, 0.0f);
+  float l = 0.0f;
+  for (std::size_t j = 0; j < tiles; ++j) {
+    const float e = std::exp(tile_m_[j] - m);
+    l += tile_l_[j] * e;
+    const float* oj = tile_o_.data() + j * d_;
+    for (std::size_t c = 0; c < d_; ++c) o_out[c] += oj[c] * e;
+  }
+  ops.compares += tiles - 1;
+  ops.exps += tiles;
+  ops.multiplies += tiles * (d_ + 1);
+  ops.adds += (tiles - 1) * (d_ + 1);
+  partial[0] = m;
+  partial[1] = l;
+}
+
+bool sufa_partial_empty(const float* partial) {
+  return partial[1] == 0.0f && std::isinf(partial[0]) && partial[0] < 0;
+}
+
+OpCounts sufa_merge_counts(std::size_t nonempty, std::size_t d) {
+  OpCounts c;
+  if (nonempty >= 2) {
+    c.compares += nonempty - 1;
+    c.exps += nonempty;
+    c.multiplies += nonempty * (d + 1);
+    c.adds += (nonempty - 1) * (d + 1);
+  }
+  c.divisions += d;
+  return c;
+}
+
+void sufa_merge(const float* const* partials, std::size_t n, std::size_t d, double v_scale,
+                float* out, OpCounts& ops) {
+  if (out == nullptr || (n > 0 && partials == nullptr))
+    throw std::invalid_argument("SU-FA merge: null partials or output");
+  std::vector<const float*> live;
+  for (std::size_t s = 0; s < n; ++s) {
+    if (partials[s] == nullptr) throw std::invalid_argument("SU-FA merge: null partial");
+    if (!sufa_partial_empty(partials[s])) live.push_back(partials[s]);
+  }
+  if (live.empty()) throw std::invalid_argument("SU-FA merge: every partial is empty (softmax of no keys)");
+  float l = live[0][1];
+  const float* o = live[0] + 2;
+  std::vector<float> merged;
+  if (live.size() > 1) {
+    float m = live[0][0];
+    for (const float* p : live) m = std::max(m, p[0]);
+    merged.assign(d, 0.0f);
+    l = 0.0f;
+    for (const float* p : live) {
+      const float e = std::exp(p[0] - m);
+      l += p[1] * e;
+      for (std::size_t c = 0; c < d; ++c) merged[c] += p[2 + c] * e;
+    }
+    o = merged.data();
+  }
+  const float vs = static_cast<float>(v_scale);
+  for (std::size_t c = 0; c < d; ++c) out[c] = o[c] / l * vs;
+  ops += sufa_merge_counts(live.size(), d);
 }
 
 OpCounts sufa_row_counts(const std::vector<std::uint32_t>& tile_sizes, std::size_t d,

@@ -90,6 +90,10 @@ class SufaRowAccumulator {
   void add_tile(const std::uint32_t* keys, std::size_t n, OpCounts& ops);
   // Combine, divide, dequantise: writes head_dim() floats. Throws if no key was added.
   void finish(float* out, OpCounts& ops);
+  // The row's partial over the keys added so far, before the division (kv_split): writes
+  // sufa_partial_floats(head_dim()) floats [m, l, o_0 .. o_{d-1}], the tiles combined as finish()
+  // combines them. No key added: the empty partial (m = -inf, l = 0, o = 0).
+  void finish_partial(float* partial, OpCounts& ops);
   std::size_t head_dim() const { return d_; }
 
  private:
@@ -112,6 +116,24 @@ class SufaRowAccumulator {
   std::vector<std::uint32_t> order_;  // scratch: the tile's keys in feeding order
   std::vector<float> scores_;         // scratch: the tile's scores
 };
+
+// Partial outputs (Spatial-STAR kv_split, ring): a row's SU-FA state over a key range, before the
+// division, as d + 2 binary32 values [m, l, o_0 .. o_{d-1}]: m the reference (the largest
+// score), l the sum of the weights relative to m, o the weighted sum of V rows in V's integer
+// units. The empty partial (no key of the range visible to the row) is m = -inf, l = 0, o = 0.
+constexpr std::size_t sufa_partial_floats(std::size_t d) { return d + 2; }
+bool sufa_partial_empty(const float* partial);
+
+// Merges the partials of one row in the order given and divides: m = max_s m_s,
+// l = sum_s l_s e^(m_s - m), o = sum_s o_s e^(m_s - m), out = o / l * v_scale (d floats). Empty
+// partials are skipped; a single non-empty partial needs no exp (so merging the one partial of
+// a whole key range reproduces finish() bit for bit). Throws std::invalid_argument when every
+// partial is empty. Counts sufa_merge_counts(non-empty partials, d).
+void sufa_merge(const float* const* partials, std::size_t n, std::size_t d, double v_scale,
+                float* out, OpCounts& ops);
+// Operations of merging `nonempty` partials of one row: for n >= 2, n - 1 compares, n exps,
+// n (d + 1) multiplies, (n - 1)(d + 1) adds; always d divisions.
+OpCounts sufa_merge_counts(std::size_t nonempty, std::size_t d);
 
 // The operation counts of one row without its data (performance mode): non-empty or empty tiles
 // of the given sizes, head dimension d, and `guard_fires` compare_update fires assumed (wrong

@@ -105,14 +105,25 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   if (active_cores > mesh.cores())
     throw std::invalid_argument("plan_layer: " + std::to_string(active_cores) + " cores asked, the mesh has " +
                                 std::to_string(mesh.cores()));
-  if (kind != Orchestration::baseline && kind != Orchestration::query_split)
+  if (kind != Orchestration::baseline && kind != Orchestration::query_split && kind != Orchestration::kv_split)
     throw std::invalid_argument("plan_layer: orchestration '" + to_string(kind) + "' is not implemented yet");
   MeshPlan plan;
   plan.kind = kind;
   const std::vector<HeadRef> heads = all_heads(parts);
   plan.query_rows = std::uint64_t(heads.size()) * parts[0].queries();
-  auto per = kind == Orchestration::baseline ? split_baseline(heads, active_cores)
-                                             : split_queries(heads, active_cores);
+  std::vector<std::vector<CoreJob>> per;
+  if (kind == Orchestration::kv_split) {
+    std::vector<std::pair<const CoreJob*, std::uint32_t>> refs;
+    for (const HeadRef& h : heads) refs.emplace_back(h.part, h.head);
+    KeySplit ks = split_keys(refs, active_cores, mesh.config().core);
+    per = std::move(ks.per_core);
+    plan.job_head = std::move(ks.job_head);
+    plan.job_head.resize(mesh.cores());
+    plan.merges = std::move(ks.merges);
+    plan.blocks = ks.blocks;
+  } else {
+    per = kind == Orchestration::baseline ? split_baseline(heads, active_cores) : split_queries(heads, active_cores);
+  }
   per.resize(mesh.cores());
   // Scratch: one equal slot per core in its nearest controller.
   std::uint64_t slot = 0;
@@ -155,20 +166,29 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
   const sc_core::sc_time start = sc_core::sc_time_stamp();
   auto remaining = std::make_shared<std::uint32_t>(0);
   sc_core::sc_time end = start;
+  auto finished = [&end, remaining] {
+    end = std::max(end, sc_core::sc_time_stamp());
+    if (--*remaining == 0) sc_core::sc_pause();  // sc_start returns: the plan is done
+  };
+  std::unique_ptr<PartialExchange> exchange;
+  if (plan.kind == Orchestration::kv_split) {
+    exchange = std::make_unique<PartialExchange>(mesh, plan.merges, plan.job_head, plan.blocks);
+    *remaining += exchange->spawn(finished);
+  }
   for (std::uint32_t c = 0; c < n; ++c) {
     if (plan.per_core[c].empty()) continue;
     ++*remaining;
-    sc_core::sc_spawn([&mesh, &plan, &r, &end, c, perf, remaining] {
+    sc_core::sc_spawn([&mesh, &plan, &r, &exchange, finished, c, perf] {
       StarCore& core = mesh.core(c);
-      for (const CoreJob& job : plan.per_core[c]) {
-        core.start(job, mesh.functional(), mesh.memory_bytes(), perf);
+      for (std::size_t j = 0; j < plan.per_core[c].size(); ++j) {
+        core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf);
         while (core.busy()) sc_core::wait(core.done());
         r.core_busy[c] += core.job_time();
         r.ops += core.ops();
         ++r.core_jobs[c];
+        if (exchange) exchange->job_done(c, j);
       }
-      end = std::max(end, sc_core::sc_time_stamp());
-      if (--*remaining == 0) sc_core::sc_pause();  // sc_start returns: the plan is done
+      finished();
     }, ("dispatch_core" + std::to_string(c)).c_str());
   }
   while (*remaining > 0) {
@@ -177,6 +197,11 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
       throw std::runtime_error("run_plan: the simulation starved with cores still busy");
   }
   r.makespan = end - start;
+  if (exchange) {
+    r.ops += exchange->ops();
+    r.partial_messages = exchange->messages();
+    r.partial_bytes = exchange->message_bytes();
+  }
   r.noc = mesh.fabric.model().stats().since(before);
   for (std::uint32_t m = 0; m < mesh.controllers(); ++m) {
     const ChannelScheduler& s = mesh.memory(m).scheduler();

@@ -7,6 +7,8 @@
 //  - query_split: cores own contiguous runs of 128-query blocks (balanced over heads x blocks);
 //    each core streams its queries and the full K/V of their heads from DRAM (no multicast yet,
 //    so DRAM traffic per unit of work equals baseline's; the gain is load balance).
+//  - kv_split: cores own contiguous key shards; every query block visits every shard; the SU-FA
+//    partials go over the NoC to the block's home core, which merges them (kv_split.h).
 // Every per-core job holds one query head (heads = kv_heads = 1) and a contiguous query range, so
 // output rows equal the single-core model's bit for bit. Causal masking: a core's last query sits
 // at position S - n_q + b, so its job sees only the first S - n_q + b keys with the full job's
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "common/op_counts.h"
+#include "mesh/kv_split.h"
 #include "mesh/spatial_star.h"
 #include "noc/noc_stats.h"
 #include "star_core/core_job.h"
@@ -37,6 +40,10 @@ struct MeshPlan {
   Orchestration kind = Orchestration::query_split;
   std::vector<std::vector<CoreJob>> per_core;  // jobs each core runs in order (global addresses)
   std::uint64_t query_rows = 0;                // query rows of the whole job (all heads)
+  // kv_split (kv_split.h): per core and job its layer head; the (head, block) partial merges.
+  std::vector<std::vector<std::uint32_t>> job_head;
+  std::vector<PartialMerge> merges;
+  std::uint32_t blocks = 0;
 };
 
 // The per-core job for query rows [a, b) of head h of `job` (scratch address left to the caller).
@@ -61,6 +68,7 @@ struct MeshRunResult {
   OpCounts ops;                              // all cores
   NocStats noc;                              // the run's interval
   std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
+  std::uint64_t partial_messages = 0, partial_bytes = 0;  // kv_split: partials sent over the NoC
 };
 
 // Runs the plan to completion (call from sc_main, outside the simulation): one dispatcher thread

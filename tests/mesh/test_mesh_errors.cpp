@@ -60,5 +60,10 @@ int sc_main(int, char*[]) {
   const CoreJob sub = query_range_job(job, 0, 0, 64);
   CHECK(sub.seq_len == 256 - 128 + 64 && sub.n_queries == 64);
   CHECK(sub.algo.tile_keys == job.tiling().tile_keys);
+  // A key shard must be a non-empty range of the job's tiles.
+  CoreJob shard = sub;
+  shard.tile_begin = 2;
+  shard.tile_end = 2;
+  CHECK(throws_naming([&] { shard.validate(CoreConfig{}, std::uint64_t{1} << 30); }, "key shard [2, 2)"));
   return finish();
 }

@@ -52,6 +52,10 @@ struct TilingConfig {
   JobKind kind = JobKind::full_layer;
   bool causal = false;
   bool rass = true;
+  // attention_only, coordinated: each cell's V rows arrive as the whole V tile (B_c rows, read
+  // contiguously) instead of a gather of the selected rows: what a core fed by a multicast stream
+  // of K/V tiles shared with other cores sees (Spatial-STAR query_split_multicast).
+  bool stream_kv_tiles = false;
   std::uint64_t token_buffer_bytes = 192 * 1024;
   std::uint64_t weight_buffer_bytes = 96 * 1024;
   std::uint64_t temp_buffer_bytes = 28 * 1024;

@@ -211,8 +211,13 @@ class CellPlanner {
       const bool k_tile_stays =
           policy_.key_reuse == KeyReuse::resident ||
           u64{cfg_.block_queries} * d2_ + u64{cfg_.tile_keys} * d2_ <= cfg_.token_buffer_bytes;
-      if (!k_tile_stays) gather(Stage::kvgen, Direction::read, Operand::k, rows, d2_);
-      gather(Stage::kvgen, Direction::read, Operand::v, rows, d2_);
+      if (cfg_.stream_kv_tiles) {  // whole tiles, contiguous (a multicast stream)
+        if (!k_tile_stays) read(Stage::kvgen, Operand::k, tile_first(), tile_len(), d2_);
+        read(Stage::kvgen, Operand::v, tile_first(), tile_len(), d2_);
+      } else {
+        if (!k_tile_stays) gather(Stage::kvgen, Direction::read, Operand::k, rows, d2_);
+        gather(Stage::kvgen, Direction::read, Operand::v, rows, d2_);
+      }
     }
     update_state(state);
     if (block_ends()) finish_block(state);

@@ -24,6 +24,7 @@ TilingConfig CoreJob::tiling_config(const CoreConfig& core) const {
   t.kind = kind;
   t.causal = algo.causal;
   t.rass = rass;
+  t.stream_kv_tiles = stream_kv_tiles;
   t.token_buffer_bytes = core.token_buffer_bytes;
   t.weight_buffer_bytes = core.weight_buffer_bytes;
   t.temp_buffer_bytes = core.temp_buffer_bytes;
@@ -88,6 +89,9 @@ void CoreJob::validate(const CoreConfig& core, std::uint64_t memory_bytes) const
                 std::to_string(end) + ") is not a non-empty range of the " +
                 std::to_string(n_tiles) + " key tiles");
   }
+  if (stream_kv_tiles)
+    require(kind == JobKind::attention_only && flow == Flow::coordinated,
+            "job.stream_kv_tiles needs a coordinated attention_only job");
   if (kind == JobKind::full_layer)
     require(shifts.q.size() == heads && shifts.k.size() == kv_heads &&
                 shifts.v.size() == kv_heads && shifts.k_hat.size() == kv_heads,

@@ -29,6 +29,8 @@ struct CoreJob {
   StarAlgoConfig algo;
   Flow flow = Flow::coordinated;
   bool rass = true;
+  // Coordinated attention-only: V arrives as whole key tiles (TilingConfig::stream_kv_tiles).
+  bool stream_kv_tiles = false;
 
   std::uint64_t x_addr = 0, wq_addr = 0, wk_addr = 0, wv_addr = 0;
   std::uint64_t q_addr = 0, k_addr = 0, v_addr = 0, o_addr = 0, scratch_addr = 0;

@@ -89,6 +89,50 @@ std::vector<std::vector<CoreJob>> split_queries(const std::vector<HeadRef>& head
   return per;
 }
 
+// query_split_multicast. Groups: min(K/V heads, cores, controllers) of them, the cores sorted by
+// their nearest controller so a group sits next to one; K/V head u goes to group u mod groups
+// (with the spread placement head u lives in controller u mod M: the group next to it). A group
+// walks its heads' (query head, block) items; stripe s hands items s P_g .. s P_g + P_g - 1 to its
+// P_g members, one block each.
+std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& parts, std::uint32_t cores,
+                                                  const SpatialStar& mesh, MeshPlan& plan) {
+  struct Unit {
+    const CoreJob* part;
+    std::uint32_t kv;
+  };
+  std::vector<Unit> units;
+  for (const CoreJob& p : parts)
+    for (std::uint32_t g = 0; g < p.kv_heads; ++g) units.push_back({&p, g});
+  const std::uint32_t n_groups =
+      std::min({static_cast<std::uint32_t>(units.size()), cores, mesh.controllers()});
+  std::vector<std::uint32_t> order(cores);
+  for (std::uint32_t c = 0; c < cores; ++c) order[c] = c;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return mesh.nearest_controller(a) < mesh.nearest_controller(b);
+  });
+  std::vector<std::vector<CoreJob>> per(cores);
+  plan.stripes.assign(cores, {});
+  for (std::uint32_t k = 0; k < n_groups; ++k) {
+    const std::vector<std::uint32_t> members(order.begin() + cores * k / n_groups,
+                                             order.begin() + cores * (k + 1) / n_groups);
+    plan.groups.push_back(members);
+    std::uint64_t item = 0;
+    for (std::size_t u = k; u < units.size(); u += n_groups) {
+      const CoreJob& part = *units[u].part;
+      const std::uint32_t nq = part.queries(), T = std::max<std::uint32_t>(1, part.algo.block_queries);
+      for (std::uint32_t h = units[u].kv * part.group(); h < (units[u].kv + 1) * part.group(); ++h)
+        for (std::uint32_t a = 0; a < nq; a += T, ++item) {
+          const std::uint32_t c = members[item % members.size()];
+          CoreJob job = query_range_job(part, h, a, std::min(nq, a + T));
+          job.stream_kv_tiles = true;
+          per[c].push_back(job);
+          plan.stripes[c].push_back(static_cast<std::uint32_t>(item / members.size()));
+        }
+    }
+  }
+  return per;
+}
+
 }  // namespace
 
 MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
@@ -105,7 +149,8 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   if (active_cores > mesh.cores())
     throw std::invalid_argument("plan_layer: " + std::to_string(active_cores) + " cores asked, the mesh has " +
                                 std::to_string(mesh.cores()));
-  if (kind != Orchestration::baseline && kind != Orchestration::query_split && kind != Orchestration::kv_split)
+  if (kind != Orchestration::baseline && kind != Orchestration::query_split && kind != Orchestration::kv_split &&
+      kind != Orchestration::query_split_multicast)
     throw std::invalid_argument("plan_layer: orchestration '" + to_string(kind) + "' is not implemented yet");
   MeshPlan plan;
   plan.kind = kind;
@@ -121,10 +166,15 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
     plan.job_head.resize(mesh.cores());
     plan.merges = std::move(ks.merges);
     plan.blocks = ks.blocks;
+  } else if (kind == Orchestration::query_split_multicast) {
+    if (std::any_of(parts.begin(), parts.end(), [](const CoreJob& p) { return p.flow != Flow::coordinated; }))
+      throw std::invalid_argument("plan_layer: query_split_multicast needs the coordinated flow");
+    per = split_multicast(parts, active_cores, mesh, plan);
   } else {
     per = kind == Orchestration::baseline ? split_baseline(heads, active_cores) : split_queries(heads, active_cores);
   }
   per.resize(mesh.cores());
+  plan.stripes.resize(kind == Orchestration::query_split_multicast ? mesh.cores() : 0);
   // Scratch: one equal slot per core in its nearest controller.
   std::uint64_t slot = 0;
   for (const auto& jobs : per)
@@ -148,8 +198,45 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
   if (plan.per_core.size() != mesh.cores())
     throw std::invalid_argument("run_plan: the plan has " + std::to_string(plan.per_core.size()) +
                                 " cores, the mesh " + std::to_string(mesh.cores()));
+  const bool multicast = plan.kind == Orchestration::query_split_multicast;
+  if (multicast && (plan.stripes.size() != plan.per_core.size() || plan.groups.empty()))
+    throw std::invalid_argument("run_plan: a query_split_multicast plan needs its groups and stripes");
+  // Multicast groups: the hub's streams and a stripe barrier per group.
+  struct Barrier {
+    std::vector<std::uint32_t> remaining;  // [stripe]: jobs not done yet
+    std::uint32_t completed = 0;           // leading stripes with every job done
+    sc_core::sc_event advanced;
+  };
+  auto barriers = std::make_shared<std::vector<Barrier>>(multicast ? plan.groups.size() : 0);
+  std::vector<std::int32_t> group_of(mesh.cores(), -1);
+  std::vector<MulticastGroupSpec> specs;
+  for (std::size_t k = 0; multicast && k < plan.groups.size(); ++k) {
+    MulticastGroupSpec spec;
+    spec.cores = plan.groups[k];
+    std::uint64_t tile_bytes = 0;
+    for (const std::uint32_t c : spec.cores) {
+      if (c >= mesh.cores() || plan.stripes[c].size() != plan.per_core[c].size())
+        throw std::invalid_argument("run_plan: multicast group member " + std::to_string(c) + " is inconsistent");
+      group_of[c] = static_cast<std::int32_t>(k);
+      spec.nodes.push_back(mesh.core_node(c));
+      spec.jobs.emplace_back();
+      for (std::size_t i = 0; i < plan.per_core[c].size(); ++i) {
+        const CoreJob& job = plan.per_core[c][i];
+        const std::uint32_t stripe = plan.stripes[c][i];
+        spec.jobs.back().push_back({stripe, job});
+        if ((*barriers)[k].remaining.size() <= stripe) (*barriers)[k].remaining.resize(stripe + 1, 0);
+        ++(*barriers)[k].remaining[stripe];
+        tile_bytes = std::max<std::uint64_t>(tile_bytes, std::uint64_t(job.tiling().tile_keys) * job.head_dim * 2);
+      }
+    }
+    spec.buffer_bytes = std::uint64_t(std::max<std::uint32_t>(1, plan.tiles_in_flight)) * tile_bytes;
+    specs.push_back(std::move(spec));
+  }
+  mesh.multicast_hub().configure(std::move(specs));  // empty: no K/V stream goes to the hub
+
   if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
   MeshRunResult r;
+  const MulticastStats multicast_before = mesh.multicast_hub().stats();
   const std::uint32_t n = mesh.cores();
   r.core_busy.assign(n, sc_core::SC_ZERO_TIME);
   r.core_jobs.assign(n, 0);
@@ -178,11 +265,23 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
   for (std::uint32_t c = 0; c < n; ++c) {
     if (plan.per_core[c].empty()) continue;
     ++*remaining;
-    sc_core::sc_spawn([&mesh, &plan, &r, &exchange, finished, c, perf] {
+    Barrier* barrier = group_of[c] >= 0 ? &(*barriers)[group_of[c]] : nullptr;
+    sc_core::sc_spawn([&mesh, &plan, &r, &exchange, finished, c, perf, barriers, barrier] {
       StarCore& core = mesh.core(c);
       for (std::size_t j = 0; j < plan.per_core[c].size(); ++j) {
+        if (barrier) {  // the group starts each stripe in step
+          const std::uint32_t stripe = plan.stripes[c][j];
+          while (barrier->completed < stripe) sc_core::wait(barrier->advanced);
+          mesh.multicast_hub().begin_job(c, stripe);
+        }
         core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf);
         while (core.busy()) sc_core::wait(core.done());
+        if (barrier) {
+          --barrier->remaining[plan.stripes[c][j]];
+          while (barrier->completed < barrier->remaining.size() && barrier->remaining[barrier->completed] == 0)
+            ++barrier->completed;
+          barrier->advanced.notify();
+        }
         r.core_busy[c] += core.job_time();
         r.ops += core.ops();
         ++r.core_jobs[c];
@@ -203,6 +302,7 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
     r.partial_bytes = exchange->message_bytes();
   }
   r.noc = mesh.fabric.model().stats().since(before);
+  r.multicast = mesh.multicast_hub().stats().since(multicast_before);
   for (std::uint32_t m = 0; m < mesh.controllers(); ++m) {
     const ChannelScheduler& s = mesh.memory(m).scheduler();
     for (unsigned ch = 0; ch < mesh.config().memory.channels; ++ch) {

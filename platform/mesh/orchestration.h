@@ -5,8 +5,12 @@
 //  - baseline: uncoordinated cores; whole query heads are dealt round-robin to the cores and each
 //    core streams its heads' Q, K and V from DRAM itself.
 //  - query_split: cores own contiguous runs of 128-query blocks (balanced over heads x blocks);
-//    each core streams its queries and the full K/V of their heads from DRAM (no multicast yet,
-//    so DRAM traffic per unit of work equals baseline's; the gain is load balance).
+//    each core streams its queries and the full K/V of their heads from DRAM (DRAM traffic per
+//    unit of work equals baseline's; the gain is load balance).
+//  - query_split_multicast: the cores form groups (near the controllers); each group takes K/V
+//    heads in turn and its members run one-block jobs of the same head in lockstep stripes; the K
+//    and V tiles they stream leave DRAM once per stripe and reach all members as one multicast
+//    (multicast_hub.h), so K/V DRAM bytes drop by the group size.
 //  - kv_split: cores own contiguous key shards; every query block visits every shard; the SU-FA
 //    partials go over the NoC to the block's home core, which merges them (kv_split.h).
 // Every per-core job holds one query head (heads = kv_heads = 1) and a contiguous query range, so
@@ -44,6 +48,13 @@ struct MeshPlan {
   std::vector<std::vector<std::uint32_t>> job_head;
   std::vector<PartialMerge> merges;
   std::uint32_t blocks = 0;
+  // query_split_multicast: the groups' member cores, per core the stripe of each of its jobs
+  // (a group's members start stripe s together, once every job of the earlier stripes is done),
+  // and the K or V tiles a group may have in flight (delivered to some member, not yet consumed
+  // by all): each member's receive buffer holds that many tiles.
+  std::vector<std::vector<std::uint32_t>> groups;
+  std::vector<std::vector<std::uint32_t>> stripes;
+  std::uint32_t tiles_in_flight = 4;
 };
 
 // The per-core job for query rows [a, b) of head h of `job` (scratch address left to the caller).
@@ -69,6 +80,7 @@ struct MeshRunResult {
   NocStats noc;                              // the run's interval
   std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
   std::uint64_t partial_messages = 0, partial_bytes = 0;  // kv_split: partials sent over the NoC
+  MulticastStats multicast;                  // the run's multicast rounds (query_split_multicast)
 };
 
 // Runs the plan to completion (call from sc_main, outside the simulation): one dispatcher thread

@@ -54,6 +54,9 @@ SpatialStar::SpatialStar(const sc_core::sc_module_name& name, const MeshConfig& 
     controller_nodes_.push_back(node);
     memory_at_node_[node] = memories_.back().get();
   }
+  hub_ = std::make_unique<MulticastHub>("multicast_hub", fabric, controller_nodes_, cfg.memory.capacity_bytes,
+                                        cfg.core.max_burst_bytes, cfg.memory.mode == DataMode::functional);
+  for (std::uint32_t m = 0; m < memories_.size(); ++m) hub_->memory_socket(m).bind(memories_[m]->socket);
   auto memory_at = [this](std::uint32_t node) {
     return node < memory_at_node_.size() ? memory_at_node_[node] : nullptr;
   };
@@ -64,6 +67,7 @@ SpatialStar::SpatialStar(const sc_core::sc_module_name& name, const MeshConfig& 
     core_nis_.push_back(std::make_unique<NetworkInterface>((tag + "_ni").c_str(), fabric, core_node(i)));
     cores_.back()->fetcher.socket.bind(ports_.back()->target_socket);
     ports_.back()->initiator_socket.bind(core_nis_.back()->target_socket);
+    ports_.back()->attach_multicast(hub_.get(), i);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "memory/hbm_memory.h"
+#include "mesh/multicast_hub.h"
 #include "mesh/tile_port.h"
 #include "noc/network_interface.h"
 #include "noc/noc_fabric.h"
@@ -68,6 +69,9 @@ class SpatialStar : public sc_core::sc_module {
   bool functional() const { return cfg_.memory.mode == DataMode::functional; }
 
   NocFabric fabric;
+  // The request-combining multicast agent at the controllers (query_split_multicast).
+  MulticastHub& multicast_hub() { return *hub_; }
+  const MulticastHub& multicast_hub() const { return *hub_; }
 
  private:
   MeshConfig cfg_;
@@ -78,6 +82,7 @@ class SpatialStar : public sc_core::sc_module {
   std::vector<std::unique_ptr<NetworkInterface>> memory_nis_;
   std::vector<std::uint32_t> controller_nodes_;
   std::vector<HbmMemory*> memory_at_node_;
+  std::unique_ptr<MulticastHub> hub_;
 };
 
 }  // namespace star

@@ -1,5 +1,7 @@
 #include "mesh/tile_port.h"
 
+#include "mesh/multicast_hub.h"
+
 namespace star {
 
 TilePort::TilePort(sc_core::sc_module_name name, const NocFabric& fabric,
@@ -15,7 +17,10 @@ TilePort::TilePort(sc_core::sc_module_name name, const NocFabric& fabric,
 
 void TilePort::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   timed_bytes_ += trans.get_data_length();
-  initiator_socket->b_transport(trans, delay);
+  if (hub_ && trans.is_read() && hub_->serves(core_, trans.get_address()))
+    hub_->read(core_, trans, delay);
+  else
+    initiator_socket->b_transport(trans, delay);
 }
 
 unsigned TilePort::transport_dbg(tlm::tlm_generic_payload& trans) {

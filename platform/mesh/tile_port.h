@@ -3,7 +3,9 @@
 // the address; the fetcher's untimed debug accesses (functional data, whose timing is the transfer
 // plan's and already travelled as timed transactions) are served through the fabric's address map
 // straight from that controller's backing store, because the network interface carries no debug
-// transport.
+// transport. With a multicast hub attached (query_split_multicast), the timed reads of the
+// current job's K/V streams go to the hub instead, which combines them with the other group
+// members' reads (multicast_hub.h); the hub's traffic crosses the NoC too.
 #pragma once
 
 #include <systemc>
@@ -18,6 +20,10 @@
 #include "noc/noc_fabric.h"
 
 namespace star {
+class MulticastHub;
+}
+
+namespace star {
 
 class TilePort : public sc_core::sc_module {
  public:
@@ -28,6 +34,9 @@ class TilePort : public sc_core::sc_module {
   TilePort(sc_core::sc_module_name name, const NocFabric& fabric,
            std::function<HbmMemory*(std::uint32_t)> memory_at);
 
+  // Reads the hub serves for core `core` go to it (nullptr: none).
+  void attach_multicast(MulticastHub* hub, std::uint32_t core) { hub_ = hub, core_ = core; }
+
   std::uint64_t timed_bytes() const { return timed_bytes_; }
 
  private:
@@ -37,6 +46,8 @@ class TilePort : public sc_core::sc_module {
   const NocFabric& fabric_;
   std::function<HbmMemory*(std::uint32_t)> memory_at_;
   std::uint64_t timed_bytes_ = 0;
+  MulticastHub* hub_ = nullptr;
+  std::uint32_t core_ = 0;
 };
 
 }  // namespace star

@@ -1,0 +1,126 @@
+// Request-combining multicast of K/V tiles (Spatial-STAR query_split_multicast; docs/mesh.md).
+//
+// The cores sharing a K/V head form a group and run one-block jobs in lockstep stripes: in stripe
+// s every member works on a query block of the same head(s) and streams the same K and V tiles
+// (whole tiles, CoreJob::stream_kv_tiles). The hub is the agent at the memory controllers that
+// combines their reads:
+//   - the first member to read a burst of stripe s sends a request packet to the controller owning
+//     it; the controller reads DRAM once and sends the data back as ONE multicast packet
+//     (response class) to every member of the stripe whose job reads that burst;
+//   - a member reading a burst already delivered takes its copy from its receive buffer, one still
+//     in flight waits for it: neither goes to DRAM or puts a request on the NoC.
+// Buffering: a round (one burst) occupies every subscriber's receive buffer from its delivery
+// until that subscriber has consumed it; the rounds a group has in flight (issued, not yet
+// consumed by all) are bounded to `buffer_bytes`: a member that would issue a new round beyond
+// the bound waits until the oldest rounds are consumed. That is the receive buffer each member
+// needs (the high water mark is reported).
+// Functional mode: the round carries the DRAM bytes; every member's read returns them (a timed
+// read with a data pointer gets the data; the cores' timing-only bursts ignore it).
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "noc/noc_fabric.h"
+#include "star_core/core_job.h"
+
+namespace star {
+
+struct MulticastStats {
+  std::uint64_t rounds = 0;          // bursts read from DRAM once and multicast
+  std::uint64_t dram_bytes = 0;      // bytes of those reads
+  std::uint64_t copies = 0;          // member reads served (one per subscriber per round)
+  std::uint64_t delivered_bytes = 0; // bytes those reads returned to the members
+  std::uint64_t buffer_high_water = 0;  // most bytes in flight in one group
+  std::uint64_t waits_for_buffer = 0;   // new rounds held back by the buffer bound
+  std::uint64_t errors = 0;          // reads the hub could not serve (error response)
+  MulticastStats since(const MulticastStats& before) const;
+};
+
+// One member's job in a stripe of its group.
+struct MulticastJob {
+  std::uint32_t stripe = 0;
+  CoreJob job;
+};
+
+struct MulticastGroupSpec {
+  std::vector<std::uint32_t> cores;              // members (core indices)
+  std::vector<std::uint32_t> nodes;              // their routers
+  std::vector<std::vector<MulticastJob>> jobs;   // per member, in run order
+  std::uint64_t buffer_bytes = 0;                // bound on the group's rounds in flight
+};
+
+class MulticastHub : public sc_core::sc_module {
+ public:
+  using Socket = tlm_utils::simple_initiator_socket<MulticastHub>;
+  // `controller_nodes[m]` is the router of controller m; bind memory_socket(m) to its memory.
+  MulticastHub(sc_core::sc_module_name name, NocFabric& fabric,
+               std::vector<std::uint32_t> controller_nodes, std::uint64_t controller_bytes,
+               std::uint32_t max_burst_bytes, bool functional);
+  ~MulticastHub() override;
+
+  Socket& memory_socket(std::uint32_t m) { return *sockets_.at(m); }
+
+  // Replaces the groups (outside the simulation, no round in flight). Throws
+  // std::invalid_argument for inconsistent specs (a core in two groups, a job that is not
+  // attention-only with stream_kv_tiles and one K/V head, stripes out of order).
+  void configure(std::vector<MulticastGroupSpec> groups);
+  void clear() { configure({}); }
+  // Core `core` starts its job of `stripe` (the dispatcher calls this before starting the job).
+  void begin_job(std::uint32_t core, std::uint32_t stripe);
+  // Whether a timed read of core `core` at `address` belongs to its current job's K/V streams.
+  bool serves(std::uint32_t core, std::uint64_t address) const;
+  // Serves such a read (blocking: waits the annotated delay, then for the data).
+  void read(std::uint32_t core, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+
+  const MulticastStats& stats() const { return stats_; }
+
+ private:
+  struct Extent {
+    std::uint64_t base = 0, bytes = 0, tile_bytes = 0;
+    bool contains(std::uint64_t a) const { return a >= base && a - base < bytes; }
+    // The fetcher's burst starting at `a` (bursts of max_burst cut from each tile).
+    std::uint64_t burst_at(std::uint64_t a, std::uint64_t max_burst) const;
+  };
+  struct MemberStripe {
+    Extent k, v;
+  };
+  struct Round;
+  struct Group {
+    std::vector<std::uint32_t> cores, nodes;
+    std::vector<std::map<std::uint32_t, MemberStripe>> stripes;  // [member][stripe]
+    std::uint64_t buffer_bytes = 0, in_flight = 0;
+    std::map<std::pair<std::uint32_t, std::uint64_t>, std::unique_ptr<Round>> rounds;  // (stripe, address)
+    std::unique_ptr<sc_core::sc_event> freed;
+  };
+  struct Membership {
+    std::int32_t group = -1;
+    std::uint32_t member = 0, stripe = 0;
+    bool active = false;
+  };
+
+  const Extent* extent(const Membership& who, std::uint64_t address) const;
+  void issue(Group& g, Round& r, std::uint32_t requester_node, std::uint64_t address);
+  void consume(Group& g, std::pair<std::uint32_t, std::uint64_t> key, std::uint32_t member,
+               tlm::tlm_generic_payload& trans);
+  void multicast(std::uint32_t src, const std::vector<std::uint32_t>& dsts, std::uint32_t flits);
+
+  NocFabric& fabric_;
+  std::vector<std::uint32_t> controller_nodes_;
+  std::uint64_t controller_bytes_;
+  std::uint32_t max_burst_;
+  bool functional_;
+  std::vector<std::unique_ptr<Socket>> sockets_;
+  std::vector<Group> groups_;
+  std::vector<Membership> members_;  // [core]
+  MulticastStats stats_;
+};
+
+}  // namespace star

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "noc/flit_network_model.h"
 #include "noc/mesh_topology.h"
@@ -29,17 +30,52 @@ uint64_t NocFabric::cycle_floor(const sc_time& t) const {
   return static_cast<uint64_t>(t / period_ + 1e-9);
 }
 
-uint64_t NocFabric::transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class) {
+uint64_t NocFabric::created_cycle() const {
   const sc_time now = sc_core::sc_time_stamp();
   uint64_t created = cycle_floor(now);
   if (sc_time(double(created) * period_.to_seconds(), sc_core::SC_SEC) < now) ++created;  // next edge
-  created = std::max(created, model_->now());
-  const uint64_t id = next_id_++;
-  sc_core::sc_event done;
-  waiting_[id] = &done;
-  model_->inject(NocPacket{id, src, dst, flits, vc_class, created});
+  return std::max(created, model_->now());
+}
+
+uint64_t NocFabric::transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class) {
+  return send(src, {dst}, flits, vc_class);
+}
+
+void NocFabric::check_multicast(uint32_t src, const std::vector<uint32_t>& dsts) const {
+  const uint32_t nodes = config_.nodes();
+  if (src >= nodes)
+    throw std::invalid_argument("NocFabric::multicast: source node " + std::to_string(src) + " outside the " +
+                                std::to_string(nodes) + "-node mesh");
+  if (dsts.empty()) throw std::invalid_argument("NocFabric::multicast: no destination");
+  std::vector<bool> seen(nodes, false);
+  for (const uint32_t d : dsts) {
+    if (d >= nodes)
+      throw std::invalid_argument("NocFabric::multicast: destination node " + std::to_string(d) +
+                                  " outside the " + std::to_string(nodes) + "-node mesh");
+    if (d == src)
+      throw std::invalid_argument("NocFabric::multicast: the source node " + std::to_string(src) +
+                                  " is among the destinations");
+    if (seen[d]) throw std::invalid_argument("NocFabric::multicast: destination node " + std::to_string(d) + " listed twice");
+    seen[d] = true;
+  }
+}
+
+uint64_t NocFabric::multicast(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class) {
+  check_multicast(src, dsts);
+  return send(src, dsts, flits, vc_class);
+}
+
+uint64_t NocFabric::send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class) {
+  const uint64_t created = created_cycle();
+  Waiter waiter;
+  waiter.remaining = uint32_t(dsts.size());
+  for (const uint32_t dst : dsts) {
+    const uint64_t id = next_id_++;
+    model_->inject(NocPacket{id, src, dst, flits, vc_class, created});
+    waiting_[id] = &waiter;
+  }
   wake_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::wait(done);
+  sc_core::wait(waiter.done);
   return cycle_floor(sc_core::sc_time_stamp()) - created;
 }
 
@@ -67,9 +103,12 @@ void NocFabric::deliver() {
   for (const DeliveredPacket& d : delivered_) {
     auto it = waiting_.find(d.packet.id);
     if (it == waiting_.end()) continue;
-    const sc_time at = period_ * double(d.tail_cycle);
-    it->second->notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+    Waiter& w = *it->second;
     waiting_.erase(it);
+    w.last_tail = std::max(w.last_tail, d.tail_cycle);
+    if (--w.remaining > 0) continue;
+    const sc_time at = period_ * double(w.last_tail);
+    w.done.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
   }
 }
 

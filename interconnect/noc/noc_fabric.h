@@ -26,6 +26,16 @@ class NocFabric : public sc_core::sc_module {
   // Sends a packet of `flits` flits from src to dst in `vc_class` and blocks the calling
   // SC_THREAD until its tail flit has been reassembled at dst. Returns the latency in cycles.
   uint64_t transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class);
+  // Sends one packet of `flits` flits from src to every node of `dsts`, all created in the same
+  // cycle, and blocks the calling SC_THREAD until it has been reassembled at every destination.
+  // Returns the latency in cycles of the last copy. Each destination's copy counts as one packet
+  // in the statistics. Source replication: the source's network interface injects one copy per
+  // destination (they serialise on its injection channel). Throws like check_multicast.
+  uint64_t multicast(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class);
+  // Throws std::invalid_argument naming the problem when dsts is empty, holds a node twice or a
+  // node outside the mesh, or holds src, or src is outside the mesh. Callers can check a
+  // multicast before the simulation starts.
+  void check_multicast(uint32_t src, const std::vector<uint32_t>& dsts) const;
 
   // Global address map: [base, base + size) belongs to the target behind node's interface.
   void map_address(uint64_t base, uint64_t size, uint32_t node);
@@ -44,6 +54,14 @@ class NocFabric : public sc_core::sc_module {
   sc_core::sc_time cycle_time() const { return period_; }
 
  private:
+  // A thread blocked in transfer or multicast: woken when its last copy is reassembled.
+  struct Waiter {
+    sc_core::sc_event done;
+    uint32_t remaining = 0;   // copies not yet delivered
+    uint64_t last_tail = 0;   // latest reassembly cycle so far
+  };
+  uint64_t created_cycle() const;  // the cycle a packet sent now enters its source queue
+  uint64_t send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class);
   struct Region {
     uint64_t base, size;
     uint32_t node;
@@ -57,7 +75,7 @@ class NocFabric : public sc_core::sc_module {
   std::unique_ptr<NocModel> model_;
   sc_core::sc_time period_;
   sc_core::sc_event wake_;
-  std::unordered_map<uint64_t, sc_core::sc_event*> waiting_;
+  std::unordered_map<uint64_t, Waiter*> waiting_;  // by packet id
   std::vector<DeliveredPacket> delivered_;
   std::vector<Region> regions_;
   std::vector<NetworkInterface*> interfaces_;

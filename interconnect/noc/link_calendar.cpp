@@ -65,9 +65,16 @@ uint64_t LinkCalendars::find_gap_slow(size_t c, uint64_t earliest, uint32_t leng
   }
 }
 
+// A word at a time: a packet of F flits costs F/64 word writes per link, not F bit writes.
 void LinkCalendars::mark_slow(size_t c, uint64_t start, uint32_t length) {
-  ensure((start + length - 1) >> 6);
-  for (uint64_t at = start; at < start + length; ++at) word(c, at >> 6) |= uint64_t(1) << (at & 63);
+  const uint64_t end = start + length;
+  ensure((end - 1) >> 6);
+  for (uint64_t at = start; at < end;) {
+    const uint32_t bit = uint32_t(at & 63);
+    const uint32_t n = uint32_t(std::min<uint64_t>(64 - bit, end - at));
+    word(c, at >> 6) |= span_mask(bit, n);
+    at += n;
+  }
 }
 
 uint64_t LinkCalendars::hold(size_t c, uint64_t from, uint64_t to) {
@@ -75,11 +82,14 @@ uint64_t LinkCalendars::hold(size_t c, uint64_t from, uint64_t to) {
   if (to <= from) return 0;
   ensure((to - 1) >> 6);
   uint64_t double_booked = 0;
-  for (uint64_t at = from; at < to; ++at) {
+  for (uint64_t at = from; at < to;) {  // a word at a time
+    const uint32_t bit = uint32_t(at & 63);
+    const uint32_t n = uint32_t(std::min<uint64_t>(64 - bit, to - at));
+    const uint64_t mask = span_mask(bit, n);
     uint64_t& w = word(c, at >> 6);
-    const uint64_t bit = uint64_t(1) << (at & 63);
-    if (w & bit) ++double_booked;
-    w |= bit;
+    double_booked += uint64_t(__builtin_popcountll(w & mask));
+    w |= mask;
+    at += n;
   }
   for (uint64_t k = 0, at = to; k < double_booked; ++k) {
     at = find_free_bit(c, at);

@@ -104,7 +104,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   out.head_cycle = head_out + st_cycles_;
   out.tail_cycle = tail_out + st_cycles_;
   out.hops = hops;
-  if (!near) far_.push(PendingDelivery{tail_out, order_++, far});
+  if (near) nonempty_[(tail_out % kBuckets) >> 6] |= uint64_t(1) << (tail_out & 63);
+  else far_.push(PendingDelivery{tail_out, order_++, far});
   ++pending_count_;
 
   // Every router on the minimal path buffers, switches and routes the packet once.
@@ -177,18 +178,37 @@ void PacketNetworkModel::advance_to(uint64_t cycle) {
       release(far_.top().delivery);
       far_.pop();
     }
-    std::vector<DeliveredPacket>& bucket = buckets_[now_ % kBuckets];
+    const uint64_t b = now_ % kBuckets;
+    std::vector<DeliveredPacket>& bucket = buckets_[b];
     for (const DeliveredPacket& delivery : bucket) release(delivery);
     bucket.clear();
-    ++now_;
+    nonempty_[b >> 6] &= ~(uint64_t(1) << (b & 63));
+    // Jump to the next cycle that releases something (or to `cycle`).
+    uint64_t next = next_bucket_cycle(now_ + 1);
+    if (!far_.empty()) next = std::min(next, far_.top().release_cycle);
+    now_ = std::min(std::max(next, now_ + 1), cycle);
   }
+}
+
+uint64_t PacketNetworkModel::next_bucket_cycle(uint64_t from) const {
+  const uint64_t end = now_ + kBuckets;  // buckets cover [now_, now_ + kBuckets)
+  uint64_t c = from;
+  while (c < end) {
+    const uint64_t b = c % kBuckets;
+    const uint64_t bits = nonempty_[b >> 6] & (~uint64_t(0) << (b & 63));
+    if (bits) {
+      const uint64_t at = c + uint64_t(__builtin_ctzll(bits)) - (b & 63);
+      return at < end ? at : std::numeric_limits<uint64_t>::max();
+    }
+    c += 64 - (b & 63);
+  }
+  return std::numeric_limits<uint64_t>::max();
 }
 
 uint64_t PacketNetworkModel::next_activity_cycle() const {
   if (pending_count_ == 0) return std::numeric_limits<uint64_t>::max();
-  for (uint64_t c = now_; c < now_ + kBuckets; ++c)
-    if (!buckets_[c % kBuckets].empty()) return far_.empty() ? c : std::min(c, far_.top().release_cycle);
-  return far_.top().release_cycle;
+  const uint64_t near = next_bucket_cycle(now_);
+  return far_.empty() ? near : std::min(near, far_.top().release_cycle);
 }
 
 void PacketNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {

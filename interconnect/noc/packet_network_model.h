@@ -80,6 +80,11 @@ class PacketNetworkModel final : public NocModel {
   // small ring keeps the buckets' storage in cache (4096 buckets made runs about 20 % slower).
   static constexpr uint64_t kBuckets = 512;
   std::vector<std::vector<DeliveredPacket>> buckets_;
+  // Bit b set: bucket b is not empty. Lets the driver and advance_to jump over idle cycles
+  // (long packets are delivered hundreds of cycles apart) with a few word scans.
+  uint64_t nonempty_[kBuckets / 64] = {};
+  // First cycle in [from, now_ + kBuckets) whose bucket holds a delivery; UINT64_MAX if none.
+  uint64_t next_bucket_cycle(uint64_t from) const;
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;
   void release(const DeliveredPacket& delivery);

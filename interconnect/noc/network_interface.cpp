@@ -7,6 +7,20 @@ NetworkInterface::NetworkInterface(sc_core::sc_module_name name, NocFabric& fabr
       fabric_(fabric), node_(node) {
   fabric_.attach(*this);
   target_socket.register_b_transport(this, &NetworkInterface::b_transport);
+  target_socket.register_transport_dbg(this, &NetworkInterface::transport_dbg);
+}
+
+unsigned int NetworkInterface::transport_dbg(tlm::tlm_generic_payload& trans) {
+  uint32_t dst = 0;
+  uint64_t offset = 0;
+  NetworkInterface* remote = nullptr;
+  if (fabric_.decode(trans.get_address(), dst, offset)) remote = fabric_.interface_at(dst);
+  if (!remote || remote->initiator_socket.size() == 0) return 0;
+  const uint64_t address = trans.get_address();
+  trans.set_address(offset);
+  const unsigned int n = remote->initiator_socket->transport_dbg(trans);
+  trans.set_address(address);
+  return n;
 }
 
 uint32_t NetworkInterface::payload_flits(uint32_t bytes) const {

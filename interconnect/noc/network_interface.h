@@ -4,7 +4,9 @@
 // node's `initiator_socket` (towards its local target, with the address made region-relative),
 // and returns as a response packet (header plus read data). Requests and responses travel in
 // separate classes (0 and 1). The calling thread blocks for the whole end-to-end delay
-// (loosely-timed, synchronising: the incoming annotated delay is waited first).
+// (loosely-timed, synchronising: the incoming annotated delay is waited first). Debug transport
+// (transport_dbg) is routed by the same address map to the owning node's target, untimed and
+// without packets, as a debugger's or a DMI bulk copy's access would be.
 #pragma once
 
 #include <systemc>
@@ -34,6 +36,7 @@ class NetworkInterface : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
   void serve(tlm::tlm_generic_payload& trans, uint64_t offset);
   uint32_t payload_flits(uint32_t bytes) const;
 

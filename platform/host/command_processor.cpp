@@ -11,12 +11,12 @@ namespace {
 
 // Reads a head-major tensor (heads x rows x d) back into the packed layout (rows x heads*d).
 template <class T>
-Matrix<T> gather_heads(StarCore& core, std::uint64_t addr, std::uint32_t heads, std::uint32_t rows,
+Matrix<T> gather_heads(JobEngine& engine, std::uint64_t addr, std::uint32_t heads, std::uint32_t rows,
                        std::uint32_t d) {
   Matrix<T> packed(rows, std::size_t(heads) * d);
   std::vector<T> buf(std::size_t(rows) * d);
   for (std::uint32_t h = 0; h < heads; ++h) {
-    core.fetcher.read_data(addr + std::uint64_t(h) * rows * d * sizeof(T), buf.data(),
+    engine.read_data(addr + std::uint64_t(h) * rows * d * sizeof(T), buf.data(),
                            buf.size() * sizeof(T));
     for (std::uint32_t r = 0; r < rows; ++r)
       std::memcpy(packed.row(r) + std::size_t(h) * d, &buf[std::size_t(r) * d], d * sizeof(T));
@@ -42,9 +42,25 @@ CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, Register
     : sc_core::sc_module(name),
       socket("socket"),
       regs_(regs),
-      core_(core),
+      own_engine_(std::make_unique<StarCoreEngine>(core, memory_bytes, functional)),
+      engine_(*own_engine_),
       memory_bytes_(memory_bytes),
       functional_(functional) {
+  init();
+}
+
+CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, RegisterBank& regs,
+                                   JobEngine& engine, std::uint64_t memory_bytes, bool functional)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      regs_(regs),
+      engine_(engine),
+      memory_bytes_(memory_bytes),
+      functional_(functional) {
+  init();
+}
+
+void CommandProcessor::init() {
   install_hooks();
   set_capabilities();
   SC_HAS_PROCESS(CommandProcessor);
@@ -52,7 +68,7 @@ CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, Register
 }
 
 void CommandProcessor::set_capabilities() {
-  const CoreConfig& c = core_.config();
+  const CoreConfig& c = engine_.core_config();
   regs_.set_value(STAR_REG_CAP_TOKEN_BUF_BYTES, std::uint32_t(c.token_buffer_bytes));
   regs_.set_value(STAR_REG_CAP_WEIGHT_BUF_BYTES, std::uint32_t(c.weight_buffer_bytes));
   regs_.set_value(STAR_REG_CAP_TEMP_BUF_BYTES, std::uint32_t(c.temp_buffer_bytes));
@@ -60,6 +76,7 @@ void CommandProcessor::set_capabilities() {
                  c.dlzs_rows << STAR_CAP_ARRAY_QUERY_ROWS_SHIFT);
   regs_.set_bits(STAR_REG_CAP_ARRAY, STAR_CAP_ARRAY_DLZS_COLS_MASK,
                  c.dlzs_cols << STAR_CAP_ARRAY_DLZS_COLS_SHIFT);
+  regs_.set_value(STAR_REG_MESH_CORES, engine_.mesh_cores());
 }
 
 bool CommandProcessor::enabled() const {
@@ -199,14 +216,14 @@ bool CommandProcessor::run_one(std::uint32_t index) {
   const JobDescriptor desc = decode_descriptor(bytes, sizeof bytes);
   DescriptorLimits limits;
   limits.memory_bytes = memory_bytes_;
-  limits.token_buffer_bytes = std::uint32_t(core_.config().token_buffer_bytes);
-  limits.query_rows = core_.config().dlzs_rows;
+  limits.token_buffer_bytes = std::uint32_t(engine_.core_config().token_buffer_bytes);
+  limits.query_rows = engine_.core_config().dlzs_rows;
   DescriptorCheck check = validate_descriptor(desc, limits);
   CoreJob job;
   if (check.ok()) job = to_core_job(desc, check);
   if (check.ok()) {
     try {
-      core_.start(job, functional_, memory_bytes_);
+      engine_.start(job);
     } catch (const std::exception& e) {
       check.error = core_error_code(e.what());
       check.message = e.what();
@@ -218,31 +235,27 @@ bool CommandProcessor::run_one(std::uint32_t index) {
     return true;
   }
   core_start_ = sc_core::sc_time_stamp();
-  const std::uint64_t rd0 = core_.fetcher.dram_bytes();
-  std::uint64_t wr0 = 0;
-  for (int s = 0; s <= int(Stage::output); ++s) wr0 += core_.fetcher.bytes(Stage(s), Direction::write);
-  wait(core_.done() | abort_event_);
+  wait(engine_.done() | abort_event_);
   if (abort_requested_) {
-    // Reported now; the core drains the job before anything else runs on it.
+    // Reported now; the engine drains the job before anything else runs on it.
     regs_.set_value(STAR_REG_PERF_JOBS_FAILED, regs_.value(STAR_REG_PERF_JOBS_FAILED) + 1);
     set_status(true, false, true, STAR_ERROR_CODE_ABORTED);
     regs_.set_bits(STAR_REG_ERROR_INFO, STAR_ERROR_INFO_DESC_INDEX_MASK, index);
     regs_.raise_irq(STAR_IRQ_STATUS_ABORTED_MASK);
     irq_time_ = sc_core::sc_time_stamp();
-    if (core_.busy()) wait(core_.done());
+    if (engine_.busy()) wait(engine_.done());
     set_status(false, false, true, STAR_ERROR_CODE_ABORTED);
     return false;
   }
   core_end_ = sc_core::sc_time_stamp();
-  std::uint64_t wr1 = 0;
-  for (int s = 0; s <= int(Stage::output); ++s) wr1 += core_.fetcher.bytes(Stage(s), Direction::write);
-  add_counter64(STAR_REG_PERF_DRAM_WR_BYTES_LO, wr1 - wr0);
-  add_counter64(STAR_REG_PERF_DRAM_RD_BYTES_LO, (core_.fetcher.dram_bytes() - rd0) - (wr1 - wr0));
-  if (core_.fetcher.errors() > 0) {  // the memory refused a burst: the job's data is not trusted
+  const JobOutcome outcome = engine_.outcome();
+  add_counter64(STAR_REG_PERF_DRAM_WR_BYTES_LO, outcome.dram_write_bytes);
+  add_counter64(STAR_REG_PERF_DRAM_RD_BYTES_LO, outcome.dram_read_bytes);
+  if (outcome.memory_error) {  // the memory refused a burst: the job's data is not trusted
     finish_job(index, addr, STAR_ERROR_CODE_DMA_ERROR, 0xFFFF, 0);
     return false;
   }
-  finish_job(index, addr, STAR_ERROR_CODE_NONE, 0xFFFF, core_.job_cycles());
+  finish_job(index, addr, STAR_ERROR_CODE_NONE, 0xFFFF, outcome.cycles);
   return true;
 }
 
@@ -292,7 +305,7 @@ CoreJob CommandProcessor::to_core_job(const JobDescriptor& d, DescriptorCheck& c
   job.algo.sads.radius = d.radius;
   job.algo.subsegments = d.subsegments;
   job.algo.tile_keys = d.tile_keys;
-  job.algo.block_queries = core_.config().dlzs_rows;
+  job.algo.block_queries = engine_.core_config().dlzs_rows;
   job.algo.sufa.order = SufaOrder(d.sufa_order);
   job.algo.sufa.guard = MaxGuard(d.max_guard);
   job.algo.causal = d.causal != 0;
@@ -339,13 +352,13 @@ CoreJob CommandProcessor::to_core_job(const JobDescriptor& d, DescriptorCheck& c
     layer.heads = d.heads;
     layer.kv_heads = d.kv_heads;
     layer.head_dim = d.head_dim;
-    layer.x.values = gather_heads<std::int8_t>(core_, d.x_addr, 1, d.seq_len, d.d_model);
+    layer.x.values = gather_heads<std::int8_t>(engine_, d.x_addr, 1, d.seq_len, d.d_model);
     layer.x.scale = d.x_scale;
-    layer.w_q.values = gather_heads<std::int8_t>(core_, d.wq_addr, d.heads, d.d_model, d.head_dim);
+    layer.w_q.values = gather_heads<std::int8_t>(engine_, d.wq_addr, d.heads, d.d_model, d.head_dim);
     layer.w_q.scale = d.wq_scale;
-    layer.w_k.values = gather_heads<std::int8_t>(core_, d.wk_addr, d.kv_heads, d.d_model, d.head_dim);
+    layer.w_k.values = gather_heads<std::int8_t>(engine_, d.wk_addr, d.kv_heads, d.d_model, d.head_dim);
     layer.w_k.scale = d.wk_scale;
-    layer.w_v.values = gather_heads<std::int8_t>(core_, d.wv_addr, d.kv_heads, d.d_model, d.head_dim);
+    layer.w_v.values = gather_heads<std::int8_t>(engine_, d.wv_addr, d.kv_heads, d.d_model, d.head_dim);
     layer.w_v.scale = d.wv_scale;
     job.shifts = calibrate_layer_shifts(layer, job.algo.predictor);
   }

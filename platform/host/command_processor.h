@@ -22,8 +22,10 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "host/job_engine.h"
 #include "regbank/job_descriptor.h"
 #include "regbank/register_bank.h"
 #include "star_core/star_core.h"
@@ -34,7 +36,11 @@ class CommandProcessor : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<CommandProcessor> socket;  // descriptor reads/write-backs
 
+  // On one STAR core.
   CommandProcessor(const sc_core::sc_module_name& name, RegisterBank& regs, StarCore& core,
+                   std::uint64_t memory_bytes, bool functional);
+  // On any engine (a Spatial-STAR mesh: mesh/mesh_command_processor.h); `engine` outlives this.
+  CommandProcessor(const sc_core::sc_module_name& name, RegisterBank& regs, JobEngine& engine,
                    std::uint64_t memory_bytes, bool functional);
 
   // Times of the last job's core run and of its interrupt (for tests asserting timing).
@@ -45,6 +51,7 @@ class CommandProcessor : public sc_core::sc_module {
   const std::string& last_error_message() const { return last_message_; }
 
  private:
+  void init();
   void install_hooks();
   void set_capabilities();
   void on_ctrl(std::uint32_t written);
@@ -61,7 +68,8 @@ class CommandProcessor : public sc_core::sc_module {
   bool enabled() const;
 
   RegisterBank& regs_;
-  StarCore& core_;
+  std::unique_ptr<JobEngine> own_engine_;
+  JobEngine& engine_;
   std::uint64_t memory_bytes_;
   bool functional_;
   sc_core::sc_event doorbell_event_, abort_event_;

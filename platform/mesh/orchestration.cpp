@@ -194,7 +194,14 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   return plan;
 }
 
-MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf) {
+struct PlanExecution::Barrier {
+  std::vector<std::uint32_t> remaining;  // [stripe]: jobs not done yet
+  std::uint32_t completed = 0;           // leading stripes with every job done
+  sc_core::sc_event advanced;
+};
+
+PlanExecution::PlanExecution(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf)
+    : mesh_(mesh), plan_(plan), perf_(perf) {
   if (plan.per_core.size() != mesh.cores())
     throw std::invalid_argument("run_plan: the plan has " + std::to_string(plan.per_core.size()) +
                                 " cores, the mesh " + std::to_string(mesh.cores()));
@@ -202,13 +209,8 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
   if (multicast && (plan.stripes.size() != plan.per_core.size() || plan.groups.empty()))
     throw std::invalid_argument("run_plan: a query_split_multicast plan needs its groups and stripes");
   // Multicast groups: the hub's streams and a stripe barrier per group.
-  struct Barrier {
-    std::vector<std::uint32_t> remaining;  // [stripe]: jobs not done yet
-    std::uint32_t completed = 0;           // leading stripes with every job done
-    sc_core::sc_event advanced;
-  };
-  auto barriers = std::make_shared<std::vector<Barrier>>(multicast ? plan.groups.size() : 0);
-  std::vector<std::int32_t> group_of(mesh.cores(), -1);
+  barriers_ = std::vector<Barrier>(multicast ? plan.groups.size() : 0);
+  group_of_.assign(mesh.cores(), -1);
   std::vector<MulticastGroupSpec> specs;
   for (std::size_t k = 0; multicast && k < plan.groups.size(); ++k) {
     MulticastGroupSpec spec;
@@ -217,15 +219,15 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
     for (const std::uint32_t c : spec.cores) {
       if (c >= mesh.cores() || plan.stripes[c].size() != plan.per_core[c].size())
         throw std::invalid_argument("run_plan: multicast group member " + std::to_string(c) + " is inconsistent");
-      group_of[c] = static_cast<std::int32_t>(k);
+      group_of_[c] = static_cast<std::int32_t>(k);
       spec.nodes.push_back(mesh.core_node(c));
       spec.jobs.emplace_back();
       for (std::size_t i = 0; i < plan.per_core[c].size(); ++i) {
         const CoreJob& job = plan.per_core[c][i];
         const std::uint32_t stripe = plan.stripes[c][i];
         spec.jobs.back().push_back({stripe, job});
-        if ((*barriers)[k].remaining.size() <= stripe) (*barriers)[k].remaining.resize(stripe + 1, 0);
-        ++(*barriers)[k].remaining[stripe];
+        if (barriers_[k].remaining.size() <= stripe) barriers_[k].remaining.resize(stripe + 1, 0);
+        ++barriers_[k].remaining[stripe];
         tile_bytes = std::max<std::uint64_t>(tile_bytes, std::uint64_t(job.tiling().tile_keys) * job.head_dim * 2);
       }
     }
@@ -233,40 +235,43 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
     specs.push_back(std::move(spec));
   }
   mesh.multicast_hub().configure(std::move(specs));  // empty: no K/V stream goes to the hub
+}
 
-  if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
-  MeshRunResult r;
-  const MulticastStats multicast_before = mesh.multicast_hub().stats();
+PlanExecution::~PlanExecution() = default;
+
+void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
+  if (spawned_) throw std::logic_error("PlanExecution::spawn: called twice");
+  spawned_ = true;
+  SpatialStar& mesh = mesh_;
+  const MeshPlan& plan = plan_;
+  multicast_before_ = mesh.multicast_hub().stats();
   const std::uint32_t n = mesh.cores();
-  r.core_busy.assign(n, sc_core::SC_ZERO_TIME);
-  r.core_jobs.assign(n, 0);
+  r_.core_busy.assign(n, sc_core::SC_ZERO_TIME);
+  r_.core_jobs.assign(n, 0);
   for (std::uint32_t m = 0; m < mesh.controllers(); ++m) {
-    r.controller_bytes_read.push_back(0);
-    r.controller_bytes_written.push_back(0);
+    r_.controller_bytes_read.push_back(0);
+    r_.controller_bytes_written.push_back(0);
     const ChannelScheduler& s = mesh.memory(m).scheduler();
     for (unsigned ch = 0; ch < mesh.config().memory.channels; ++ch) {
-      r.controller_bytes_read[m] -= s.bytes_read(ch).value();
-      r.controller_bytes_written[m] -= s.bytes_written(ch).value();
+      r_.controller_bytes_read[m] -= s.bytes_read(ch).value();
+      r_.controller_bytes_written[m] -= s.bytes_written(ch).value();
     }
   }
-  const NocStats before = mesh.fabric.model().stats();
-  const sc_core::sc_time start = sc_core::sc_time_stamp();
-  auto remaining = std::make_shared<std::uint32_t>(0);
-  sc_core::sc_time end = start;
-  auto finished = [&end, remaining] {
-    end = std::max(end, sc_core::sc_time_stamp());
-    if (--*remaining == 0) sc_core::sc_pause();  // sc_start returns: the plan is done
+  noc_before_ = mesh.fabric.model().stats();
+  start_ = end_ = sc_core::sc_time_stamp();
+  auto finished = [this, done] {
+    end_ = std::max(end_, sc_core::sc_time_stamp());
+    if (--remaining_ == 0) done();
   };
-  std::unique_ptr<PartialExchange> exchange;
   if (plan.kind == Orchestration::kv_split) {
-    exchange = std::make_unique<PartialExchange>(mesh, plan.merges, plan.job_head, plan.blocks);
-    *remaining += exchange->spawn(finished);
+    exchange_ = std::make_unique<PartialExchange>(mesh, plan.merges, plan.job_head, plan.blocks);
+    remaining_ += exchange_->spawn(finished);
   }
   for (std::uint32_t c = 0; c < n; ++c) {
     if (plan.per_core[c].empty()) continue;
-    ++*remaining;
-    Barrier* barrier = group_of[c] >= 0 ? &(*barriers)[group_of[c]] : nullptr;
-    sc_core::sc_spawn([&mesh, &plan, &r, &exchange, finished, c, perf, barriers, barrier] {
+    ++remaining_;
+    Barrier* barrier = group_of_[c] >= 0 ? &barriers_[group_of_[c]] : nullptr;
+    sc_core::sc_spawn([this, &mesh, &plan, finished, hooks, c, barrier] {
       StarCore& core = mesh.core(c);
       for (std::size_t j = 0; j < plan.per_core[c].size(); ++j) {
         if (barrier) {  // the group starts each stripe in step
@@ -274,7 +279,8 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
           while (barrier->completed < stripe) sc_core::wait(barrier->advanced);
           mesh.multicast_hub().begin_job(c, stripe);
         }
-        core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf);
+        if (hooks.before_job) hooks.before_job(c, j);
+        core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf_);
         while (core.busy()) sc_core::wait(core.done());
         if (barrier) {
           --barrier->remaining[plan.stripes[c][j]];
@@ -282,35 +288,54 @@ MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkl
             ++barrier->completed;
           barrier->advanced.notify();
         }
-        r.core_busy[c] += core.job_time();
-        r.ops += core.ops();
-        ++r.core_jobs[c];
-        if (exchange) exchange->job_done(c, j);
+        r_.core_busy[c] += core.job_time();
+        r_.ops += core.ops();
+        ++r_.core_jobs[c];
+        if (exchange_) exchange_->job_done(c, j);
       }
+      if (hooks.after_core) hooks.after_core(c);
       finished();
     }, ("dispatch_core" + std::to_string(c)).c_str());
   }
-  while (*remaining > 0) {
-    sc_core::sc_start();
-    if (*remaining > 0 && !sc_core::sc_pending_activity())
-      throw std::runtime_error("run_plan: the simulation starved with cores still busy");
+  if (remaining_ == 0) done();
+}
+
+MeshRunResult PlanExecution::result() const {
+  if (!finished()) throw std::logic_error("PlanExecution::result: the plan is still running");
+  MeshRunResult r = r_;
+  r.makespan = end_ - start_;
+  if (exchange_) {
+    r.ops += exchange_->ops();
+    r.partial_messages = exchange_->messages();
+    r.partial_bytes = exchange_->message_bytes();
   }
-  r.makespan = end - start;
-  if (exchange) {
-    r.ops += exchange->ops();
-    r.partial_messages = exchange->messages();
-    r.partial_bytes = exchange->message_bytes();
-  }
-  r.noc = mesh.fabric.model().stats().since(before);
-  r.multicast = mesh.multicast_hub().stats().since(multicast_before);
-  for (std::uint32_t m = 0; m < mesh.controllers(); ++m) {
-    const ChannelScheduler& s = mesh.memory(m).scheduler();
-    for (unsigned ch = 0; ch < mesh.config().memory.channels; ++ch) {
+  r.noc = mesh_.fabric.model().stats().since(noc_before_);
+  r.multicast = mesh_.multicast_hub().stats().since(multicast_before_);
+  for (std::uint32_t m = 0; m < mesh_.controllers(); ++m) {
+    const ChannelScheduler& s = mesh_.memory(m).scheduler();
+    for (unsigned ch = 0; ch < mesh_.config().memory.channels; ++ch) {
       r.controller_bytes_read[m] += s.bytes_read(ch).value();
       r.controller_bytes_written[m] += s.bytes_written(ch).value();
     }
   }
   return r;
+}
+
+MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf) {
+  PlanExecution run(mesh, plan, perf);
+  if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  bool done = false, simulating = false;
+  run.spawn({}, [&done, &simulating] {
+    done = true;
+    if (simulating) sc_core::sc_pause();  // sc_start returns: the plan is done
+  });
+  simulating = true;
+  while (!done) {
+    sc_core::sc_start();
+    if (!done && !sc_core::sc_pending_activity())
+      throw std::runtime_error("run_plan: the simulation starved with cores still busy");
+  }
+  return run.result();
 }
 
 }  // namespace star

@@ -22,6 +22,8 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,8 +85,46 @@ struct MeshRunResult {
   MulticastStats multicast;                  // the run's multicast rounds (query_split_multicast)
 };
 
-// Runs the plan to completion (call from sc_main, outside the simulation): one dispatcher thread
-// per core starts its jobs in turn and waits for each completion.
+// One plan in flight: one dispatcher thread per core starts its jobs in turn and waits for each
+// completion (with kv_split's merger threads and query_split_multicast's stripe barriers). Used by
+// run_plan and by the mesh command processor, which drives it from inside the simulation.
+class PlanExecution {
+ public:
+  struct Hooks {
+    // In core c's dispatcher before it starts its job j (the command processor's job message).
+    std::function<void(std::uint32_t c, std::size_t j)> before_job;
+    // In core c's dispatcher after its last job (the completion message).
+    std::function<void(std::uint32_t c)> after_core;
+  };
+  // Checks the plan against the mesh (std::invalid_argument) and configures the multicast hub.
+  // `mesh` and `plan` must outlive the execution.
+  PlanExecution(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf = {});
+  ~PlanExecution();
+  PlanExecution(const PlanExecution&) = delete;
+  PlanExecution& operator=(const PlanExecution&) = delete;
+  // Spawns the threads (call once, during the simulation); `done` runs when every one finished.
+  void spawn(Hooks hooks, std::function<void()> done);
+  bool finished() const { return spawned_ && remaining_ == 0; }
+  // The run's figures; once finished.
+  MeshRunResult result() const;
+
+ private:
+  struct Barrier;
+  SpatialStar& mesh_;
+  const MeshPlan& plan_;
+  PerformanceWorkload perf_;
+  std::vector<Barrier> barriers_;
+  std::vector<std::int32_t> group_of_;
+  std::unique_ptr<PartialExchange> exchange_;
+  MeshRunResult r_;
+  MulticastStats multicast_before_;
+  NocStats noc_before_;
+  sc_core::sc_time start_, end_;
+  std::uint32_t remaining_ = 0;
+  bool spawned_ = false;
+};
+
+// Runs the plan to completion (call from sc_main, outside the simulation).
 MeshRunResult run_plan(SpatialStar& mesh, const MeshPlan& plan, PerformanceWorkload perf = {});
 
 }  // namespace star

@@ -6,11 +6,28 @@ namespace star {
 
 std::vector<MemoryControllerPlacement> MeshConfig::placements() const {
   if (!controllers.empty()) return controllers;
+  auto free = [this](MeshEdge e, std::uint32_t y) {
+    auto at = [&](const MemoryControllerPlacement& q) { return q.edge == e && q.row == y; };
+    return !attach_host || (!at(host_position) && !at(command_processor_position));
+  };
   std::vector<MemoryControllerPlacement> p;
-  for (std::uint32_t y = 0; y < height; ++y) p.push_back({MeshEdge::west, y});
-  for (std::uint32_t y = 0; y < height; ++y) p.push_back({MeshEdge::east, y});
+  for (MeshEdge e : {MeshEdge::west, MeshEdge::east})
+    for (std::uint32_t y = 0; y < height; ++y)
+      if (free(e, y)) p.push_back({e, y});
   return p;
 }
+
+namespace {
+
+std::string describe(const MemoryControllerPlacement& p) {
+  return std::string(p.edge == MeshEdge::west ? "west" : "east") + " edge, row " + std::to_string(p.row);
+}
+
+bool same(const MemoryControllerPlacement& a, const MemoryControllerPlacement& b) {
+  return a.edge == b.edge && a.row == b.row;
+}
+
+}  // namespace
 
 NocConfig MeshConfig::noc_config() const {
   NocConfig n = noc;
@@ -25,6 +42,23 @@ void MeshConfig::validate() const {
     throw std::invalid_argument("mesh: width and height must be 1..16 (got " + std::to_string(width) +
                                 " x " + std::to_string(height) + ")");
   const auto p = placements();
+  if (p.empty()) throw std::invalid_argument("mesh: no memory controller");
+  if (attach_host) {
+    for (const auto* pos : {&host_position, &command_processor_position})
+      if (pos->row >= height)
+        throw std::invalid_argument("mesh: " + std::string(pos == &host_position ? "host" : "command processor") +
+                                    " position row " + std::to_string(pos->row) + " outside the mesh (height " +
+                                    std::to_string(height) + ")");
+    if (same(host_position, command_processor_position))
+      throw std::invalid_argument("mesh: the host and the command processor share the position (" +
+                                  describe(host_position) + ")");
+    for (std::size_t m = 0; m < p.size(); ++m)
+      for (const auto* pos : {&host_position, &command_processor_position})
+        if (same(p[m], *pos))
+          throw std::invalid_argument("mesh: memory controller " + std::to_string(m) + " is placed on the " +
+                                      (pos == &host_position ? "host's" : "command processor's") + " position (" +
+                                      describe(*pos) + ")");
+  }
   std::vector<char> used(2 * height, 0);
   for (const auto& c : p) {
     if (c.row >= height)
@@ -40,12 +74,11 @@ void MeshConfig::validate() const {
 
 SpatialStar::SpatialStar(const sc_core::sc_module_name& name, const MeshConfig& cfg)
     : sc_core::sc_module(name), fabric("fabric", (cfg.validate(), cfg.noc_config())), cfg_(cfg) {
-  const std::uint32_t noc_w = cfg.width + 2;
   memory_at_node_.assign(fabric.config().nodes(), nullptr);
   const auto placements = cfg.placements();
   for (std::uint32_t m = 0; m < placements.size(); ++m) {
     const auto& p = placements[m];
-    const std::uint32_t node = p.row * noc_w + (p.edge == MeshEdge::west ? 0 : noc_w - 1);
+    const std::uint32_t node = edge_node(p);
     const std::string tag = "mc" + std::to_string(m);
     memories_.push_back(std::make_unique<HbmMemory>(tag.c_str(), cfg.memory));
     memory_nis_.push_back(std::make_unique<NetworkInterface>((tag + "_ni").c_str(), fabric, node));
@@ -76,6 +109,21 @@ SpatialStar::~SpatialStar() = default;
 std::uint32_t SpatialStar::core_node(std::uint32_t i) const {
   if (i >= cfg_.cores()) throw std::invalid_argument("mesh: core " + std::to_string(i) + " does not exist");
   return (i / cfg_.width) * (cfg_.width + 2) + (i % cfg_.width) + 1;
+}
+
+std::uint32_t SpatialStar::edge_node(const MemoryControllerPlacement& p) const {
+  const std::uint32_t noc_w = cfg_.width + 2;
+  return p.row * noc_w + (p.edge == MeshEdge::west ? 0 : noc_w - 1);
+}
+
+std::uint32_t SpatialStar::host_node() const {
+  if (!cfg_.attach_host) throw std::logic_error("mesh: no host attached (MeshConfig::attach_host)");
+  return edge_node(cfg_.host_position);
+}
+
+std::uint32_t SpatialStar::command_processor_node() const {
+  if (!cfg_.attach_host) throw std::logic_error("mesh: no host attached (MeshConfig::attach_host)");
+  return edge_node(cfg_.command_processor_position);
 }
 
 std::uint32_t SpatialStar::hops(std::uint32_t a, std::uint32_t b) const {

@@ -1,6 +1,8 @@
 // Spatial-STAR: a W x H mesh of STAR cores. The NoC is (W + 2) x H routers: column 0 (west edge)
-// and column W + 1 (east edge) hold the memory controllers (one HbmMemory each) and, later, the
-// host; core (x, y) sits on router (x + 1, y) with its network interface. Each core's fetcher
+// and column W + 1 (east edge) hold the memory controllers (one HbmMemory each) and, with
+// attach_host, the host CPU's and the mesh command processor's network interfaces (two edge
+// positions the default controllers leave free; mesh/spatial_star_host.h builds them); core
+// (x, y) sits on router (x + 1, y) with its network interface. Each core's fetcher
 // reaches DRAM only through its TilePort and network interface over the mesh.
 //
 // Address map: controller m owns the global addresses [m * C, (m + 1) * C), C its capacity (split
@@ -35,8 +37,13 @@ struct MeshConfig {
   CoreConfig core;
   HbmConfig memory;  // of each controller (its channels and capacity)
   NocConfig noc;     // width/height are set from the mesh; 2 VC classes for requests/responses
-  // Empty: one controller per row on the west edge and one per row on the east edge.
+  // Empty: one controller per row on the west edge and one per row on the east edge (minus the
+  // host's and the command processor's positions when attach_host).
   std::vector<MemoryControllerPlacement> controllers;
+  // The host CPU and the mesh command processor each own an edge router (docs/mesh.md "Host").
+  bool attach_host = false;
+  MemoryControllerPlacement host_position{MeshEdge::west, 0};
+  MemoryControllerPlacement command_processor_position{MeshEdge::east, 0};
 
   std::uint32_t cores() const { return width * height; }
   std::vector<MemoryControllerPlacement> placements() const;
@@ -56,6 +63,10 @@ class SpatialStar : public sc_core::sc_module {
   const StarCore& core(std::uint32_t i) const { return *cores_.at(i); }
   const TilePort& tile_port(std::uint32_t i) const { return *ports_.at(i); }
   std::uint32_t core_node(std::uint32_t i) const;  // router of core i (row-major over the tiles)
+  std::uint32_t edge_node(const MemoryControllerPlacement& p) const;  // router of an edge position
+  // Routers of the host CPU and of the mesh command processor (attach_host only, else throws).
+  std::uint32_t host_node() const;
+  std::uint32_t command_processor_node() const;
 
   std::uint32_t controllers() const { return static_cast<std::uint32_t>(memories_.size()); }
   HbmMemory& memory(std::uint32_t m) { return *memories_.at(m); }

@@ -31,6 +31,19 @@ extern "C" {
 int star_reg_read(star_dev* dev, uint32_t offset, uint32_t* value) { return rd(dev, offset, value); }
 int star_reg_write(star_dev* dev, uint32_t offset, uint32_t value) { return wr(dev, offset, value); }
 
+int star_mesh_cores(star_dev* dev, uint32_t* cores) {
+  if (!dev || !cores) return STAR_E_ARG;
+  return rd(dev, STAR_REG_MESH_CORES, cores);
+}
+
+int star_mesh_set_orchestration(star_dev* dev, uint32_t orchestration) {
+  if (!dev || orchestration < STAR_MESH_BASELINE || orchestration > STAR_MESH_KV_SPLIT) return STAR_E_ARG;
+  uint32_t cores = 0;
+  STAR_TRY(star_mesh_cores(dev, &cores));
+  if (cores == 0) return STAR_E_ARG;
+  return wr(dev, STAR_REG_MESH_ORCHESTRATION, orchestration);
+}
+
 int star_probe(star_dev* dev, const star_hal* hal) {
   if (!dev || !hal) return STAR_E_ARG;
   std::memset(dev, 0, sizeof *dev);

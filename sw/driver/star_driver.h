@@ -74,6 +74,18 @@ int star_read_perf(star_dev* dev, star_perf* out);
 /* Registers through the driver, for tools and tests (offsets from star_regs.h). */
 int star_reg_read(star_dev* dev, uint32_t offset, uint32_t* value);
 int star_reg_write(star_dev* dev, uint32_t offset, uint32_t value);
+/* Spatial-STAR (docs/driver.md "Spatial-STAR"): the mesh command processor takes the same
+ * descriptors; these select how it splits each job. `cores` = MESH_CORES (0 on a single core).
+ * star_mesh_set_orchestration takes STAR_MESH_* below, STAR_E_ARG for another value, and
+ * STAR_E_ARG on a single core (MESH_CORES = 0); star_reset clears the choice to QUERY_SPLIT. */
+enum {
+  STAR_MESH_QUERY_SPLIT = 2,
+  STAR_MESH_BASELINE = 1,
+  STAR_MESH_QUERY_SPLIT_MULTICAST = 3,
+  STAR_MESH_KV_SPLIT = 4
+};
+int star_mesh_cores(star_dev* dev, uint32_t* cores);
+int star_mesh_set_orchestration(star_dev* dev, uint32_t orchestration);
 /* Human-readable messages. */
 const char* star_error_message(uint32_t device_error_code);
 const char* star_status_message(int driver_status);

@@ -1,0 +1,213 @@
+// The host dispatches attention layers to a 2x2 Spatial-STAR through the single-core C driver and
+// offload API, unchanged: every register access travels from the host's router over the NoC to
+// the mesh command processor, which plans the job, sends each core its job as a NoC message and
+// raises the completion interrupt as a NoC message to the host. O (read back from DRAM) equals the
+// single-core model's bit for bit for query_split (the default) and baseline; a bad descriptor and
+// a bad MESH_ORCHESTRATION value get their error codes and interrupts, and the next job runs.
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "host_test_support.h"
+#include "mesh/spatial_star_host.h"
+#include "reference/generators.h"
+#include "star_core/star_attention_model.h"
+#include "star_offload.h"
+
+using namespace star;
+
+namespace {
+
+MatF concat_heads(const std::vector<MatF>& heads) {
+  MatF out(heads[0].rows(), heads[0].cols() * heads.size());
+  for (std::size_t h = 0; h < heads.size(); ++h)
+    for (std::size_t r = 0; r < heads[h].rows(); ++r)
+      for (std::size_t c = 0; c < heads[h].cols(); ++c) out(r, h * heads[h].cols() + c) = heads[h](r, c);
+  return out;
+}
+
+bool same_bits(const MatF& a, const MatF& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+MeshConfig mesh_config() {
+  MeshConfig cfg;
+  cfg.width = cfg.height = 2;
+  cfg.memory.capacity_bytes = std::uint64_t{256} << 20;
+  cfg.memory.mode = DataMode::functional;
+  return cfg;
+}
+
+// A HAL that counts register accesses on the way to the host CPU's.
+struct CountingHal {
+  star_hal inner;
+  std::uint64_t accesses = 0;
+  star_hal hal() {
+    star_hal h = inner;
+    h.ctx = this;
+    h.reg_read = [](void* c, std::uint32_t off, std::uint32_t* v) {
+      auto* self = static_cast<CountingHal*>(c);
+      ++self->accesses;
+      return self->inner.reg_read(self->inner.ctx, off, v);
+    };
+    h.reg_write = [](void* c, std::uint32_t off, std::uint32_t v) {
+      auto* self = static_cast<CountingHal*>(c);
+      ++self->accesses;
+      return self->inner.reg_write(self->inner.ctx, off, v);
+    };
+    h.wait_irq = [](void* c, std::uint64_t t) { return in(c).wait_irq(in(c).ctx, t); };
+    h.mem_alloc = [](void* c, std::uint64_t b, std::uint64_t a) { return in(c).mem_alloc(in(c).ctx, b, a); };
+    h.mem_free_all = [](void* c) { in(c).mem_free_all(in(c).ctx); };
+    h.mem_write = [](void* c, std::uint64_t a, const void* s, std::uint64_t b) {
+      return in(c).mem_write(in(c).ctx, a, s, b);
+    };
+    h.mem_read = [](void* c, std::uint64_t a, void* dst, std::uint64_t b) {
+      return in(c).mem_read(in(c).ctx, a, dst, b);
+    };
+    h.now_ns = [](void* c) { return in(c).now_ns(in(c).ctx); };
+    return h;
+  }
+  static const star_hal& in(void* c) { return static_cast<CountingHal*>(c)->inner; }
+};
+
+void expect_invalid(const MeshConfig& cfg, const std::string& words) {
+  try {
+    cfg.validate();
+    HT_CHECK(!"configuration accepted");
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).find(words) == std::string::npos) {
+      std::fprintf(stderr, "unexpected message: %s\n", e.what());
+      HT_CHECK(!"message names the problem");
+    }
+  }
+}
+
+}  // namespace
+
+int sc_main(int, char*[]) {
+  test::warnings_fail();
+  // Configuration checks (before elaboration).
+  {
+    MeshConfig cfg = mesh_config();
+    cfg.attach_host = true;
+    HT_CHECK_EQ(cfg.placements().size(), 2u);  // 4 edge positions minus host and command processor
+    cfg.controllers = {{MeshEdge::west, 1}, {MeshEdge::west, 0}};
+    expect_invalid(cfg, "memory controller 1 is placed on the host's position (west edge, row 0)");
+    cfg.controllers = {{MeshEdge::east, 0}};
+    expect_invalid(cfg, "memory controller 0 is placed on the command processor's position (east edge, row 0)");
+    cfg.controllers.clear();
+    cfg.command_processor_position = cfg.host_position;
+    expect_invalid(cfg, "share the position");
+    cfg.command_processor_position = {MeshEdge::east, 2};
+    expect_invalid(cfg, "command processor position row 2 outside the mesh");
+  }
+
+  SpatialStarHost top("top", mesh_config());
+  HT_CHECK_EQ(top.mesh.controllers(), 2u);
+  HT_CHECK_EQ(top.mesh.host_node(), 0u);               // west edge, row 0
+  HT_CHECK_EQ(top.mesh.command_processor_node(), 3u);  // east edge, row 0 (4 routers a row)
+  const std::uint32_t S = 256, d = 64, heads = 2, kv_heads = 1;
+  std::vector<MatF> qs;
+  QkvInputs kv = generate_qkv(RowType::mixed, S, S, d, 21);
+  for (std::uint32_t h = 0; h < heads; ++h) qs.push_back(generate_qkv(RowType::mixed, S, S, d, 11 + h).q);
+  const MatF q = concat_heads(qs);
+
+  struct Run {
+    OffloadReport rep;
+    MatF out;
+    std::uint64_t irq_messages_before = 0;
+  };
+  Run split, baseline, after_error;
+  star_result bad{}, bad_orch{};
+  int bad_rc = 0, bad_orch_rc = 0, set_rc = -99, set_bad_rc = 0;
+  std::uint32_t cores = 0;
+  std::uint64_t counted = 0, ni_before = 0;
+  CountingHal counting;
+  sc_core::sc_time irq_seen;
+  const bool finished = top.run([&](const star_hal& hal) {
+    counting.inner = hal;
+    const star_hal h = counting.hal();
+    ni_before = top.host_ni.transactions();
+    star_dev dev;
+    if (star_probe(&dev, &h) != STAR_OK) return;
+    star_reset(&dev);
+    star_ring_init(&dev, 4);
+    star_mesh_cores(&dev, &cores);
+    OffloadOptions opt;
+    split.rep = offload_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, split.out);
+    set_rc = star_mesh_set_orchestration(&dev, STAR_MESH_BASELINE);
+    baseline.rep = offload_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, baseline.out);
+    // A bad descriptor: keep ratio 0.
+    star_job_desc_t desc;
+    prepare_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, &desc);
+    desc.keep_ratio = 0.0f;
+    star_submit(&dev, &desc, 1);
+    bad_rc = star_wait(&dev, opt.timeout_ns, &bad);
+    // A MESH_ORCHESTRATION value the driver refuses, then one written behind its back.
+    set_bad_rc = star_mesh_set_orchestration(&dev, 7);
+    star_reg_write(&dev, STAR_REG_MESH_ORCHESTRATION, 7);
+    prepare_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, &desc);
+    star_submit(&dev, &desc, 1);
+    bad_orch_rc = star_wait(&dev, opt.timeout_ns, &bad_orch);
+    // The mesh keeps working: query_split again.
+    star_mesh_set_orchestration(&dev, STAR_MESH_QUERY_SPLIT);
+    after_error.rep = offload_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, after_error.out);
+    irq_seen = top.cpu.last_irq_seen();
+    counted = counting.accesses;
+  });
+
+  HT_CHECK(finished);
+  HT_CHECK_EQ(cores, 4u);
+  HT_CHECK_EQ(set_rc, STAR_OK);
+  HT_CHECK_EQ(set_bad_rc, STAR_E_ARG);
+  HT_CHECK_EQ(top.cpu.bus_errors(), 0u);
+  // Bit-exact against the single-core model (the single-core platform equals it: tests/sw).
+  QuantizedQkv qkv = quantize_qkv(q, kv.k, kv.v, heads, kv_heads, d);
+  qkv.q.scale = float(qkv.q.scale);
+  qkv.k.scale = float(qkv.k.scale);
+  qkv.v.scale = float(qkv.v.scale);
+  StarAlgoConfig algo;
+  const MatF want = run_layer(qkv, algo).out;
+  StarAlgoConfig other = algo;  // negative control: the comparison tells outputs apart
+  other.sads.keep = 0.5;
+  HT_CHECK(!same_bits(run_layer(qkv, other).out, want));
+  for (const Run* r : {&split, &baseline, &after_error}) {
+    HT_CHECK_EQ(r->rep.status, STAR_OK);
+    HT_CHECK(r->rep.cycles > 0);
+    HT_CHECK(same_bits(r->out, want));
+  }
+  // Errors: the descriptor's code and JOB_ERROR; the unknown orchestration fails the job too.
+  HT_CHECK_EQ(bad_rc, STAR_E_DEVICE);
+  HT_CHECK_EQ(bad.error_code, STAR_ERROR_CODE_BAD_KEEP_RATIO);
+  HT_CHECK((bad.irq_status & STAR_IRQ_STATUS_JOB_ERROR_MASK) != 0);
+  HT_CHECK_EQ(bad_orch_rc, STAR_E_DEVICE);
+  HT_CHECK_EQ(bad_orch.error_code, STAR_ERROR_CODE_BAD_SHAPE);
+  HT_CHECK((bad_orch.irq_status & STAR_IRQ_STATUS_JOB_ERROR_MASK) != 0);
+  // The last job's dispatch: one job message per per-core job, one completion per core.
+  const MeshPlan& plan = top.device.engine.last_plan();
+  HT_CHECK(plan.kind == Orchestration::query_split);
+  std::uint64_t jobs = 0;
+  for (const auto& per : plan.per_core) {
+    HT_CHECK(!per.empty());  // 2 heads x 2 blocks: one block per core
+    jobs += per.size();
+  }
+  HT_CHECK_EQ(jobs, 4u);
+  // Three runs reached the cores (query_split, baseline with 2 heads on 2 cores, query_split).
+  HT_CHECK_EQ(top.device.engine.job_messages(), 4u + 2u + 4u);
+  HT_CHECK_EQ(top.device.engine.completion_messages(), 4u + 2u + 4u);
+  // Interrupt line changes crossed the NoC: raised and cleared for each of the five jobs.
+  HT_CHECK(top.device.irq_messages() >= 10u);
+  // The host sees the last job's interrupt one NoC message after the command processor raised it.
+  HT_CHECK(irq_seen > top.device.cp.last_irq_time());
+  HT_CHECK(irq_seen - top.device.cp.last_irq_time() < sc_core::sc_time(1, sc_core::SC_US));
+  // Register accesses = request packets from the host's router.
+  HT_CHECK(counted > 50u);
+  HT_CHECK_EQ(top.host_ni.transactions() - ni_before, counted);
+  std::printf("query_split %llu cycles, baseline %llu cycles; %llu register accesses from the host node, "
+              "%llu IRQ messages; last run NoC packets %llu\n",
+              (unsigned long long)split.rep.cycles, (unsigned long long)baseline.rep.cycles,
+              (unsigned long long)counted, (unsigned long long)top.device.irq_messages(),
+              (unsigned long long)top.device.engine.last_run().noc.packets_delivered);
+  return test::finish("mesh_host");
+}

@@ -30,7 +30,7 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--keep", keep, "SADS keep ratio");
   app.add_option("--tile-keys", tile_keys, "B_c, keys per tile (the token buffer limits it)");
   app.add_option("--fidelity", fidelity, "NoC fidelity: flit | packet");
-  app.add_option("--orchestration", orchestration, "baseline | query_split | all");
+  app.add_option("--orchestration", orchestration, "baseline | query_split | query_split_multicast | all");
   app.add_flag("--one-core", one_core, "also run the layer on one core");
   CLI11_PARSE(app, argc, argv);
 
@@ -61,7 +61,7 @@ int sc_main(int argc, char* argv[]) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_elab).count());
 
     std::vector<std::pair<std::string, MeshPlan>> plans;
-    for (Orchestration o : {Orchestration::baseline, Orchestration::query_split})
+    for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast})
       if (orchestration == "all" || parse_orchestration(orchestration) == o)
         plans.emplace_back(to_string(o), plan_layer(groups, o, mesh));
     if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1));

@@ -88,8 +88,11 @@ void validate(const TilingConfig& cfg) {
     require_range("n_queries", cfg.n_queries, 1, std::uint64_t{1} << 26);
   if (cfg.kind == JobKind::full_layer)
     require_range("d_model", cfg.d_model, 1, std::uint64_t{1} << 20);
-  if (cfg.stream_kv_tiles && cfg.kind != JobKind::attention_only)
-    throw std::invalid_argument("stream_kv_tiles needs an attention_only job (K/V in DRAM)");
+  if (cfg.tokens_after_queries != 0 &&
+      (cfg.kind != JobKind::full_layer || cfg.causal ||
+       std::uint64_t{cfg.n_queries} + cfg.tokens_after_queries > cfg.seq_len))
+    throw std::invalid_argument("tokens_after_queries=" + std::to_string(cfg.tokens_after_queries) +
+                                " needs a non-causal full_layer job with n_queries + tokens_after_queries <= seq_len");
   const std::uint64_t q_block = std::uint64_t{cfg.block_queries} * cfg.head_dim * 2;
   require_range("token_buffer_bytes", cfg.token_buffer_bytes, q_block, std::uint64_t{1} << 40,
                 "2^40; the lower bound holds one query block's Q, block_queries x head_dim x 2 B");

@@ -52,9 +52,13 @@ struct TilingConfig {
   JobKind kind = JobKind::full_layer;
   bool causal = false;
   bool rass = true;
-  // attention_only, coordinated: each cell's V rows arrive as the whole V tile (B_c rows, read
-  // contiguously) instead of a gather of the selected rows: what a core fed by a multicast stream
-  // of K/V tiles shared with other cores sees (Spatial-STAR query_split_multicast).
+  // full_layer: the queries are the n_queries tokens ending tokens_after_queries before the last
+  // (0: the last n_queries tokens; must be 0 with causal masking).
+  std::uint32_t tokens_after_queries = 0;
+  // Coordinated flow: each cell's key-indexed rows arrive as the whole tile (B_c rows, read
+  // contiguously) instead of a gather of the selected rows -- attention_only: the V tile;
+  // full_layer: the X tile the K/V rows are generated from -- what a core fed by a multicast
+  // stream of tiles shared with other cores sees (Spatial-STAR query_split_multicast).
   bool stream_kv_tiles = false;
   std::uint64_t token_buffer_bytes = 192 * 1024;
   std::uint64_t weight_buffer_bytes = 96 * 1024;

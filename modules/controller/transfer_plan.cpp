@@ -73,8 +73,8 @@ class CellPlanner {
   u64 gathered() const { return cfg_.rass ? u64{c_.union_rows} : c_.vanilla_loads; }
   u32 tile_first() const { return kt_.tile_first(t_); }
   u64 tile_len() const { return kt_.tile_len(t_); }
-  u32 block_first_token() const {  // full_layer queries are the last n_queries tokens
-    return cfg_.seq_len - cfg_.n_queries + q_first_;
+  u32 block_first_token() const {  // full_layer queries end tokens_after_queries before the last
+    return cfg_.seq_len - cfg_.n_queries - cfg_.tokens_after_queries + q_first_;
   }
   u64 state_off_chip(u64 state) const {
     return state - std::min<u64>(state, cfg_.temp_buffer_bytes);
@@ -199,7 +199,10 @@ class CellPlanner {
       resident_weight(Weight::w_k);
       resident_weight(Weight::w_v);
       if (generate) weight_use(Weight::w_k), weight_use(Weight::w_v);
-      gather(Stage::kvgen, Direction::read, Operand::x, generate, cfg_.d_model);
+      if (cfg_.stream_kv_tiles)  // the whole X tile arrives (a multicast stream)
+        read(Stage::kvgen, Operand::x, tile_first(), tile_len(), cfg_.d_model);
+      else
+        gather(Stage::kvgen, Direction::read, Operand::x, generate, cfg_.d_model);
       if (spill) {
         // Stored when something may reload it: a later block, or this cell's own vanilla gather
         // re-missing a row (conservatively all fresh rows then; RASS loads a row once).

@@ -15,6 +15,7 @@ TilingConfig CoreJob::tiling_config(const CoreConfig& core) const {
   TilingConfig t;
   t.seq_len = seq_len;
   t.n_queries = queries();
+  t.tokens_after_queries = kind == JobKind::full_layer ? tokens_after_queries : 0;
   t.head_dim = head_dim;
   t.d_model = kind == JobKind::full_layer ? d_model : 0;
   t.block_queries = algo.block_queries;
@@ -81,6 +82,13 @@ void CoreJob::validate(const CoreConfig& core, std::uint64_t memory_bytes) const
   if (kind == JobKind::full_layer)
     require(d_model >= 1 && d_model <= 65536, "job.d_model must be in [1, 65536]");
   if (algo.causal) require(queries() <= seq_len, "job: causal attention needs n_queries <= seq_len");
+  if (kind == JobKind::full_layer)
+    require(std::uint64_t{queries()} + tokens_after_queries <= seq_len &&
+                (!algo.causal || tokens_after_queries == 0),
+            "job: a full layer's queries are X rows: n_queries + tokens_after_queries must be at most "
+            "seq_len, and tokens_after_queries 0 with causal masking");
+  else
+    require(tokens_after_queries == 0, "job.tokens_after_queries is for full-layer jobs only");
   algo.validate(seq_len);
   {
     const std::uint32_t n_tiles = tiling().n_tiles(), end = tile_end ? tile_end : n_tiles;
@@ -90,8 +98,7 @@ void CoreJob::validate(const CoreConfig& core, std::uint64_t memory_bytes) const
                 std::to_string(n_tiles) + " key tiles");
   }
   if (stream_kv_tiles)
-    require(kind == JobKind::attention_only && flow == Flow::coordinated,
-            "job.stream_kv_tiles needs a coordinated attention_only job");
+    require(flow == Flow::coordinated, "job.stream_kv_tiles needs the coordinated flow");
   if (kind == JobKind::full_layer)
     require(shifts.q.size() == heads && shifts.k.size() == kv_heads &&
                 shifts.v.size() == kv_heads && shifts.k_hat.size() == kv_heads,

@@ -24,12 +24,15 @@ namespace star {
 struct CoreJob {
   JobKind kind = JobKind::attention_only;
   std::uint32_t seq_len = 1024;   // S
-  std::uint32_t n_queries = 0;    // attention only (0: S); a full layer has S queries
+  // Queries (0: S). A full layer's queries are X rows: the n_queries tokens that end
+  // tokens_after_queries before the last (a slice of a layer's queries: Spatial-STAR splits).
+  std::uint32_t n_queries = 0;
+  std::uint32_t tokens_after_queries = 0;  // full layer only; 0 with causal masking
   std::uint32_t heads = 1, kv_heads = 1, head_dim = 64, d_model = 768;
   StarAlgoConfig algo;
   Flow flow = Flow::coordinated;
   bool rass = true;
-  // Coordinated attention-only: V arrives as whole key tiles (TilingConfig::stream_kv_tiles).
+  // Coordinated flow: the key-indexed operand arrives as whole tiles (TilingConfig::stream_kv_tiles).
   bool stream_kv_tiles = false;
 
   std::uint64_t x_addr = 0, wq_addr = 0, wk_addr = 0, wv_addr = 0;
@@ -44,7 +47,9 @@ struct CoreJob {
   std::uint32_t tile_begin = 0, tile_end = 0;
   bool partial_output = false;
 
-  std::uint32_t queries() const { return kind == JobKind::full_layer || n_queries == 0 ? seq_len : n_queries; }
+  std::uint32_t queries() const { return n_queries == 0 ? seq_len : n_queries; }
+  // Full layer: the X row of query 0.
+  std::uint32_t first_query_token() const { return seq_len - queries() - tokens_after_queries; }
   std::uint32_t group() const { return heads / kv_heads; }
   KeyTiling tiling() const { return algo.tiling(seq_len); }
   TilingConfig tiling_config(const CoreConfig& core) const;

@@ -107,9 +107,21 @@ void JobContext::load_inputs(const Reader& read) {
       std::fill(generated_[g].begin(), generated_[g].end(), 1);
     }
   }
+  // Q of the query tokens (X rows first_query_token() .. + n_q; all of X for a whole layer).
+  const std::uint32_t q0 = job_.first_query_token();
+  std::vector<std::uint32_t> q_tokens(nq);
+  for (std::uint32_t i = 0; i < nq; ++i) q_tokens[i] = q0 + i;
   for (std::uint32_t h = 0; h < job_.heads; ++h) {
     OpCounts ignored;
-    q_.push_back(generate_all_rows(x_, wq_[h], job_.shifts.q[h], ignored));
+    if (nq == S) {
+      q_.push_back(generate_all_rows(x_, wq_[h], job_.shifts.q[h], ignored));
+      continue;
+    }
+    MatI16 all(S, d);
+    generate_rows(x_, wq_[h], job_.shifts.q[h], q_tokens, all);
+    MatI16 q(nq, d);
+    std::copy(all.row(q0), all.row(q0) + std::size_t(nq) * d, q.data());
+    q_.push_back(std::move(q));
   }
 }
 

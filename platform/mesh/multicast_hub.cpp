@@ -18,6 +18,7 @@ MulticastStats MulticastStats::since(const MulticastStats& b) const {
   d.delivered_bytes -= b.delivered_bytes;
   d.waits_for_buffer -= b.waits_for_buffer;
   d.errors -= b.errors;
+  d.stranded -= b.stranded;
   return d;  // buffer_high_water: since the last configure()
 }
 
@@ -38,6 +39,12 @@ std::uint64_t MulticastHub::Extent::burst_at(std::uint64_t a, std::uint64_t max_
   return std::min<std::uint64_t>(max_burst, tile_end - off);
 }
 
+const MulticastHub::Extent* MulticastHub::MemberStripe::find(std::uint64_t a) const {
+  for (const Extent& e : streams)
+    if (e.contains(a)) return &e;
+  return nullptr;
+}
+
 MulticastHub::MulticastHub(sc_core::sc_module_name name, NocFabric& fabric,
                            std::vector<std::uint32_t> controller_nodes,
                            std::uint64_t controller_bytes, std::uint32_t max_burst_bytes,
@@ -53,7 +60,7 @@ MulticastHub::~MulticastHub() = default;
 
 void MulticastHub::configure(std::vector<MulticastGroupSpec> specs) {
   for (const Group& g : groups_)
-    if (!g.rounds.empty()) throw std::logic_error("MulticastHub::configure: rounds still in flight");
+    for (const auto& [key, r] : g.rounds) stats_.stranded += r->pending;
   std::vector<Group> groups;
   std::vector<Membership> members;
   for (std::size_t gi = 0; gi < specs.size(); ++gi) {
@@ -76,16 +83,21 @@ void MulticastHub::configure(std::vector<MulticastGroupSpec> specs) {
       std::map<std::uint32_t, MemberStripe> stripes;
       for (const MulticastJob& mj : s.jobs[j]) {
         const CoreJob& job = mj.job;
-        if (job.kind != JobKind::attention_only || !job.stream_kv_tiles || job.kv_heads != 1)
+        if (!job.stream_kv_tiles || job.kv_heads != 1)
           throw std::invalid_argument("multicast: core " + std::to_string(c) +
-                                      "'s job must be attention-only with one K/V head and "
-                                      "stream_kv_tiles");
+                                      "'s job must have one K/V head and stream_kv_tiles");
         if (!stripes.empty() && mj.stripe <= stripes.rbegin()->first)
           throw std::invalid_argument("multicast: core " + std::to_string(c) +
                                       "'s stripes must increase");
-        const std::uint64_t row = std::uint64_t(job.head_dim) * 2;
-        const std::uint64_t bytes = std::uint64_t(job.seq_len) * row, tile = job.tiling().tile_keys * row;
-        stripes[mj.stripe] = MemberStripe{Extent{job.k_addr, bytes, tile}, Extent{job.v_addr, bytes, tile}};
+        MemberStripe& ms = stripes[mj.stripe];
+        const std::uint64_t keys = job.seq_len, tile = job.tiling().tile_keys;
+        if (job.kind == JobKind::attention_only) {
+          const std::uint64_t row = std::uint64_t(job.head_dim) * 2;
+          ms.streams.push_back(Extent{job.k_addr, keys * row, tile * row, 1});
+          ms.streams.push_back(Extent{job.v_addr, keys * row, tile * row, 1});
+        } else {
+          ms.streams.push_back(Extent{job.x_addr, keys * job.d_model, tile * job.d_model, 2});
+        }
       }
       g.stripes.push_back(std::move(stripes));
     }
@@ -105,35 +117,44 @@ void MulticastHub::begin_job(std::uint32_t core, std::uint32_t stripe) {
                            std::to_string(stripe));
   who.stripe = stripe;
   who.active = true;
+  who.next.clear();
+  for (const Extent& e : groups_[who.group].stripes[who.member].at(stripe).streams)
+    who.next.emplace_back(e.reads, e.base);
 }
 
-const MulticastHub::Extent* MulticastHub::extent(const Membership& who, std::uint64_t a) const {
-  if (who.group < 0 || !who.active) return nullptr;
-  const auto& stripes = groups_[who.group].stripes[who.member];
-  const auto it = stripes.find(who.stripe);
-  if (it == stripes.end()) return nullptr;
-  if (it->second.k.contains(a)) return &it->second.k;
-  if (it->second.v.contains(a)) return &it->second.v;
-  return nullptr;
+bool MulticastHub::locate(const Membership& who, std::uint64_t a, std::uint64_t length, std::size_t& stream,
+                          std::uint32_t& pass) const {
+  if (who.group < 0 || !who.active) return false;
+  const auto& streams = groups_[who.group].stripes[who.member].at(who.stripe).streams;
+  for (stream = 0; stream < streams.size(); ++stream) {
+    if (!streams[stream].contains(a) || streams[stream].burst_at(a, max_burst_) != length) continue;
+    for (pass = 0; pass < streams[stream].reads; ++pass)
+      if (who.next[stream][pass] == a) return true;
+  }
+  return false;
 }
 
-bool MulticastHub::serves(std::uint32_t core, std::uint64_t address) const {
-  return core < members_.size() && extent(members_[core], address) != nullptr;
+bool MulticastHub::serves(std::uint32_t core, std::uint64_t address, std::uint64_t length) const {
+  std::size_t stream = 0;
+  std::uint32_t pass = 0;
+  return core < members_.size() && locate(members_[core], address, length, stream, pass);
 }
 
 void MulticastHub::read(std::uint32_t core, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   sc_core::wait(delay);  // synchronise, as the network interface does
   delay = sc_core::SC_ZERO_TIME;
-  const Membership who = core < members_.size() ? members_[core] : Membership{};
-  const Extent* e = extent(who, trans.get_address());
   const std::uint64_t a = trans.get_address();
-  if (!e || !trans.is_read() || e->burst_at(a, max_burst_) != trans.get_data_length()) {
-    ++stats_.errors;  // not one of the job's K/V bursts
+  std::size_t stream = 0;
+  std::uint32_t pass = 0;
+  if (!trans.is_read() || core >= members_.size() || !locate(members_[core], a, trans.get_data_length(), stream, pass)) {
+    ++stats_.errors;  // not the next burst of one of the job's streams
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
+  Membership& who = members_[core];
   Group& g = groups_[who.group];
-  const std::pair<std::uint32_t, std::uint64_t> key{who.stripe, a};
+  who.next[stream][pass] += trans.get_data_length();
+  const Key key{who.stripe, a, pass};
   for (;;) {
     auto it = g.rounds.find(key);
     if (it != g.rounds.end()) {  // issued by another member: wait for the copy
@@ -152,9 +173,8 @@ void MulticastHub::read(std::uint32_t core, tlm::tlm_generic_payload& trans, sc_
     r->wants.assign(g.cores.size(), 0);
     for (std::uint32_t m = 0; m < g.cores.size(); ++m) {
       const auto s = g.stripes[m].find(who.stripe);
-      if (s == g.stripes[m].end()) continue;
-      const Extent& x = s->second.k.contains(a) ? s->second.k : s->second.v;
-      const std::uint64_t len = x.burst_at(a, max_burst_);
+      const Extent* x = s == g.stripes[m].end() ? nullptr : s->second.find(a);
+      const std::uint64_t len = x && x->reads > key.occurrence ? x->burst_at(a, max_burst_) : 0;
       if (!len) continue;
       r->wants[m] = 1;
       ++r->pending;
@@ -214,8 +234,7 @@ void MulticastHub::issue(Group& g, Round& r, std::uint32_t requester_node, std::
   r.arrived.notify();
 }
 
-void MulticastHub::consume(Group& g, std::pair<std::uint32_t, std::uint64_t> key, std::uint32_t member,
-                           tlm::tlm_generic_payload& trans) {
+void MulticastHub::consume(Group& g, const Key& key, std::uint32_t member, tlm::tlm_generic_payload& trans) {
   auto it = g.rounds.find(key);
   Round& r = *it->second;
   r.wants[member] = 0;

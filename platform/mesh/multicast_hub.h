@@ -1,14 +1,22 @@
-// Request-combining multicast of K/V tiles (Spatial-STAR query_split_multicast; docs/mesh.md).
+// Request-combining multicast of key tiles (Spatial-STAR query_split_multicast; docs/mesh.md).
 //
 // The cores sharing a K/V head form a group and run one-block jobs in lockstep stripes: in stripe
-// s every member works on a query block of the same head(s) and streams the same K and V tiles
-// (whole tiles, CoreJob::stream_kv_tiles). The hub is the agent at the memory controllers that
-// combines their reads:
+// s every member works on a query block of the same head(s) and streams the same tiles (whole
+// tiles, CoreJob::stream_kv_tiles): attention-only jobs the K and V tiles (each burst read once
+// per job), full-layer jobs the X tiles their K_hat and K/V rows are generated from (each burst
+// read twice per job: prediction, then K/V generation). The hub is the agent at the memory
+// controllers that combines their reads:
 //   - the first member to read a burst of stripe s sends a request packet to the controller owning
 //     it; the controller reads DRAM once and sends the data back as ONE multicast packet
 //     (response class) to every member of the stripe whose job reads that burst;
 //   - a member reading a burst already delivered takes its copy from its receive buffer, one still
 //     in flight waits for it: neither goes to DRAM or puts a request on the NoC.
+// A stream is read in address order, once or twice per job (its passes); the hub follows each
+// member's position in every pass, and a read is the hub's when it is the next burst of one of
+// them: the n-th pass of a member combines with the other members' n-th passes. Any other read
+// (a member's own rows that happen to share a burst's address, e.g. the X rows of its queries)
+// goes through the network interface as usual. In-order passes keep the bounded buffer free of
+// deadlock: a round in flight waits only for members behind in that pass, which can proceed.
 // Buffering: a round (one burst) occupies every subscriber's receive buffer from its delivery
 // until that subscriber has consumed it; the rounds a group has in flight (issued, not yet
 // consumed by all) are bounded to `buffer_bytes`: a member that would issue a new round beyond
@@ -41,6 +49,7 @@ struct MulticastStats {
   std::uint64_t buffer_high_water = 0;  // most bytes in flight in one group
   std::uint64_t waits_for_buffer = 0;   // new rounds held back by the buffer bound
   std::uint64_t errors = 0;          // reads the hub could not serve (error response)
+  std::uint64_t stranded = 0;        // copies delivered but never read (should stay 0)
   MulticastStats since(const MulticastStats& before) const;
 };
 
@@ -75,8 +84,9 @@ class MulticastHub : public sc_core::sc_module {
   void clear() { configure({}); }
   // Core `core` starts its job of `stripe` (the dispatcher calls this before starting the job).
   void begin_job(std::uint32_t core, std::uint32_t stripe);
-  // Whether a timed read of core `core` at `address` belongs to its current job's K/V streams.
-  bool serves(std::uint32_t core, std::uint64_t address) const;
+  // Whether a timed read of `length` bytes of core `core` at `address` belongs to its current
+  // job's streams.
+  bool serves(std::uint32_t core, std::uint64_t address, std::uint64_t length) const;
   // Serves such a read (blocking: waits the annotated delay, then for the data).
   void read(std::uint32_t core, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
@@ -85,31 +95,44 @@ class MulticastHub : public sc_core::sc_module {
  private:
   struct Extent {
     std::uint64_t base = 0, bytes = 0, tile_bytes = 0;
+    std::uint32_t reads = 1;  // passes over the stream per job
     bool contains(std::uint64_t a) const { return a >= base && a - base < bytes; }
     // The fetcher's burst starting at `a` (bursts of max_burst cut from each tile).
     std::uint64_t burst_at(std::uint64_t a, std::uint64_t max_burst) const;
   };
   struct MemberStripe {
-    Extent k, v;
+    std::vector<Extent> streams;
+    const Extent* find(std::uint64_t a) const;
+  };
+  struct Key {
+    std::uint32_t stripe;
+    std::uint64_t address;
+    std::uint32_t occurrence;  // the pass over the stream
+    bool operator<(const Key& o) const {
+      return stripe != o.stripe ? stripe < o.stripe
+                                : address != o.address ? address < o.address : occurrence < o.occurrence;
+    }
   };
   struct Round;
   struct Group {
     std::vector<std::uint32_t> cores, nodes;
     std::vector<std::map<std::uint32_t, MemberStripe>> stripes;  // [member][stripe]
     std::uint64_t buffer_bytes = 0, in_flight = 0;
-    std::map<std::pair<std::uint32_t, std::uint64_t>, std::unique_ptr<Round>> rounds;  // (stripe, address)
+    std::map<Key, std::unique_ptr<Round>> rounds;
     std::unique_ptr<sc_core::sc_event> freed;
   };
   struct Membership {
     std::int32_t group = -1;
     std::uint32_t member = 0, stripe = 0;
     bool active = false;
+    std::vector<std::vector<std::uint64_t>> next;  // this stripe: [stream][pass] next burst address
   };
 
-  const Extent* extent(const Membership& who, std::uint64_t address) const;
+  // The stream and pass a read of core `who` at `address` of `length` bytes continues, or false.
+  bool locate(const Membership& who, std::uint64_t address, std::uint64_t length, std::size_t& stream,
+              std::uint32_t& pass) const;
   void issue(Group& g, Round& r, std::uint32_t requester_node, std::uint64_t address);
-  void consume(Group& g, std::pair<std::uint32_t, std::uint64_t> key, std::uint32_t member,
-               tlm::tlm_generic_payload& trans);
+  void consume(Group& g, const Key& key, std::uint32_t member, tlm::tlm_generic_payload& trans);
   void multicast(std::uint32_t src, const std::vector<std::uint32_t>& dsts, std::uint32_t flits);
 
   NocFabric& fabric_;

@@ -35,11 +35,25 @@ CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, st
   CoreJob sub = job;
   sub.heads = sub.kv_heads = 1;
   sub.n_queries = b - a;
-  sub.q_addr = job.q_row(h, a);
   sub.o_addr = job.o_row(h, a);
-  sub.k_addr = job.k_row(g, 0);
-  sub.v_addr = job.v_row(g, 0);
+  if (job.kind == JobKind::full_layer) {
+    // The head's weight slices and shifts; the query rows are X rows, K/V come from all of X.
+    const std::uint64_t wslice = std::uint64_t(job.d_model) * job.head_dim;
+    sub.wq_addr = job.wq_addr + h * wslice;
+    sub.wk_addr = job.wk_addr + g * wslice;
+    sub.wv_addr = job.wv_addr + g * wslice;
+    sub.shifts.q = {job.shifts.q.at(h)};
+    sub.shifts.k = {job.shifts.k.at(g)};
+    sub.shifts.v = {job.shifts.v.at(g)};
+    sub.shifts.k_hat = {job.shifts.k_hat.at(g)};
+    sub.tokens_after_queries = job.tokens_after_queries + (job.queries() - b);
+  } else {
+    sub.q_addr = job.q_row(h, a);
+    sub.k_addr = job.k_row(g, 0);
+    sub.v_addr = job.v_row(g, 0);
+  }
   if (job.algo.causal) {
+    sub.tokens_after_queries = 0;
     // Keys after the core's last query are never visible: drop them, keeping the full job's tiles.
     sub.algo.tile_keys = job.tiling().tile_keys;
     sub.seq_len = job.seq_len - job.queries() + b;
@@ -139,8 +153,8 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
                     std::uint32_t active_cores, std::uint64_t scratch_offset) {
   if (parts.empty()) throw std::invalid_argument("plan_layer: no job");
   for (const CoreJob& job : parts) {
-    if (job.kind != JobKind::attention_only)
-      throw std::invalid_argument("plan_layer: only attention-only jobs can be split yet");
+    if (job.kind != parts[0].kind)
+      throw std::invalid_argument("plan_layer: the parts differ in kind");
     if (job.queries() != parts[0].queries() || job.algo.block_queries != parts[0].algo.block_queries)
       throw std::invalid_argument("plan_layer: the parts differ in queries or block size");
   }
@@ -158,6 +172,8 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   plan.query_rows = std::uint64_t(heads.size()) * parts[0].queries();
   std::vector<std::vector<CoreJob>> per;
   if (kind == Orchestration::kv_split) {
+    if (parts[0].kind != JobKind::attention_only)
+      throw std::invalid_argument("plan_layer: kv_split splits attention-only jobs only");
     std::vector<std::pair<const CoreJob*, std::uint32_t>> refs;
     for (const HeadRef& h : heads) refs.emplace_back(h.part, h.head);
     KeySplit ks = split_keys(refs, active_cores, mesh.config().core);

@@ -17,7 +17,7 @@ TilePort::TilePort(sc_core::sc_module_name name, const NocFabric& fabric,
 
 void TilePort::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   timed_bytes_ += trans.get_data_length();
-  if (hub_ && trans.is_read() && hub_->serves(core_, trans.get_address()))
+  if (hub_ && trans.is_read() && hub_->serves(core_, trans.get_address(), trans.get_data_length()))
     hub_->read(core_, trans, delay);
   else
     initiator_socket->b_transport(trans, delay);

@@ -1,7 +1,5 @@
 #include "mesh/multicast_hub.h"
 
-#include <sysc/kernel/sc_dynamic_processes.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -258,20 +256,10 @@ void MulticastHub::consume(Group& g, const Key& key, std::uint32_t member, tlm::
 
 void MulticastHub::multicast(std::uint32_t src, const std::vector<std::uint32_t>& dsts,
                              std::uint32_t flits) {
-  if (dsts.size() == 1) {
+  if (dsts.size() == 1)
     fabric_.transfer(src, dsts[0], flits, 1);
-    return;
-  }
-  // One copy per destination injected at once (source replication), until the fabric offers
-  // NocFabric::multicast.
-  auto left = std::make_shared<std::size_t>(dsts.size());
-  auto all = std::make_shared<sc_core::sc_event>();
-  for (const std::uint32_t dst : dsts)
-    sc_core::sc_spawn([this, src, dst, flits, left, all] {
-      fabric_.transfer(src, dst, flits, 1);
-      if (--*left == 0) all->notify();
-    });
-  sc_core::wait(*all);
+  else
+    fabric_.multicast(src, dsts, flits, 1);  // one packet, a copy to every subscriber
 }
 
 }  // namespace star

@@ -174,6 +174,39 @@ TEST_CASE("tiny case: the coordinated full_layer transfers, one by one", "[trans
                                  "output write o from 0 2x8 pass 0"});
 }
 
+TEST_CASE("streamed tiles and query slices: the tiny case's transfers", "[transfer_plan]") {
+  // Full layer, queries = tokens 2, 3 (two tokens after them), the X tile streamed whole for K/V
+  // generation (Spatial-STAR query_split_multicast) instead of the union rows' gather.
+  TilingConfig cfg = tiny_config(JobKind::full_layer);
+  cfg.tokens_after_queries = 4;
+  cfg.stream_kv_tiles = true;
+  SelectionStats st = selection_stats(tiny_rows(), cfg, 0);
+  TrafficReport r = count_traffic(cfg, Flow::coordinated, st);
+  CHECK(describe(cell_transfers(cfg, Flow::coordinated, r, st.cell(0, 1), 0, 1)) ==
+        std::vector<std::string>{"predict read x from 4 4x4 pass 0", "kvgen read x from 4 4x4 pass 0",
+                                 "output write o from 0 2x8 pass 0"});
+  CHECK(describe(cell_transfers(cfg, Flow::coordinated, r, st.cell(0, 0), 0, 0))[1] ==
+        "kvgen read x from 2 2x4 pass 0");  // the queries' X rows
+  // Attention only: the whole V tile instead of the union rows' gather.
+  cfg = tiny_config(JobKind::attention_only);
+  cfg.stream_kv_tiles = true;
+  st = selection_stats(tiny_rows(), cfg, 0);
+  r = count_traffic(cfg, Flow::coordinated, st);
+  CHECK(describe(cell_transfers(cfg, Flow::coordinated, r, st.cell(0, 1), 0, 1)) ==
+        std::vector<std::string>{"predict read k from 4 4x4 pass 0", "kvgen read v from 4 4x4 pass 0",
+                                 "output write o from 0 2x8 pass 0"});
+  // A query slice needs a non-causal full layer that holds it.
+  cfg.tokens_after_queries = 1;
+  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("tokens_after_queries"));
+  cfg.kind = JobKind::full_layer;
+  cfg.tokens_after_queries = 7;
+  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("tokens_after_queries"));
+  cfg.tokens_after_queries = 6;
+  CHECK_NOTHROW(validate(cfg));
+  cfg.causal = true;
+  CHECK_THROWS_WITH(validate(cfg), Catch::Contains("tokens_after_queries"));
+}
+
 TEST_CASE("tiny case: stage-isolated transfers follow the passes", "[transfer_plan]") {
   const TilingConfig cfg = tiny_config(JobKind::attention_only);
   const SelectionStats st = selection_stats(tiny_rows(), cfg, 0);

@@ -1,9 +1,10 @@
-// The command processor: the SystemC glue between the register bank and the STAR core. On a
-// doorbell (RING_TAIL write or CTRL.START) it walks the descriptor ring from RING_HEAD to
-// RING_TAIL: reads each descriptor from DRAM over its own TLM initiator (timed), checks it
-// (regbank/job_descriptor), maps it to a CoreJob, runs it on the core, writes the completion word
-// and the job's cycles back into the descriptor, updates STATUS, ERROR_CODE/ERROR_INFO,
-// RING_HEAD and the PERF_* counters, and raises IRQ_STATUS bits.
+// The command processor: the SystemC glue between the register bank and a job engine (one STAR
+// core, or a Spatial-STAR mesh: host/job_engine.h). On a doorbell (RING_TAIL write or CTRL.START)
+// it walks the descriptor ring from RING_HEAD to RING_TAIL: reads each descriptor from DRAM over
+// its own TLM initiator (timed), checks it (regbank/job_descriptor), maps it to a CoreJob, runs it
+// on the engine, writes the completion word and the job's cycles back into the descriptor,
+// updates STATUS, ERROR_CODE/ERROR_INFO, RING_HEAD and the PERF_* counters, and raises
+// IRQ_STATUS bits.
 //
 // Bad programming never stops the simulation: a bad ring or a doorbell in reset sets CMD_ERROR;
 // a bad descriptor, a CoreJob the core refuses (mapped to the nearest documented code, see

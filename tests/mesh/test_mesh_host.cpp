@@ -3,7 +3,7 @@
 // the mesh command processor, which plans the job, sends each core its job as a NoC message and
 // raises the completion interrupt as a NoC message to the host. O (read back from DRAM) equals the
 // single-core model's bit for bit for query_split (the default), baseline and query_split_multicast
-// (kv_split within its merge tolerance); a bad descriptor and
+// (kv_split within its merge tolerance), and a full layer (X and weights) too; a bad descriptor and
 // a bad MESH_ORCHESTRATION value get their error codes and interrupts, and the next job runs.
 #include <algorithm>
 #include <cmath>
@@ -115,6 +115,7 @@ int sc_main(int, char*[]) {
   QkvInputs kv = generate_qkv(RowType::mixed, S, S, d, 21);
   for (std::uint32_t h = 0; h < heads; ++h) qs.push_back(generate_qkv(RowType::mixed, S, S, d, 11 + h).q);
   const MatF q = concat_heads(qs);
+  const LayerInputs layer_in = generate_layer(RowType::mixed, S, 128, heads, kv_heads, d, 9);
 
   struct Run {
     OffloadReport rep;
@@ -122,7 +123,7 @@ int sc_main(int, char*[]) {
     std::uint64_t plan_jobs = 0, plan_cores = 0;  // per-core jobs and cores with work in the plan
     std::uint64_t job_messages = 0, completion_messages = 0;
   };
-  Run split, baseline, multicast, kv_split, after_error;
+  Run split, baseline, multicast, kv_split, full_layer, after_error;
   star_result bad{}, bad_orch{};
   int bad_rc = 0, bad_orch_rc = 0, set_rc = -99, set_bad_rc = 0;
   std::uint32_t cores = 0;
@@ -140,9 +141,11 @@ int sc_main(int, char*[]) {
     star_mesh_cores(&dev, &cores);
     OffloadOptions opt;
     MeshJobEngine& engine = top.device.engine;
-    auto offload = [&](Run& r) {
+    auto offload = [&](Run& r, bool full = false) {
       const std::uint64_t jobs0 = engine.job_messages(), done0 = engine.completion_messages();
-      r.rep = offload_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, r.out);
+      r.rep = full ? offload_layer(&dev, layer_in.x, layer_in.w_q, layer_in.w_k, layer_in.w_v, heads, kv_heads, d,
+                                   opt, r.out)
+                   : offload_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, r.out);
       r.job_messages = engine.job_messages() - jobs0;
       r.completion_messages = engine.completion_messages() - done0;
       for (const auto& per : engine.last_plan().per_core) {
@@ -169,8 +172,11 @@ int sc_main(int, char*[]) {
     prepare_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, &desc);
     star_submit(&dev, &desc, 1);
     bad_orch_rc = star_wait(&dev, opt.timeout_ns, &bad_orch);
-    // The mesh keeps working: query_split again.
     star_mesh_set_orchestration(&dev, STAR_MESH_QUERY_SPLIT);
+    // A full layer (X and weights; the command processor derives the shifts, the cores generate
+    // K/V on demand).
+    offload(full_layer, true);
+    // The mesh keeps working: query_split again.
     offload(after_error);
     irq_seen = top.cpu.last_irq_seen();
     counted = counting.accesses;
@@ -191,13 +197,13 @@ int sc_main(int, char*[]) {
   StarAlgoConfig other = algo;  // negative control: the comparison tells outputs apart
   other.sads.keep = 0.5;
   HT_CHECK(!same_bits(run_layer(qkv, other).out, want));
-  for (const Run* r : {&split, &baseline, &multicast, &kv_split, &after_error}) {
+  for (const Run* r : {&split, &baseline, &multicast, &kv_split, &full_layer, &after_error}) {
     HT_CHECK_EQ(r->rep.status, STAR_OK);
     HT_CHECK(r->rep.cycles > 0);
     // One descriptor-sized message per per-core job, one completion per core with work.
     HT_CHECK_EQ(r->job_messages, r->plan_jobs);
     HT_CHECK_EQ(r->completion_messages, r->plan_cores);
-    if (r != &kv_split) HT_CHECK(same_bits(r->out, want));
+    if (r != &kv_split && r != &full_layer) HT_CHECK(same_bits(r->out, want));
   }
   // kv_split merges SU-FA partials (reassociated float sums): within docs/mesh.md's tolerance.
   float max_want = 0, max_diff = 0;
@@ -217,12 +223,15 @@ int sc_main(int, char*[]) {
   HT_CHECK_EQ(bad_orch_rc, STAR_E_DEVICE);
   HT_CHECK_EQ(bad_orch.error_code, STAR_ERROR_CODE_BAD_SHAPE);
   HT_CHECK((bad_orch.irq_status & STAR_IRQ_STATUS_JOB_ERROR_MASK) != 0);
+  QuantizedLayer layer = quantize_layer(layer_in.x, layer_in.w_q, layer_in.w_k, layer_in.w_v, heads, kv_heads, d);
+  for (QuantizedI8* t : {&layer.x, &layer.w_q, &layer.w_k, &layer.w_v}) t->scale = float(t->scale);
+  HT_CHECK(same_bits(full_layer.out, run_layer(layer, algo).out));
   HT_CHECK(top.device.engine.last_plan().kind == Orchestration::query_split);
   // Only the five good jobs reached the cores.
   HT_CHECK_EQ(top.device.engine.job_messages(), split.plan_jobs + baseline.plan_jobs + multicast.plan_jobs +
-                                                    kv_split.plan_jobs + after_error.plan_jobs);
-  // Interrupt line changes crossed the NoC: raised and cleared for each of the seven jobs.
-  HT_CHECK(top.device.irq_messages() >= 14u);
+                                                    kv_split.plan_jobs + full_layer.plan_jobs + after_error.plan_jobs);
+  // Interrupt line changes crossed the NoC: raised and cleared for each of the eight jobs.
+  HT_CHECK(top.device.irq_messages() >= 16u);
   // The host sees the last job's interrupt one NoC message after the command processor raised it.
   HT_CHECK(irq_seen > top.device.cp.last_irq_time());
   HT_CHECK(irq_seen - top.device.cp.last_irq_time() < sc_core::sc_time(1, sc_core::SC_US));
@@ -230,10 +239,11 @@ int sc_main(int, char*[]) {
   HT_CHECK(counted > 50u);
   HT_CHECK_EQ(top.host_ni.transactions() - ni_before, counted);
   std::printf("cycles: query_split %llu, baseline %llu, query_split_multicast %llu, kv_split %llu (max |diff| "
-              "%.3g of max |O| %.3g); %llu register accesses from the host node, %llu IRQ messages; last run "
-              "NoC packets %llu\n",
+              "%.3g of max |O| %.3g), full layer (d_model 128) %llu; %llu register accesses from the host "
+              "node, %llu IRQ messages; last run NoC packets %llu\n",
               (unsigned long long)split.rep.cycles, (unsigned long long)baseline.rep.cycles,
               (unsigned long long)multicast.rep.cycles, (unsigned long long)kv_split.rep.cycles, max_diff, max_want,
+              (unsigned long long)full_layer.rep.cycles,
               (unsigned long long)counted, (unsigned long long)top.device.irq_messages(),
               (unsigned long long)top.device.engine.last_run().noc.packets_delivered);
   return test::finish("mesh_host");

@@ -69,11 +69,12 @@ uint64_t NocFabric::send(uint32_t src, const std::vector<uint32_t>& dsts, uint32
   const uint64_t created = created_cycle();
   Waiter waiter;
   waiter.remaining = uint32_t(dsts.size());
-  for (const uint32_t dst : dsts) {
-    const uint64_t id = next_id_++;
-    model_->inject(NocPacket{id, src, dst, flits, vc_class, created});
-    waiting_[id] = &waiter;
-  }
+  const uint64_t first = next_id_;
+  const NocPacket packet{first, src, dsts[0], flits, vc_class, created};
+  if (dsts.size() == 1) model_->inject(packet);
+  else model_->inject_multicast(packet, dsts);  // copy i is packet first + i
+  next_id_ += dsts.size();
+  for (size_t i = 0; i < dsts.size(); ++i) waiting_[first + i] = &waiter;
   wake_.notify(sc_core::SC_ZERO_TIME);
   sc_core::wait(waiter.done);
   return cycle_floor(sc_core::sc_time_stamp()) - created;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "noc/flit_network_model.h"
 #include "noc/packet_network_model.h"
@@ -19,6 +20,32 @@ void NocModel::reject_packet(const NocPacket& p, uint64_t now, const NocConfig& 
     throw std::invalid_argument(id + "created at cycle " + std::to_string(p.created_cycle) +
                                 ", before the current cycle " + std::to_string(now));
   throw std::invalid_argument(id + "rejected");
+}
+
+void NocModel::check_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts, uint64_t now,
+                               const NocConfig& config) {
+  const std::string id = "noc multicast " + std::to_string(packet.id) + ": ";
+  if (dsts.empty()) throw std::invalid_argument(id + "no destination");
+  std::vector<bool> seen(config.nodes(), false);
+  for (const uint32_t d : dsts) {
+    NocPacket copy = packet;
+    copy.dst = d;
+    check_packet(copy, now, config);
+    if (d == packet.src)
+      throw std::invalid_argument(id + "the source node " + std::to_string(d) + " is among the destinations");
+    if (seen[d]) throw std::invalid_argument(id + "destination node " + std::to_string(d) + " listed twice");
+    seen[d] = true;
+  }
+}
+
+void NocModel::inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
+  check_multicast(packet, dsts, now(), config());
+  for (size_t i = 0; i < dsts.size(); ++i) {
+    NocPacket copy = packet;
+    copy.id = packet.id + i;
+    copy.dst = dsts[i];
+    inject(copy);
+  }
 }
 
 std::unique_ptr<NocModel> make_noc_model(const NocConfig& config) {

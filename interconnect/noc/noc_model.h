@@ -20,6 +20,12 @@ class NocModel {
   // Queues a packet at its source. Throws std::invalid_argument for a bad node, class, length or
   // a creation cycle in the past (before now()).
   virtual void inject(const NocPacket& packet) = 0;
+  // Sends `packet` to every node of `dsts`: copy i is packet i + packet.id, delivered as a packet
+  // to dsts[i] and counted as one packet in the statistics. Throws std::invalid_argument for an
+  // empty list, a destination equal to the source or listed twice, or what inject rejects.
+  // Default (and flit fidelity): source replication, one inject per destination in the order
+  // given. The packet model overrides it with a dimension-order tree.
+  virtual void inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts);
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;
@@ -41,6 +47,9 @@ class NocModel {
       return;
     reject_packet(packet, now, config);
   }
+  // Throws for a bad destination list (see inject_multicast) or a bad packet to any of them.
+  static void check_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts, uint64_t now,
+                              const NocConfig& config);
   [[noreturn]] static void reject_packet(const NocPacket& packet, uint64_t now, const NocConfig& config);
 };
 

@@ -25,6 +25,100 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   times_.resize(path_.size() * config_.vc_buffer_flits);
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
+  tree_.assign(mesh_.nodes(), 0);
+  eject_grant_.assign(mesh_.nodes(), 0);
+  eject_hops_.assign(mesh_.nodes(), 0);
+}
+
+void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
+  // Written in place in its release bucket (no temporary); a release beyond the bucket ring
+  // (deep saturation) waits in the heap.
+  DeliveredPacket far;
+  const bool near = tail_out < now_ + kBuckets;
+  DeliveredPacket& out = near ? buckets_[tail_out % kBuckets].emplace_back() : far;
+  out.packet = packet;
+  out.head_cycle = head_out + st_cycles_;
+  out.tail_cycle = tail_out + st_cycles_;
+  out.hops = hops;
+  if (near) nonempty_[(tail_out % kBuckets) >> 6] |= uint64_t(1) << (tail_out & 63);
+  else far_.push(PendingDelivery{tail_out, order_++, far});
+  ++pending_count_;
+}
+
+// The tree is walked from the source like a unicast head: at each router the head waits the
+// pipeline, then takes the first gap of the packet's link occupancy on each output of the tree
+// there, independently (a branch blocked on one output does not delay the others: the router
+// replicates the flits into each output's own gap). With several VCs the switch input is reserved
+// with the first output only: one read of the input feeds every branch through the crossbar. With
+// one VC the wormhole holds of a blocked branch on its upstream links are not modelled.
+void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
+  if (config_.routing == NocRouting::WestFirst) {  // adaptive paths do not form one fixed tree
+    NocModel::inject_multicast(packet, dsts);
+    return;
+  }
+  check_multicast(packet, dsts, now_, config_);
+  calendars_.advance(now_);
+  const uint32_t f = packet.flits;
+  const uint32_t span = occupancy_cycles(f);
+  // The union of the dimension-order paths.
+  uint64_t links = 0;
+  for (const uint32_t d : dsts) {
+    uint32_t node = packet.src;
+    while (true) {
+      uint8_t out[2];
+      route_candidates_by_offset(config_.routing, coords_.dx(node, d), coords_.dy(node, d), out);
+      if (!tree_[node]) tree_nodes_.push_back(node);
+      const uint8_t bit = uint8_t(1u << out[0]);
+      if (!(tree_[node] & bit) && out[0] != kPortLocal) ++links;
+      tree_[node] |= bit;
+      if (out[0] == kPortLocal) break;
+      node = mesh_.neighbour(node, out[0]);
+    }
+  }
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
+  inject_free_[packet.src] = injected + span;
+  tree_stack_.clear();
+  tree_stack_.push_back(TreeHead{packet.src, injected, kPortLocal, 0});
+  while (!tree_stack_.empty()) {
+    const TreeHead h = tree_stack_.back();
+    tree_stack_.pop_back();
+    const uint64_t ready = h.arrive + sa_offset_;
+    const size_t router = size_t(h.node) * calendars_per_router_;
+    bool first = true;
+    for (uint8_t out = 0; out < kNocPorts; ++out) {
+      if (!(tree_[h.node] & (1u << out))) continue;
+      const uint64_t grant = hold_upstream_links_ || !first
+                                 ? calendars_.reserve(router + out, ready, span)
+                                 : calendars_.reserve_pair(router + out, router + kNocPorts + h.in_port, ready, span);
+      first = false;
+      stats_.link_flits[size_t(h.node) * kNocPorts + out] += f;
+      stats_.energy.crossbar += f;
+      if (out == kPortLocal) {
+        eject_grant_[h.node] = grant;
+        eject_hops_[h.node] = h.hops;
+      } else {
+        tree_stack_.push_back(TreeHead{mesh_.neighbour(h.node, out), grant + st_cycles_ + config_.link_latency,
+                                       opposite_port(out), h.hops + 1});
+      }
+    }
+  }
+  for (size_t i = 0; i < dsts.size(); ++i) {
+    NocPacket copy = packet;
+    copy.id = packet.id + i;
+    copy.dst = dsts[i];
+    const uint64_t grant = eject_grant_[dsts[i]];
+    schedule(copy, grant, grant + span - 1, eject_hops_[dsts[i]]);
+  }
+  // Each router of the tree routes, buffers and reads the packet once; each link carries it once.
+  const uint64_t routers = tree_nodes_.size();
+  stats_.energy.routing += routers;
+  stats_.energy.buffer_writes += uint64_t(f) * routers;
+  stats_.energy.buffer_reads += uint64_t(f) * routers;
+  stats_.energy.link_flits += uint64_t(f) * links;
+  stats_.packets_injected += dsts.size();
+  stats_.flits_injected += uint64_t(f) * dsts.size();
+  for (const uint32_t n : tree_nodes_) tree_[n] = 0;
+  tree_nodes_.clear();
 }
 
 uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
@@ -95,18 +189,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     inject_free_[packet.src] = injected + span;
   }
 
-  // Written in place in its release bucket (no temporary); a release beyond the bucket ring
-  // (deep saturation) waits in the heap.
-  DeliveredPacket far;
-  const bool near = tail_out < now_ + kBuckets;
-  DeliveredPacket& out = near ? buckets_[tail_out % kBuckets].emplace_back() : far;
-  out.packet = packet;
-  out.head_cycle = head_out + st_cycles_;
-  out.tail_cycle = tail_out + st_cycles_;
-  out.hops = hops;
-  if (near) nonempty_[(tail_out % kBuckets) >> 6] |= uint64_t(1) << (tail_out & 63);
-  else far_.push(PendingDelivery{tail_out, order_++, far});
-  ++pending_count_;
+  schedule(packet, head_out, tail_out, hops);
 
   // Every router on the minimal path buffers, switches and routes the packet once.
   stats_.energy.routing += hops + 1;

@@ -29,6 +29,10 @@ class PacketNetworkModel final : public NocModel {
   explicit PacketNetworkModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
+  // Tree multicast with XY or YX routing (west-first: source replication): the union of the
+  // dimension-order paths to all destinations; each of its links is reserved once, and the flits
+  // are replicated at the routers where it branches.
+  void inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return pending_count_ == 0; }
@@ -88,6 +92,22 @@ class PacketNetworkModel final : public NocModel {
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;
   void release(const DeliveredPacket& delivery);
+  // Files the delivery of `packet` whose head and tail win the destination's ejection port in
+  // cycles head_out and tail_out.
+  void schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops);
+  // Multicast scratch: outputs of the tree at each node (bit per port), the nodes touched, and
+  // the ejection grant and depth of each destination.
+  std::vector<uint8_t> tree_;
+  std::vector<uint32_t> tree_nodes_;
+  struct TreeHead {
+    uint32_t node;
+    uint64_t arrive;
+    uint8_t in_port;
+    uint32_t hops;
+  };
+  std::vector<TreeHead> tree_stack_;
+  std::vector<uint64_t> eject_grant_;
+  std::vector<uint32_t> eject_hops_;
   std::vector<DeliveredPacket> delivered_;
   NocStats stats_;
 };

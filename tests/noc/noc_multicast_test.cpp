@@ -1,8 +1,10 @@
 // NocFabric::multicast, one elaboration per process. argv[1]: flit | packet.
 // A 4x4 mesh, R = 4, L = 1: a copy over h hops reaches its destination after (h+1)*4 + h + F-1
-// cycles at zero load. Source replication injects the copies one after the other in the order
-// given, F cycles apart on the source's injection channel, so copy k (from 0) is reassembled
-// k*F cycles later than alone and the multicast returns max_k(zero_load(h_k) + k*F).
+// cycles at zero load. Flit fidelity replicates at the source: the copies leave one after the
+// other in the order given, F cycles apart on the source's injection channel, so copy k (from 0)
+// is reassembled k*F cycles later than alone and the multicast returns max_k(zero_load(h_k) + k*F).
+// Packet fidelity sends one packet down the XY tree: every copy arrives at its unicast zero-load
+// latency and the multicast returns max_k zero_load(h_k).
 #include <systemc>
 
 #include <cstdio>
@@ -74,6 +76,14 @@ int sc_main(int argc, char** argv) {
   expect_rejected(fabric, 5, {1, 2, 1}, "node 1 listed twice");
   expect_rejected(fabric, 5, {1, 5}, "source node 5 is among the destinations");
   expect_rejected(fabric, 16, {1}, "source node 16 outside");
+  // The models check too (for callers without a fabric).
+  try {
+    fabric.model().inject_multicast(NocPacket{0, 5, 1, 1, 0, 0}, {1, 5});
+    ++failures;
+  } catch (const std::invalid_argument& e) {
+    EXPECT(std::string(e.what()).find("source node 5 is among the destinations") != std::string::npos);
+  }
+  EXPECT(fabric.model().stats().packets_injected == 0);
   fabric.check_multicast(5, {0, 15});
 
   Sender sender("sender", fabric);
@@ -82,7 +92,9 @@ int sc_main(int argc, char** argv) {
   const MeshTopology mesh{4, 4};
   auto expected = [&](const std::vector<uint32_t>& dsts, uint64_t flits) {
     uint64_t last = 0;
-    for (size_t k = 0; k < dsts.size(); ++k) last = std::max(last, zero_load(mesh.hops(5, dsts[k]), flits) + k * flits);
+    const bool tree = c.fidelity == NocFidelity::Packet;
+    for (size_t k = 0; k < dsts.size(); ++k)
+      last = std::max(last, zero_load(mesh.hops(5, dsts[k]), flits) + (tree ? 0 : k * flits));
     return last;
   };
   EXPECT(sender.latencies.size() == 4);

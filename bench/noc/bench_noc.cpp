@@ -144,20 +144,64 @@ void latency_tables(bool quick) {
     }
 }
 
+// One multicast in an empty 8x8 mesh (4 VCs x 8 flits, XY) from the centre node 27: latency of
+// the last copy and flits carried by links (ejections included), flit model (source
+// replication), packet model (XY tree) and, for reference, the packet model replicating at the
+// source as the flit model does.
+void multicast_table() {
+  std::printf("## Multicast at zero load (8x8, XY, 4 VCs x 8 flits, source node 27)\n\n");
+  std::printf("| destinations | flits | flit model (source replication) latency | link flits | packet model tree latency | "
+              "link flits | packet model source replication latency |\n|---|---|---|---|---|---|---|\n");
+  struct Set {
+    const char* name;
+    std::vector<uint32_t> dsts;
+  };
+  std::vector<Set> sets = {{"row of 7 (y = 3)", {}}, {"4x4 quadrant (15)", {}}, {"all 63", {}}};
+  for (uint32_t n = 0; n < 64; ++n) {
+    if (n == 27) continue;
+    if (n / 8 == 3) sets[0].dsts.push_back(n);
+    if (n % 8 >= 2 && n % 8 < 6 && n / 8 >= 2 && n / 8 < 6) sets[1].dsts.push_back(n);
+    sets[2].dsts.push_back(n);
+  }
+  for (const Set& set : sets)
+    for (uint32_t flits : {1u, 8u, 64u, 472u}) {
+      uint64_t latency[3] = {0, 0, 0}, link_flits[3] = {0, 0, 0};
+      for (int i = 0; i < 3; ++i) {
+        NocConfig c = mesh_config(8, Setup{"", flits, 4, 8}, i == 0 ? NocFidelity::Flit : NocFidelity::Packet);
+        auto m = make_noc_model(c);
+        const NocPacket p{0, 27, set.dsts[0], flits, 0, 0};
+        if (i == 2) m->NocModel::inject_multicast(p, set.dsts);
+        else m->inject_multicast(p, set.dsts);
+        m->advance_to(1000000);
+        std::vector<DeliveredPacket> out;
+        m->take_delivered(out);
+        for (const DeliveredPacket& d : out) latency[i] = std::max(latency[i], d.latency());
+        for (uint64_t f : m->stats().link_flits) link_flits[i] += f;
+      }
+      std::printf("| %s | %u | %llu | %llu | %llu | %llu | %llu |\n", set.name, flits,
+                  static_cast<unsigned long long>(latency[0]), static_cast<unsigned long long>(link_flits[0]),
+                  static_cast<unsigned long long>(latency[1]), static_cast<unsigned long long>(link_flits[1]),
+                  static_cast<unsigned long long>(latency[2]));
+    }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false, speed = true, tables = true;
+  bool quick = false, speed = true, tables = true, multicast = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
-    else if (!std::strcmp(argv[i], "--speed")) tables = false;
-    else if (!std::strcmp(argv[i], "--tables")) speed = false;
+    else if (!std::strcmp(argv[i], "--speed")) tables = multicast = false;
+    else if (!std::strcmp(argv[i], "--tables")) speed = multicast = false;
+    else if (!std::strcmp(argv[i], "--multicast")) speed = tables = false;
     else {
-      std::fprintf(stderr, "usage: bench_noc [--quick] [--speed | --tables]\n");
+      std::fprintf(stderr, "usage: bench_noc [--quick] [--speed | --tables | --multicast]\n");
       return 2;
     }
   }
   if (speed) speed_table(quick);
   if (tables) latency_tables(quick);
+  if (multicast) multicast_table();
   return 0;
 }

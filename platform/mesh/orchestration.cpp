@@ -109,7 +109,7 @@ std::vector<std::vector<CoreJob>> split_queries(const std::vector<HeadRef>& head
 // walks its heads' (query head, block) items; stripe s hands items s P_g .. s P_g + P_g - 1 to its
 // P_g members, one block each.
 std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& parts, std::uint32_t cores,
-                                                  const SpatialStar& mesh, MeshPlan& plan) {
+                                                  std::uint32_t groups, const SpatialStar& mesh, MeshPlan& plan) {
   struct Unit {
     const CoreJob* part;
     std::uint32_t kv;
@@ -117,8 +117,11 @@ std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& pa
   std::vector<Unit> units;
   for (const CoreJob& p : parts)
     for (std::uint32_t g = 0; g < p.kv_heads; ++g) units.push_back({&p, g});
-  const std::uint32_t n_groups =
-      std::min({static_cast<std::uint32_t>(units.size()), cores, mesh.controllers()});
+  const std::uint32_t n_units = static_cast<std::uint32_t>(units.size());
+  if (groups > std::min(n_units, cores))
+    throw std::invalid_argument("plan_layer: " + std::to_string(groups) + " multicast groups asked, at most " +
+                                std::to_string(std::min(n_units, cores)) + " (K/V heads and cores)");
+  const std::uint32_t n_groups = groups ? groups : std::min({n_units, cores, mesh.controllers()});
   std::vector<std::uint32_t> order(cores);
   for (std::uint32_t c = 0; c < cores; ++c) order[c] = c;
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -150,7 +153,7 @@ std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& pa
 }  // namespace
 
 MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
-                    std::uint32_t active_cores, std::uint64_t scratch_offset) {
+                    std::uint32_t active_cores, std::uint64_t scratch_offset, std::uint32_t multicast_groups) {
   if (parts.empty()) throw std::invalid_argument("plan_layer: no job");
   for (const CoreJob& job : parts) {
     if (job.kind != parts[0].kind)
@@ -185,7 +188,7 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   } else if (kind == Orchestration::query_split_multicast) {
     if (std::any_of(parts.begin(), parts.end(), [](const CoreJob& p) { return p.flow != Flow::coordinated; }))
       throw std::invalid_argument("plan_layer: query_split_multicast needs the coordinated flow");
-    per = split_multicast(parts, active_cores, mesh, plan);
+    per = split_multicast(parts, active_cores, multicast_groups, mesh, plan);
   } else {
     per = kind == Orchestration::baseline ? split_baseline(heads, active_cores) : split_queries(heads, active_cores);
   }

@@ -64,14 +64,19 @@ CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, st
 
 // Splits `job` over the first `active_cores` cores (0: all). Each core's scratch goes into its
 // nearest controller at local offset `scratch_offset`, in equal slots. Throws
-// std::invalid_argument for a full-layer job, a bad core count, or scratch that does not fit.
+// std::invalid_argument for a bad core count, scratch that does not fit, an orchestration that
+// does not take the job's kind (kv_split: attention-only), or a bad group count.
 // `scratch_offset` 0: half of the controller's capacity. The layer may come as several parts
 // (the K/V groups of a spread placement, mesh_placement.h): their heads are split together.
+// `multicast_groups` (query_split_multicast): how many groups the cores form, 1 .. min(K/V heads,
+// cores); 0: min(K/V heads, cores, controllers).
 MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
-                    std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0);
+                    std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0,
+                    std::uint32_t multicast_groups = 0);
 inline MeshPlan plan_layer(const CoreJob& job, Orchestration kind, const SpatialStar& mesh,
-                           std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0) {
-  return plan_layer(std::vector<CoreJob>{job}, kind, mesh, active_cores, scratch_offset);
+                           std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0,
+                           std::uint32_t multicast_groups = 0) {
+  return plan_layer(std::vector<CoreJob>{job}, kind, mesh, active_cores, scratch_offset, multicast_groups);
 }
 
 struct MeshRunResult {

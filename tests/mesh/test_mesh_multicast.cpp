@@ -8,6 +8,8 @@
 //  - query_split (gathers of selected V rows, no multicast) reads more K/V bytes.
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "../platform/platform_test_support.h"
 #include "mesh/mesh_placement.h"
@@ -139,6 +141,24 @@ int sc_main(int, char*[]) {
         const std::uint64_t tile_bytes = std::uint64_t(parts[0].tiling().tile_keys) * parts[0].head_dim * 2;
         CHECK_MSG(mc.multicast.buffer_high_water <= plan.tiles_in_flight * tile_bytes,
                   what + ": rounds in flight within the receive buffer");
+        if (spread && !causal) {
+          // One group of every core for both K/V heads: the heads in turn, every core on each.
+          for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+          place_qkv_spread(*mesh, qkv4, algo);
+          const MeshPlan one = plan_layer(parts, Orchestration::query_split_multicast, *mesh, 0, 0, 1);
+          const MeshRunResult o1 = run_plan(*mesh, one);
+          CHECK_MSG(one.groups.size() == 1 && one.groups[0].size() == mesh->cores(), what + ": one group");
+          CHECK_MSG(same_bits(output(), got), what + ": one group, same bits");
+          CHECK_MSG(o1.multicast.delivered_bytes == mc.multicast.delivered_bytes &&
+                        o1.multicast.dram_bytes < mc.multicast.dram_bytes,
+                    what + ": one larger group reads fewer K/V bytes for the same delivered");
+          try {
+            plan_layer(parts, Orchestration::query_split_multicast, *mesh, 0, 0, 3);
+            CHECK_MSG(false, what + ": 3 groups for 2 K/V heads refused");
+          } catch (const std::invalid_argument& e) {
+            CHECK_MSG(std::string(e.what()).find("3 multicast groups") != std::string::npos, e.what());
+          }
+        }
         if (!spread && !causal) {
           // A buffer of one tile: one round in flight at a time.
           MeshPlan tight = plan;

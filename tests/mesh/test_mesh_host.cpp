@@ -130,6 +130,7 @@ int sc_main(int, char*[]) {
   std::uint64_t counted = 0, ni_before = 0;
   CountingHal counting;
   sc_core::sc_time irq_seen;
+  star_perf perf{};
   const bool finished = top.run([&](const star_hal& hal) {
     counting.inner = hal;
     const star_hal h = counting.hal();
@@ -179,6 +180,7 @@ int sc_main(int, char*[]) {
     // The mesh keeps working: query_split again.
     offload(after_error);
     irq_seen = top.cpu.last_irq_seen();
+    star_read_perf(&dev, &perf);
     counted = counting.accesses;
   });
 
@@ -226,6 +228,13 @@ int sc_main(int, char*[]) {
   QuantizedLayer layer = quantize_layer(layer_in.x, layer_in.w_q, layer_in.w_k, layer_in.w_v, heads, kv_heads, d);
   for (QuantizedI8* t : {&layer.x, &layer.w_q, &layer.w_k, &layer.w_v}) t->scale = float(t->scale);
   HT_CHECK(same_bits(full_layer.out, run_layer(layer, algo).out));
+  // PERF: the good and failed jobs since star_reset; cycles and DRAM bytes of the good ones.
+  HT_CHECK_EQ(perf.jobs_done, 6u);
+  HT_CHECK_EQ(perf.jobs_failed, 2u);
+  HT_CHECK_EQ(perf.cycles, split.rep.cycles + baseline.rep.cycles + multicast.rep.cycles + kv_split.rep.cycles +
+                               full_layer.rep.cycles + after_error.rep.cycles);
+  HT_CHECK(perf.dram_read_bytes > 6ull * 3 * S * d * 2);  // at least Q, K and V of each good job
+  HT_CHECK(perf.dram_write_bytes >= 6ull * S * heads * d * 4);  // O of each good job
   HT_CHECK(top.device.engine.last_plan().kind == Orchestration::query_split);
   // Only the five good jobs reached the cores.
   HT_CHECK_EQ(top.device.engine.job_messages(), split.plan_jobs + baseline.plan_jobs + multicast.plan_jobs +

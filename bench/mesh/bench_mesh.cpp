@@ -1,12 +1,18 @@
 // Wall time of simulating one attention-only layer in performance mode on a W x H Spatial-STAR
 // mesh (one elaboration per process), with the run's summary. --one-core adds the same layer on
 // core 0 alone (speedup over one core); --orchestration all runs every implemented one.
+// --batch-tiles k issues k key tiles per macro cell (PerformanceWorkload::batch_tiles; 0 picks k
+// so the layer has at most --target-cells cells). --scaling runs this program once per mesh size
+// (1x1 .. 8x8) and once per sequence length (32K .. --max-seq) and prints wall-time tables.
 #include <systemc>
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -16,12 +22,52 @@
 
 using namespace star;
 
+namespace {
+
+// The smallest k with heads x blocks x ceil(tiles / k) <= target (non-causal cell count).
+std::uint32_t auto_batch(const CoreJob& job, std::uint64_t target) {
+  const std::uint64_t blocks = (job.queries() + job.algo.block_queries - 1) / job.algo.block_queries;
+  const std::uint64_t tiles = job.tiling().n_tiles(), per_tile_row = std::uint64_t(job.heads) * blocks;
+  const std::uint64_t rows_allowed = std::max<std::uint64_t>(1, target / per_tile_row);  // macro cells per block
+  return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (tiles + rows_allowed - 1) / rows_allowed));
+}
+
+struct Child {
+  double wall = -1, simulated_ms = -1;
+  std::uint64_t packets = 0;
+  std::string orchestration;
+};
+
+// Runs this program with `args`; returns the last orchestration's wall time, simulated time, packets.
+Child run_child(const std::string& self, const std::string& args) {
+  const std::string cmd = self + " " + args + " 2>&1";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  if (!pipe) throw std::runtime_error("cannot run " + cmd);
+  Child c;
+  std::array<char, 512> line{};
+  while (fgets(line.data(), line.size(), pipe.get())) {
+    char name[64];
+    double wall = 0, sim = 0;
+    unsigned long long packets = 0;
+    if (std::sscanf(line.data(), "%63[^:]: wall %lf s (simulated %lf ms", name, &wall, &sim) == 3)
+      c.wall = wall, c.simulated_ms = sim, c.orchestration = name;
+    if (std::sscanf(line.data(), "  NoC %llu packets", &packets) == 1) c.packets = packets;
+    if (std::string(line.data()).find("bench-mesh:") != std::string::npos)
+      throw std::runtime_error("'" + cmd + "' failed: " + line.data());
+  }
+  return c;
+}
+
+}  // namespace
+
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"bench-mesh: Spatial-STAR simulation speed"};
   std::string mesh_size = "4x4", fidelity = "packet", orchestration = "query_split";
-  std::uint32_t seq = 32768, heads = 32, kv_heads = 0, head_dim = 128, tile_keys = 512;
+  std::uint32_t seq = 32768, heads = 32, kv_heads = 0, head_dim = 128, tile_keys = 512, batch = 1;
+  std::uint32_t max_seq = 1u << 20;
+  std::uint64_t target_cells = 200000;
   double keep = 0.2;
-  bool one_core = false;
+  bool one_core = false, scaling = false;
   app.add_option("--mesh", mesh_size, "W x H cores, e.g. 8x8");
   app.add_option("--seq", seq, "sequence length S (queries = S)");
   app.add_option("--heads", heads, "query heads");
@@ -30,17 +76,50 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--keep", keep, "SADS keep ratio");
   app.add_option("--tile-keys", tile_keys, "B_c, keys per tile (the token buffer limits it)");
   app.add_option("--fidelity", fidelity, "NoC fidelity: flit | packet");
-  app.add_option("--orchestration", orchestration, "baseline | query_split | query_split_multicast | all");
+  app.add_option("--orchestration", orchestration,
+                 "baseline | query_split | query_split_multicast | kv_split | all");
+  app.add_option("--batch-tiles", batch, "key tiles per performance-mode macro cell (0: automatic)");
+  app.add_option("--target-cells", target_cells, "--batch-tiles 0: most cells of the layer");
   app.add_flag("--one-core", one_core, "also run the layer on one core");
+  app.add_flag("--scaling", scaling, "wall time vs mesh size and vs S (child runs of this program)");
+  app.add_option("--max-seq", max_seq, "--scaling: the longest S");
   CLI11_PARSE(app, argc, argv);
 
   try {
+    if (scaling) {
+      // Each point is its own process (SystemC elaborates once per process).
+      const std::string common = " --heads " + std::to_string(heads) + " --head-dim " + std::to_string(head_dim) +
+                                 " --keep " + std::to_string(keep) + " --fidelity " + fidelity +
+                                 " --orchestration " + orchestration + " --batch-tiles " + std::to_string(batch) +
+                                 " --target-cells " + std::to_string(target_cells);
+      std::printf("wall time vs mesh size (S = %u, %u heads, d = %u, batch %u, %s NoC)\n", seq, heads,
+                  head_dim, batch, fidelity.c_str());
+      std::printf("| mesh | cores | NoC packets | simulated ms | wall s |\n|---|---|---|---|---|\n");
+      for (const char* m : {"1x1", "2x2", "4x4", "8x8"}) {
+        const Child c = run_child(argv[0], std::string("--mesh ") + m + " --seq " + std::to_string(seq) + common);
+        const std::uint32_t w = std::stoul(m);
+        std::printf("| %s | %u | %llu | %.2f | %.2f |\n", m, w * w, static_cast<unsigned long long>(c.packets),
+                    c.simulated_ms, c.wall);
+        std::fflush(stdout);
+      }
+      std::printf("\nwall time vs S (mesh %s)\n", mesh_size.c_str());
+      std::printf("| S | NoC packets | simulated ms | wall s |\n|---|---|---|---|\n");
+      for (std::uint32_t s = 32768; s <= max_seq; s *= 2) {
+        const Child c = run_child(argv[0], "--mesh " + mesh_size + " --seq " + std::to_string(s) + common);
+        std::printf("| %uK | %llu | %.2f | %.2f |\n", s / 1024, static_cast<unsigned long long>(c.packets),
+                    c.simulated_ms, c.wall);
+        std::fflush(stdout);
+      }
+      return 0;
+    }
     MeshConfig cfg;
     const auto x = mesh_size.find('x');
     if (x == std::string::npos) throw std::invalid_argument("--mesh must be WxH, got '" + mesh_size + "'");
     cfg.width = static_cast<std::uint32_t>(std::stoul(mesh_size.substr(0, x)));
     cfg.height = static_cast<std::uint32_t>(std::stoul(mesh_size.substr(x + 1)));
     cfg.memory.mode = DataMode::performance;
+    // No backing store in performance mode: the capacity only spaces the address map. 1M tokens
+    // x d = 128 puts 256 MiB per K/V head tensor (512 MiB for O) in each controller's lower half.
     cfg.memory.capacity_bytes = std::uint64_t{64} << 30;
     cfg.noc.fidelity = parse_noc_fidelity(fidelity);
     const auto t_elab = std::chrono::steady_clock::now();
@@ -53,27 +132,40 @@ int sc_main(int argc, char* argv[]) {
     job.head_dim = head_dim;
     job.algo.sads.keep = keep;
     job.algo.tile_keys = tile_keys;
+    PerformanceWorkload perf;
+    perf.batch_tiles = batch ? batch : auto_batch(job, target_cells);
     const std::vector<CoreJob> groups = spread_layer(job, mesh, std::uint64_t{1} << 30);
-    std::printf("mesh %ux%u (%u controllers), S = %u, %u heads (%u K/V), d = %u, keep %.2f, %s NoC\n",
+    std::printf("mesh %ux%u (%u controllers), S = %u, %u heads (%u K/V), d = %u, keep %.2f, %s NoC, "
+                "%u key tiles per cell\n",
                 cfg.width, cfg.height, mesh.controllers(), seq, heads, job.kv_heads, head_dim, keep,
-                fidelity.c_str());
+                fidelity.c_str(), perf.batch_tiles);
     std::printf("elaboration %.2f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_elab).count());
 
     std::vector<std::pair<std::string, MeshPlan>> plans;
-    for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast})
-      if (orchestration == "all" || parse_orchestration(orchestration) == o)
+    for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
+                            Orchestration::kv_split})
+      if (orchestration == "all" || parse_orchestration(orchestration) == o) {
+        if (o == Orchestration::query_split_multicast && perf.batch_tiles > 1 && orchestration == "all") {
+          std::printf("query_split_multicast: skipped (runs one key tile per cell only)\n");
+          continue;
+        }
         plans.emplace_back(to_string(o), plan_layer(groups, o, mesh));
+      }
     if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1));
     double first = 0;
     for (const auto& [name, plan] : plans) {
       const auto t0 = std::chrono::steady_clock::now();
-      const MeshRunResult r = run_plan(mesh, plan);
+      const MeshRunResult r = run_plan(mesh, plan, perf);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const MeshSummary s = summarise(mesh, job, r);
       if (first == 0) first = s.makespan_s;
-      std::printf("%s: wall %.2f s (simulated %.3f ms, %.2fx of the first run's time)\n%s", name.c_str(),
-                  wall, s.makespan_s * 1e3, s.makespan_s / first, to_text(s).c_str());
+      std::uint64_t dram = 0;
+      for (std::uint64_t b : s.controller_bytes) dram += b;
+      std::printf("%s: wall %.2f s (simulated %.3f ms, %.2fx of the first run's time)\n  DRAM bytes %llu\n%s",
+                  name.c_str(), wall, s.makespan_s * 1e3, s.makespan_s / first,
+                  static_cast<unsigned long long>(dram), to_text(s).c_str());
+      std::fflush(stdout);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench-mesh: %s\n", e.what());

@@ -15,15 +15,17 @@ DataFetcher::DataFetcher(const sc_core::sc_module_name& name, const CoreConfig& 
       scratch_(cfg.max_burst_bytes) {}
 
 sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t addr,
-                                       std::uint64_t bytes, const sc_core::sc_time& start) {
+                                       std::uint64_t bytes, const sc_core::sc_time& start,
+                                       std::uint64_t max_burst) {
+  if (max_burst == 0) max_burst = cfg_.max_burst_bytes;
   bytes_[static_cast<std::size_t>(stage)][dir == Direction::read ? 0 : 1] += bytes;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   sc_core::sc_time done = std::max(start, now);
   TimingOnly marker;
   tlm::tlm_generic_payload trans;
   trans.set_extension(&marker);
-  for (std::uint64_t off = 0; off < bytes; off += cfg_.max_burst_bytes) {
-    const std::uint64_t len = std::min<std::uint64_t>(cfg_.max_burst_bytes, bytes - off);
+  for (std::uint64_t off = 0; off < bytes; off += max_burst) {
+    const std::uint64_t len = std::min<std::uint64_t>(max_burst, bytes - off);
     // The interface serialises the bursts of every stage.
     const sc_core::sc_time issue = std::max(std::max(start, now), iface_free_);
     const std::uint64_t cycles = (len + cfg_.fetch_bytes_per_cycle - 1) / cfg_.fetch_bytes_per_cycle;
@@ -31,7 +33,9 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
     iface_busy_ += period_ * static_cast<double>(cycles);
     trans.set_command(dir == Direction::read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     trans.set_address(addr + off);
-    trans.set_data_ptr(scratch_.data());
+    // Timing-only: nobody copies the payload. Bursts longer than the configured maximum (batched
+    // performance-mode cells, no data at all) carry no buffer.
+    trans.set_data_ptr(len <= scratch_.size() ? scratch_.data() : nullptr);
     trans.set_data_length(static_cast<unsigned>(len));
     trans.set_streaming_width(static_cast<unsigned>(len));
     trans.set_byte_enable_ptr(nullptr);

@@ -39,8 +39,10 @@ class DataFetcher : public sc_core::sc_module {
   // after now); returns the absolute time the last byte has arrived (reads) or been accepted
   // (writes). A memory error does not stop the simulation: it is counted and remembered
   // (errors(), first_error()) for the job's owner to report, and the burst counts as done.
+  // max_burst: the longest burst (0: the configuration's max_burst_bytes; batched performance-mode
+  // macro cells pass a multiple of it).
   sc_core::sc_time transfer(Stage stage, Direction dir, std::uint64_t addr, std::uint64_t bytes,
-                            const sc_core::sc_time& start);
+                            const sc_core::sc_time& start, std::uint64_t max_burst = 0);
 
   // Functional data, untimed (debug transport through the bus). A refused access is counted as a
   // memory error like a refused burst (reads then yield zeros); nothing throws.

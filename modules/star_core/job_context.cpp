@@ -16,11 +16,47 @@ struct JobContext::HeadState {
 
 JobContext::~JobContext() = default;
 
+void check_workload(const PerformanceWorkload& perf, const CoreJob& job, bool functional) {
+  if (perf.batch_tiles == 0)
+    throw std::invalid_argument("PerformanceWorkload.batch_tiles must be at least 1");
+  if (perf.batch_tiles == 1) return;
+  if (functional)
+    throw std::invalid_argument(
+        "PerformanceWorkload.batch_tiles > 1 (macro cells) is for performance mode only; "
+        "functional mode runs one cell per key tile");
+  if (job.kind != JobKind::attention_only || job.flow != Flow::coordinated)
+    throw std::invalid_argument(
+        "PerformanceWorkload.batch_tiles > 1 needs an attention-only job in the coordinated flow");
+}
+
+namespace {
+OpCounts scaled(const OpCounts& o, std::uint64_t n) {
+  OpCounts s;
+  s.lz_encodes = o.lz_encodes * n;
+  s.shifts = o.shifts * n;
+  s.adds = o.adds * n;
+  s.macs = o.macs * n;
+  s.compares = o.compares * n;
+  s.sort_steps = o.sort_steps * n;
+  s.exps = o.exps * n;
+  s.rescales = o.rescales * n;
+  s.multiplies = o.multiplies * n;
+  s.divisions = o.divisions * n;
+  s.zero_skips = o.zero_skips * n;
+  return s;
+}
+}  // namespace
+
 JobContext::JobContext(const CoreJob& job, const CoreConfig& core, bool functional,
                        PerformanceWorkload perf)
     : job_(job), core_(core), functional_(functional), perf_(perf),
       tiling_(job.tiling_config(core)) {
   validate(tiling_);
+  check_workload(perf_, job_, functional_);
+  if (perf_.batch_tiles > 1) {
+    build_batched_cells();
+    return;
+  }
   const std::uint32_t n_tiles = tiling_.n_tiles(), n_blocks = tiling_.n_blocks();
   for (std::uint32_t g = 0; g < job_.kv_heads; ++g)
     for (std::uint32_t gi = 0; gi < job_.group(); ++gi) {
@@ -55,6 +91,203 @@ JobContext::JobContext(const CoreJob& job, const CoreConfig& core, bool function
   }
   generated_rows_ = saved;
   policy_ = count_traffic(tiling_, job_.flow, expected);
+}
+
+void JobContext::replay(std::vector<CellWork> recorded) {
+  if (perf_.batch_tiles > 1 && !recorded.empty())
+    throw std::invalid_argument("a replayed selection needs PerformanceWorkload.batch_tiles 1");
+  replay_ = std::move(recorded);
+}
+
+std::uint32_t JobContext::visited_tiles(std::uint32_t block) const {
+  // Causal masking drops a suffix of the shard's tiles: binary search for the last visited one.
+  std::uint32_t lo = tiling_.first_tile(), hi = tiling_.end_tile();
+  if (!tiling_.visits(block, lo)) return 0;
+  while (hi - lo > 1) {  // visits(lo); hi is past the shard or not visited
+    const std::uint32_t mid = lo + (hi - lo) / 2;
+    (tiling_.visits(block, mid) ? lo : hi) = mid;
+  }
+  return lo + 1 - tiling_.first_tile();
+}
+
+std::uint64_t JobContext::key_groups(const Cell& c, std::uint32_t group) const {
+  const KeyTiling kt = tiling_.key_tiling();
+  const std::uint32_t end = c.tile + c.tiles, last = kt.n_tiles() - 1;
+  const std::uint64_t full = (tiling_.tile_keys + group - 1) / group;
+  if (end <= last) return full * c.tiles;  // every tile has tile_keys keys
+  return full * (c.tiles - 1) + (kt.tile_len(last) + group - 1) / group;
+}
+
+void JobContext::build_batched_cells() {
+  const std::uint32_t k = perf_.batch_tiles, n_blocks = tiling_.n_blocks();
+  for (std::uint32_t g = 0; g < job_.kv_heads; ++g)
+    for (std::uint32_t gi = 0; gi < job_.group(); ++gi) {
+      const std::uint32_t h = g * job_.group() + gi;
+      for (std::uint32_t b = 0; b < n_blocks; ++b) {
+        const std::size_t first = cells_.size();
+        cell_pos_[{h, b}] = first;
+        const std::uint32_t n = visited_tiles(b);
+        for (std::uint32_t i = 0; i < n; i += k) {
+          Cell c{h, g, b, tiling_.first_tile() + i, i == 0, false, false};
+          c.tiles = std::min(k, n - i);
+          cells_.push_back(c);
+        }
+        if (cells_.size() > first) cells_.back().last_of_block = true;
+      }
+      if (!cells_.empty()) cells_.back().last_of_head = true;
+    }
+  // The reuse policy count_traffic picks for an attention-only coordinated job, without pricing
+  // every cell: K stays resident when the shard's keys fit next to a query block (fewest bytes,
+  // first in its tie order), otherwise it is reloaded on every visit (spill). The per-stage byte
+  // totals are not counted (the fetcher counts what the cells move).
+  const KeyTiling kt = tiling_.key_tiling();
+  const std::uint64_t shard_keys = std::uint64_t{kt.tile_first(tiling_.end_tile() - 1)} +
+                                   kt.tile_len(tiling_.end_tile() - 1) - kt.tile_first(tiling_.first_tile());
+  const std::uint64_t row = std::uint64_t{job_.head_dim} * 2;
+  policy_.key_reuse = std::uint64_t{tiling_.block_queries} * row + shard_keys * row <= tiling_.token_buffer_bytes
+                          ? KeyReuse::resident
+                          : KeyReuse::spill;
+  policy_.kv_reuse = KvReuse::regenerate;
+  policy_.score_loads.assign(n_blocks, 1);
+  policy_.first_selecting_block.assign(tiling_.n_tiles(), 0);
+}
+
+std::uint32_t JobContext::uniform_end(std::uint32_t block) const {
+  // The block's first row sees the fewest keys; tiles wholly before that horizon are full length
+  // and every row of the block sees all their keys.
+  const std::uint64_t valid = job_.algo.causal
+                                  ? causal_valid_keys(block * tiling_.block_queries, tiling_.n_queries, tiling_.seq_len)
+                                  : tiling_.seq_len;
+  return static_cast<std::uint32_t>(valid / tiling_.tile_keys);
+}
+
+std::uint32_t JobContext::sort_steps(std::uint32_t keys, std::uint32_t budget) const {
+  auto it = sort_steps_.find({keys, budget});
+  if (it != sort_steps_.end()) return it->second;
+  const auto steps = static_cast<std::uint32_t>(sads_pass_counts(keys, budget, keys, job_.algo.sads).sort_steps);
+  return sort_steps_.emplace(std::make_pair(keys, budget), steps).first->second;
+}
+
+CellWork JobContext::draw_tile(std::uint32_t block, std::uint32_t tile) const {
+  // draw_statistics for one tile without its K/V-generation state (attention-only: no fresh rows).
+  const KeyTiling kt = tiling_.key_tiling();
+  const std::uint32_t first = kt.tile_first(tile), len = kt.tile_len(tile);
+  const std::uint32_t r0 = block * tiling_.block_queries, rows = tiling_.block_size(block);
+  const std::uint32_t nq = tiling_.n_queries, S = tiling_.seq_len;
+  auto budget_of = [&](std::uint32_t valid) {
+    return job_.algo.dense ? valid : subsegment_budget(job_.algo.sads.keep, valid);
+  };
+  std::uint64_t selected = 0;
+  std::uint32_t widest = 0, widest_budget = 0;
+  if (tile < uniform_end(block)) {  // every row sees the whole tile
+    widest = len;
+    widest_budget = budget_of(len);
+    selected = std::uint64_t{rows} * widest_budget;
+  } else {
+    for (std::uint32_t i = r0; i < r0 + rows; ++i) {
+      const std::uint32_t n_valid = job_.algo.causal ? causal_valid_keys(i, nq, S) : S;
+      const std::uint32_t valid = n_valid <= first ? 0 : std::min(len, n_valid - first);
+      const std::uint32_t budget = budget_of(valid);
+      selected += budget;
+      if (valid >= widest) widest = valid, widest_budget = budget;
+    }
+  }
+  CellWork w;
+  w.rows = rows;
+  w.keys = len;
+  w.selected = selected;
+  w.max_sort_steps = job_.algo.dense || widest == 0 ? 0 : sort_steps(widest, widest_budget);
+  const double p = widest ? double(selected) / (double(rows) * widest) : 0.0;
+  const double independent = std::max(1.0, rows * (1.0 - perf_.overlap));
+  std::uint32_t uni = static_cast<std::uint32_t>(std::lround(widest * (1.0 - std::pow(1.0 - std::min(p, 1.0), independent))));
+  uni = std::clamp(uni, std::min(widest, widest_budget), widest);
+  w.stats.union_rows = uni;
+  w.stats.selected = selected;
+  w.stats.vanilla_loads = selected;
+  const std::uint64_t d = job_.head_dim;
+  w.predict.shifts = w.predict.adds = job_.algo.dense ? 0 : std::uint64_t(rows) * widest * d;
+  w.select.sort_steps = std::uint64_t(rows) * w.max_sort_steps;
+  w.select.compares = w.select.sort_steps * bitonic_comparators(job_.algo.sads.core_inputs);
+  w.formal.macs = 2 * selected * d;
+  w.formal.exps = selected;
+  w.formal.adds = selected;
+  w.formal.compares = selected;
+  return w;
+}
+
+CellWork JobContext::draw_span(const Cell& c) const {
+  CellWork sum;
+  sum.rows = tiling_.block_size(c.block);
+  auto add = [&sum](const CellWork& w, std::uint64_t n) {
+    sum.keys += static_cast<std::uint32_t>(w.keys * n);
+    sum.selected += w.selected * n;
+    sum.max_sort_steps += static_cast<std::uint32_t>(w.max_sort_steps * n);
+    sum.stats.union_rows += static_cast<std::uint32_t>(w.stats.union_rows * n);
+    sum.stats.selected += w.stats.selected * n;
+    sum.stats.vanilla_loads += w.stats.vanilla_loads * n;
+    sum.predict += scaled(w.predict, n);
+    sum.select += scaled(w.select, n);
+    sum.formal += scaled(w.formal, n);
+  };
+  // Tiles below uniform_end are identical: drawn once, counted for each.
+  const std::uint32_t end = c.tile + c.tiles;
+  const std::uint32_t u = std::clamp(uniform_end(c.block), c.tile, end);
+  if (u > c.tile) add(draw_tile(c.block, c.tile), u - c.tile);
+  for (std::uint32_t t = u; t < end; ++t) add(draw_tile(c.block, t), 1);
+  return sum;
+}
+
+std::vector<Transfer> JobContext::span_transfers(const Cell& c) const {
+  std::vector<Transfer> merged;
+  // One transaction per stream: contiguous rows join; scattered or repeated rows of a region (the
+  // gathers, the SU-FA state rewritten every tile) are summed and timed as one gather at the
+  // region's start, as the fetcher times every gather.
+  auto merge = [&merged](Transfer t) {
+    for (Transfer& e : merged)
+      if (e.stage == t.stage && e.dir == t.dir && e.operand == t.operand && e.pass == t.pass &&
+          e.bytes_per_row == t.bytes_per_row) {
+        if (!e.gather && !t.gather && e.first_row + e.rows == t.first_row) {
+          e.rows += t.rows;
+        } else {
+          e.gather = true;
+          e.first_row = 0;
+          e.rows += t.rows;
+        }
+        return;
+      }
+    merged.push_back(t);
+  };
+  auto plan = [&](std::uint32_t t) {
+    CellTransferList list;
+    append_cell_transfers(tiling_, job_.flow, policy_, draw_tile(c.block, t).stats, c.block, t, list);
+    return list;
+  };
+  const std::uint32_t end = c.tile + c.tiles;
+  std::uint32_t t = c.tile;
+  for (const Transfer& x : plan(t)) merge(x);
+  ++t;
+  // The interior tiles below uniform_end (not the cell's last: it may end the block) share one
+  // plan up to the rows' position: planned twice to tell advancing rows from a fixed region.
+  const std::uint32_t g_end = std::max(t, std::min(uniform_end(c.block), end - 1));
+  if (g_end > t) {
+    const std::uint32_t count = g_end - t;
+    const CellTransferList a = plan(t);
+    const CellTransferList b = count > 1 ? plan(t + 1) : a;
+    if (a.size() != b.size()) throw std::logic_error("span_transfers: interior tiles plan differently");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      Transfer x = a.begin()[i];
+      if (count > 1) {
+        const bool advancing = !x.gather && b.begin()[i].first_row == x.first_row + x.rows;
+        if (!advancing && !x.gather) x.gather = true, x.first_row = 0;
+        x.rows *= count;
+      }
+      merge(x);
+    }
+    t = g_end;
+  }
+  for (; t < end; ++t)
+    for (const Transfer& x : plan(t)) merge(x);
+  return merged;
 }
 
 std::size_t JobContext::cell_index(const Cell& c) const {
@@ -205,6 +438,7 @@ void JobContext::draw_statistics(const Cell& c, CellWork& w) {
 CellWork JobContext::predict(const Cell& c) {
   CellWork w;
   if (!functional_) {
+    if (perf_.batch_tiles > 1) return draw_span(c);
     if (!replay_.empty()) {
       w = replay_.at(cell_index(c));
     } else {
@@ -297,7 +531,8 @@ OpCounts JobContext::finish_block(const Cell& c, const Writer& write) {
 }
 
 std::vector<Transfer> JobContext::transfers(const Cell& c, const TileSelectionStats& s) const {
-  std::vector<Transfer> list = cell_transfers(tiling_, job_.flow, policy_, s, c.block, c.tile);
+  std::vector<Transfer> list =
+      perf_.batch_tiles > 1 ? span_transfers(c) : cell_transfers(tiling_, job_.flow, policy_, s, c.block, c.tile);
   if (job_.partial_output)  // the partials stay on chip: no O write
     list.erase(std::remove_if(list.begin(), list.end(),
                               [](const Transfer& t) { return t.operand == Operand::o; }),

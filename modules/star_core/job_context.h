@@ -25,7 +25,8 @@ struct CellWork {
   std::uint32_t rows = 0;            // queries of the block
   std::uint32_t keys = 0;            // keys of the tile
   std::uint64_t selected = 0;        // sum over rows of keys selected in the tile
-  std::uint32_t max_sort_steps = 0;  // slowest sort core's steps
+  std::uint32_t max_sort_steps = 0;  // slowest sort core's steps (a batched cell: summed over
+                                     // its key tiles, each tile's slowest core)
   TileSelectionStats stats;          // union / vanilla loads / fresh rows (tiling model)
   OpCounts predict, select, kvgen, formal;  // actions, for energy
   bool operator==(const CellWork& o) const {
@@ -40,9 +41,23 @@ struct CellWork {
 // budget of every tile; the queries of a block pick overlapping keys, a fraction `overlap` of
 // each row's picks shared with the block (dominant tokens, shared topics), the rest spread
 // uniformly; K/V rows are fresh in proportion to the tile's rows not generated yet.
+//
+// Batching [design] (batch_tiles = k > 1; performance mode, attention-only coordinated jobs): the
+// controller issues one macro cell per k consecutive visited key tiles of the same (head, query
+// block). Its statistics are the sums of its tiles' (the draw is deterministic: the same numbers
+// as k single cells), its stage times are computed from those sums (each stage's per-tile
+// overhead counted k times), and its DRAM transfers are its tiles' plans merged per stream
+// (contiguous rows joined, gathers and repeated accesses of one region summed; same bytes),
+// issued in bursts of up to k x max_burst_bytes. docs/core.md gives the measured error.
 struct PerformanceWorkload {
   double overlap = 0.5;
+  std::uint32_t batch_tiles = 1;  // k; 1: one cell per key tile (exact)
 };
+
+// Throws std::invalid_argument when `perf` cannot drive `job` (batch_tiles 0, or batching in
+// functional mode or for a full-layer / stage-isolated job). Callers that start jobs from inside
+// the simulation call it before the first step.
+void check_workload(const PerformanceWorkload& perf, const CoreJob& job, bool functional);
 
 class JobContext {
  public:
@@ -67,6 +82,7 @@ class JobContext {
   struct Cell {
     std::uint32_t head, kv_head, block, tile;
     bool first_of_block, last_of_block, last_of_head;
+    std::uint32_t tiles = 1;  // key tiles [tile, tile + tiles) (a batched macro cell: up to k)
   };
   const std::vector<Cell>& cells() const { return cells_; }
 
@@ -89,11 +105,18 @@ class JobContext {
 
   // Replay: performance mode uses these cells' statistics instead of drawing them (a functional
   // run's record), so both modes see the same selections.
-  void replay(std::vector<CellWork> recorded) { replay_ = std::move(recorded); }
+  // Batched cells draw their statistics: a replay needs batch_tiles 1 (std::invalid_argument).
+  void replay(std::vector<CellWork> recorded);
   const std::vector<CellWork>& record() const { return record_; }
 
-  // DRAM transfers of a cell (the tiling model's plan for these statistics).
+  // DRAM transfers of a cell (the tiling model's plan for these statistics). A macro cell
+  // (tiles > 1): its tiles' plans merged per stream (`s` unused: the tiles' own statistics).
   std::vector<Transfer> transfers(const Cell& c, const TileSelectionStats& s) const;
+
+  // Key tiles of `block` the schedule visits, and sum over the cell's tiles of ceil(keys / group).
+  std::uint32_t visited_tiles(std::uint32_t block) const;
+  std::uint64_t key_groups(const Cell& c, std::uint32_t group) const;
+  std::uint32_t batch_tiles() const { return perf_.batch_tiles; }
 
  private:
   struct HeadState;
@@ -101,6 +124,13 @@ class JobContext {
   BlockState& block_state(const Cell& c);
   std::size_t cell_index(const Cell& c) const;
   void draw_statistics(const Cell& c, CellWork& w);
+  // Batched performance mode: one tile's statistics (no state), a macro cell's sums, its plan.
+  CellWork draw_tile(std::uint32_t block, std::uint32_t tile) const;
+  CellWork draw_span(const Cell& c) const;
+  std::uint32_t uniform_end(std::uint32_t block) const;  // tiles below it: full and all rows valid
+  std::vector<Transfer> span_transfers(const Cell& c) const;
+  std::uint32_t sort_steps(std::uint32_t keys, std::uint32_t budget) const;
+  void build_batched_cells();
 
   CoreJob job_;
   CoreConfig core_;
@@ -121,6 +151,7 @@ class JobContext {
   // performance state: rows of each (K/V head, tile) generated so far
   std::vector<std::vector<std::uint32_t>> generated_rows_;
   std::vector<CellWork> replay_, record_;
+  mutable std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> sort_steps_;  // (keys, budget)
   std::vector<BlockPartials> partials_;
 };
 

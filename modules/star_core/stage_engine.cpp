@@ -33,7 +33,9 @@ sc_core::sc_time StageEngine::issue_transfers(const TileToken& t, const sc_core:
     // A gather's rows are scattered; its bursts are timed at the operand's region (see fetcher).
     const std::uint64_t first = tr.gather ? 0 : tr.first_row;
     const std::uint64_t addr = job.operand_address(tr.operand, h, first, tr.bytes_per_row);
-    done = std::max(done, fetcher_.transfer(tr.stage, tr.dir, addr, tr.bytes(), start));
+    // A batched macro cell of n tiles moves its merged streams in bursts up to n times as long.
+    done = std::max(done, fetcher_.transfer(tr.stage, tr.dir, addr, tr.bytes(), start,
+                                            std::uint64_t{cfg_.max_burst_bytes} * t.cell.tiles));
   }
   return done;
 }
@@ -52,7 +54,7 @@ void StageEngine::run() {
       const std::uint64_t cycles = compute_cycles(*t);
       const sc_core::sc_time mem_done = issue_transfers(*t, start);
       const sc_core::sc_time compute_done =
-          start + period_ * static_cast<double>(cycles + cfg_.stage_overhead_cycles);
+          start + period_ * static_cast<double>(cycles + std::uint64_t{cfg_.stage_overhead_cycles} * t->cell.tiles);
       const sc_core::sc_time end = std::max(compute_done, mem_done);
       if (mem_done > compute_done) ++memory_bound_;
       wait(end - start);

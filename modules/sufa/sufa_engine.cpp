@@ -16,12 +16,15 @@ std::uint64_t SufaEngine::compute_cycles(TileToken& t) {
   // prediction was wrong (rare: not timed); unsorted (FA-2): one exp per key plus one correction
   // exp and one (d + 1)-multiply rescale per row and tile after the first; ascending: the reference rises with
   // every later key, so each of them costs a rescale too.
-  const std::uint64_t lead = std::min<std::uint64_t>(rows, sel);
+  // A batched macro cell of n tiles counts n row leads (exact when every tile selects at least a
+  // key per row, i.e. away from the causal edge) and corrections in all but the block's first tile.
+  const std::uint64_t lead = std::min<std::uint64_t>(rows * t.cell.tiles, sel);
+  const std::uint64_t first_lead = t.cell.first_of_block ? std::min<std::uint64_t>(rows, sel) : 0;
   std::uint64_t exps = sel - lead, rescales = 0;
   switch (job.algo.sufa.order) {
     case SufaOrder::descending: break;
     case SufaOrder::unsorted:  // a row's first tile starts empty: nothing to correct
-      exps = sel + (t.cell.first_of_block ? 0 : lead), rescales = t.cell.first_of_block ? 0 : lead;
+      exps = sel + lead - first_lead, rescales = lead - first_lead;
       break;
     case SufaOrder::ascending: exps = 2 * (sel - lead), rescales = sel - lead; break;
   }
@@ -40,8 +43,7 @@ std::uint64_t SufaEngine::compute_cycles(TileToken& t) {
     count(t.work.formal);
   }
   if ((t.pass == 0 || t.pass == 7) && t.cell.last_of_block) {
-    std::uint64_t tiles = 0;
-    for (std::uint32_t k = 0; k < ctx().tiling().n_tiles(); ++k) tiles += ctx().tiling().visits(t.cell.block, k);
+    const std::uint64_t tiles = ctx().visited_tiles(t.cell.block);
     // A partial-output job (kv_split) combines its tiles but leaves the division to the merge.
     cycles += ceil_div(rows * tiles * (d + 1), array) +
               (job.partial_output ? 0 : ceil_div(rows * d, cfg().div_units));

@@ -254,6 +254,12 @@ PlanExecution::PlanExecution(SpatialStar& mesh, const MeshPlan& plan, Performanc
     specs.push_back(std::move(spec));
   }
   mesh.multicast_hub().configure(std::move(specs));  // empty: no K/V stream goes to the hub
+  // The cores start their jobs inside the simulation: reject a workload they cannot run now.
+  for (const auto& jobs : plan.per_core)
+    for (const CoreJob& j : jobs) check_workload(perf, j, mesh.functional());
+  if (multicast && perf.batch_tiles > 1)
+    throw std::invalid_argument("run_plan: query_split_multicast runs one key tile per cell (its hub streams "
+                                "single tiles): use PerformanceWorkload.batch_tiles 1");
 }
 
 PlanExecution::~PlanExecution() = default;

@@ -1,0 +1,91 @@
+// Performance-mode batching (PerformanceWorkload::batch_tiles): a macro cell of k key tiles moves
+// exactly the DRAM bytes and counts exactly the operations of its k single cells, its makespan
+// stays near batch 1's (the bound here is loose; docs/core.md gives the measured error), and
+// batching is refused where it does not apply.
+#include "core_test_support.h"
+#include "reference/generators.h"
+
+#include <cmath>
+
+using namespace star;
+using namespace star::test;
+
+namespace {
+
+struct Run {
+  double ms = 0;
+  std::uint64_t bytes = 0, cells = 0;
+  OpCounts ops;
+};
+
+Run run(StarSoc& soc, const CoreJob& job, std::uint32_t k) {
+  PerformanceWorkload perf;
+  perf.batch_tiles = k;
+  Run r;
+  r.ms = soc.run(job, perf).to_seconds() * 1e3;
+  r.bytes = soc.core.fetcher.dram_bytes();
+  r.ops = soc.core.ops();
+  r.cells = soc.core.context()->cells().size();
+  return r;
+}
+
+template <typename F>
+bool throws_invalid(F f) {
+  try {
+    f();
+  } catch (const std::invalid_argument&) {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int sc_main(int, char*[]) {
+  install_strict_reporting();
+  SocConfig fcfg, pcfg;
+  pcfg.memory.mode = DataMode::performance;
+  StarSoc fsoc("functional", fcfg), psoc("performance", pcfg);
+
+  const QkvInputs in = generate_qkv(RowType::dominant, 512, 512, 64, 3);
+  const QuantizedQkv qkv = quantize_qkv(in.q, in.k, in.v, 1, 1, 64);
+  StarAlgoConfig algo;
+  algo.tile_keys = 512;
+  CoreJob job = place_qkv(fsoc.memory, qkv, algo);
+  job.seq_len = 8192;
+  job.n_queries = 0;
+  job.head_dim = 128;
+
+  for (bool causal : {false, true}) {
+    job.algo.causal = causal;
+    const Run one = run(psoc, job, 1);
+    for (std::uint32_t k : {3u, 16u}) {
+      const Run batched = run(psoc, job, k);
+      const std::string what = std::string(causal ? "causal" : "non-causal") + ", k = " + std::to_string(k);
+      CHECK_MSG(batched.bytes == one.bytes, what + ": DRAM bytes " + std::to_string(batched.bytes) + " vs " +
+                                                std::to_string(one.bytes));
+      CHECK_MSG(batched.ops == one.ops, what + ": operation counts differ");
+      CHECK_MSG(batched.cells < one.cells, what + ": no fewer cells");
+      const double err = batched.ms / one.ms - 1;
+      std::printf("%s: %llu cells vs %llu, %.3f ms vs %.3f ms (%+.1f %%)\n", what.c_str(),
+                  static_cast<unsigned long long>(batched.cells), static_cast<unsigned long long>(one.cells),
+                  batched.ms, one.ms, 100 * err);
+      CHECK_MSG(std::abs(err) < 0.25, what + ": makespan far from batch 1's");
+    }
+  }
+
+  // Refused: batch 0, batching in functional mode, for a stage-isolated or full-layer job.
+  PerformanceWorkload zero, four;
+  zero.batch_tiles = 0;
+  four.batch_tiles = 4;
+  CHECK(throws_invalid([&] { check_workload(zero, job, false); }));
+  CHECK(throws_invalid([&] { check_workload(four, job, true); }));
+  CoreJob isolated = job;
+  isolated.flow = Flow::stage_isolated;
+  CHECK(throws_invalid([&] { check_workload(four, isolated, false); }));
+  CoreJob full = job;
+  full.kind = JobKind::full_layer;
+  CHECK(throws_invalid([&] { check_workload(four, full, false); }));
+  check_workload(four, job, false);  // accepted
+  return finish();
+}

@@ -6,12 +6,16 @@
 #   stages.png     energy per stage (prediction, selection, formal, SRAM, control, DRAM, ...), stacked
 #   busy.png       busy cycles of each pipeline stage (DLZS, SADS, K/V generation, SU-FA)
 #   accuracy.png   top-k recall and relative error vs dense (functional-mode sweeps only)
+# Mesh sweeps (mesh.* columns) get instead of stages.png and busy.png:
+#   mesh_throughput.png  tokens/s, and the speedups over baseline and one core when measured
+#   mesh_energy.png      energy of the cores, the NoC and DRAM, stacked
+#   mesh_balance.png     mean core utilisation, load imbalance and the hottest link's load
 # X_COLUMN is the results.csv column on the x axis (e.g. workload.keep); by default the swept key
 # when every point changes the same single key, else each point's list of changes. Points keep
 # their sweep order. Needs gnuplot (Debian package gnuplot-nox, installed by tools/setup.sh).
 set -euo pipefail
 if [ $# -lt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit $([ $# -lt 1 ] && echo 2 || echo 0)
 fi
 dir="$1"
@@ -37,7 +41,7 @@ function split_csv(line, out,    n, i, c, f, q) {
   return n
 }
 BEGIN {
-  nw = split("batch.latency_ns batch.device_energy_j energy.stage.prediction_j energy.stage.selection_j energy.stage.formal_j energy.stage.on_chip_memory_j energy.stage.control_j energy.stage.dram_j energy.stage.memory_interface_j energy.stage.dram_background_j core.dlzs.busy_cycles core.sads.busy_cycles core.kvgen.busy_cycles core.sufa.busy_cycles accuracy.topk_recall accuracy.rel_fro_vs_dense", want, " ")
+  nw = split("batch.latency_ns batch.device_energy_j energy.stage.prediction_j energy.stage.selection_j energy.stage.formal_j energy.stage.on_chip_memory_j energy.stage.control_j energy.stage.dram_j energy.stage.memory_interface_j energy.stage.dram_background_j core.dlzs.busy_cycles core.sads.busy_cycles core.kvgen.busy_cycles core.sufa.busy_cycles accuracy.topk_recall accuracy.rel_fro_vs_dense mesh.tokens_per_s mesh.speedup_over_baseline mesh.speedup_over_one_core mesh.cores_energy_j mesh.noc_energy_j mesh.dram_energy_j mesh.mean_utilisation mesh.imbalance mesh.hot_link_load", want, " ")
 }
 NR == 1 { nh = split_csv($0, head); for (i = 1; i <= nh; i++) idx[head[i]] = i; next }
 { rows++; nf = split_csv($0, f); for (i = 1; i <= nf; i++) cell[rows, i] = f[i] }
@@ -94,22 +98,65 @@ x="$(head -1 "$data" | sed 's/^# x=//')"
 name="$(basename "$(cd "$dir" && pwd)")"
 has_accuracy="$(awk -F'\t' 'NR > 1 && $16 != "NaN" { print "yes"; exit }' "$data")"
 
-gnuplot <<GP
-set datafile separator "\t"
+has_mesh="$(awk -F'\t' 'NR > 1 && $18 != "NaN" { print "yes"; exit }' "$data")"
+has_col() { awk -F'\t' -v c="$1" 'NR > 1 && $c != "NaN" { print "yes"; exit }' "$data"; }
+common='set datafile separator "\t"
 set terminal pngcairo size 1100,620 noenhanced font ",10"
 set grid ytics
 set key outside right
-set xlabel "$x"
 set xtics rotate by -35
-set style fill solid 0.8 border -1
+set style fill solid 0.8 border -1'
+
+gnuplot <<GP
+$common
+set xlabel "$x"
 set output "$dir/latency.png"
 set title "$name: latency"
 set ylabel "latency (us)"
 plot "$data" using 0:(\$2/1e3):xtic(1) with linespoints lw 2 pt 7 title "latency"
 set output "$dir/energy.png"
-set title "$name: device energy (core + DRAM + interface)"
+set title "$name: device energy"
 set ylabel "energy (uJ)"
 plot "$data" using 0:(\$3*1e6):xtic(1) with linespoints lw 2 pt 7 title "device energy"
+GP
+made="latency.png energy.png"
+if [ "$has_mesh" = "yes" ]; then
+  speedups=""
+  [ "$(has_col 19)" = "yes" ] && speedups="$speedups, \"\" using 0:19 axes x1y2 with linespoints lw 2 pt 5 title \"speedup over baseline\""
+  [ "$(has_col 20)" = "yes" ] && speedups="$speedups, \"\" using 0:20 axes x1y2 with linespoints lw 2 pt 9 title \"speedup over one core\""
+  gnuplot <<GP
+$common
+set xlabel "$x"
+set output "$dir/mesh_throughput.png"
+set title "$name: throughput and speedup"
+set ylabel "query tokens per second"
+set y2label "speedup (x)"
+set y2tics
+set ytics nomirror
+plot "$data" using 0:18:xtic(1) with linespoints lw 2 pt 7 title "tokens/s"$speedups
+unset y2label
+unset y2tics
+set ytics mirror
+set output "$dir/mesh_energy.png"
+set title "$name: energy of cores, NoC and DRAM"
+set ylabel "energy (uJ)"
+set style data histograms
+set style histogram rowstacked
+set boxwidth 0.7
+plot "$data" using (\$21*1e6):xtic(1) title "cores", "" using (\$22*1e6) title "NoC", "" using (\$23*1e6) title "DRAM"
+set style data linespoints
+set output "$dir/mesh_balance.png"
+set title "$name: core utilisation, load imbalance, hottest link"
+set ylabel "ratio / flits per cycle"
+plot "$data" using 0:24:xtic(1) with linespoints lw 2 pt 7 title "mean core utilisation", \
+     "" using 0:25 with linespoints lw 2 pt 5 title "imbalance (max/mean busy)", \
+     "" using 0:26 with linespoints lw 2 pt 9 title "hottest link (flits/cycle)"
+GP
+  made="$made mesh_throughput.png mesh_energy.png mesh_balance.png"
+else
+gnuplot <<GP
+$common
+set xlabel "$x"
 set output "$dir/stages.png"
 set title "$name: energy per stage"
 set ylabel "energy (uJ)"
@@ -130,7 +177,8 @@ set ylabel "busy cycles"
 set style histogram clustered gap 1
 plot "$data" using 12:xtic(1) title "DLZS", "" using 13 title "SADS", "" using 14 title "K/V generation", "" using 15 title "SU-FA"
 GP
-made="latency.png energy.png stages.png busy.png"
+made="$made stages.png busy.png"
+fi
 if [ "$has_accuracy" = "yes" ]; then
   gnuplot <<GP
 set datafile separator "\t"

@@ -1,5 +1,7 @@
 #include "functional_data.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "reference/accuracy_metrics.h"
@@ -18,7 +20,16 @@ struct FunctionalData::Inputs {
 
 namespace {
 
-// Attention only: each K/V head's group of query heads is drawn as one generate_qkv call (so the
+MatD to_double(const MatF& m) {
+  MatD out(m.rows(), m.cols());
+  for (std::size_t r = 0; r < m.rows(); ++r)
+    for (std::size_t c = 0; c < m.cols(); ++c) out(r, c) = m(r, c);
+  return out;
+}
+
+}  // namespace
+
+// Each K/V head's group of query heads is drawn as one generate_qkv call (so the
 // group's queries share its keys' structure), then packed head-major into n_q x heads*d.
 QuantizedQkv generate_attention(const CoreJob& j, RowType type, std::uint64_t seed) {
   const std::uint32_t d = j.head_dim, nq = j.queries(), g = j.group();
@@ -36,15 +47,6 @@ QuantizedQkv generate_attention(const CoreJob& j, RowType type, std::uint64_t se
   }
   return quantize_qkv(q, k, v, j.heads, j.kv_heads, d);
 }
-
-MatD to_double(const MatF& m) {
-  MatD out(m.rows(), m.cols());
-  for (std::size_t r = 0; r < m.rows(); ++r)
-    for (std::size_t c = 0; c < m.cols(); ++c) out(r, c) = m(r, c);
-  return out;
-}
-
-}  // namespace
 
 FunctionalData::FunctionalData(const ResolvedScenario& sc, StarSoc& soc)
     : sc_(sc), in_(std::make_unique<Inputs>()) {
@@ -67,26 +69,41 @@ FunctionalData::FunctionalData(const ResolvedScenario& sc, StarSoc& soc)
 FunctionalData::~FunctionalData() = default;
 
 nlohmann::json FunctionalData::accuracy(const StarSoc& soc) const {
-  nlohmann::json j;
-  if (sc_.accuracy == "off") return {{"skipped", "outputs.accuracy is off"}};
-  if (job_.seq_len > sc_.accuracy_max_seq_len)
-    return {{"skipped", "S = " + std::to_string(job_.seq_len) + " is above outputs.accuracy_max_seq_len = " +
-                            std::to_string(sc_.accuracy_max_seq_len) + " (the dense reference is quadratic)"}};
+  if (const nlohmann::json skip = accuracy_skipped(sc_, job_); !skip.is_null()) return skip;
   const LayerResult model = in_->layer ? run_layer(in_->full, job_.algo, in_->shifts) : run_layer(in_->qkv, job_.algo);
-  const MatF out = read_output(soc.memory, job_);
+  return output_accuracy(sc_, job_, model, read_output(soc.memory, job_));
+}
+
+nlohmann::json accuracy_skipped(const ResolvedScenario& sc, const CoreJob& job) {
+  if (sc.accuracy == "off") return {{"skipped", "outputs.accuracy is off"}};
+  if (job.seq_len > sc.accuracy_max_seq_len)
+    return {{"skipped", "S = " + std::to_string(job.seq_len) + " is above outputs.accuracy_max_seq_len = " +
+                            std::to_string(sc.accuracy_max_seq_len) + " (the dense reference is quadratic)"}};
+  return nullptr;
+}
+
+nlohmann::json output_accuracy(const ResolvedScenario& sc, const CoreJob& job, const LayerResult& model,
+                               const MatF& out) {
+  nlohmann::json j;
   j["model_bit_exact"] =
       out.rows() == model.out.rows() && out.cols() == model.out.cols() &&
       std::memcmp(out.data(), model.out.data(), out.size() * sizeof(float)) == 0;
-  const std::uint32_t heads = sc_.accuracy == "all_heads" ? job_.heads : 1;
-  const std::uint32_t d = job_.head_dim, nq = job_.queries();
+  double max_abs_vs_model = out.rows() == model.out.rows() && out.cols() == model.out.cols() ? 0.0 : -1.0;
+  if (max_abs_vs_model == 0.0)
+    for (std::size_t r = 0; r < out.rows(); ++r)
+      for (std::size_t c = 0; c < out.cols(); ++c)
+        max_abs_vs_model = std::max(max_abs_vs_model, double(std::fabs(out(r, c) - model.out(r, c))));
+  j["max_abs_vs_model"] = max_abs_vs_model;
+  const std::uint32_t heads = sc.accuracy == "all_heads" ? job.heads : 1;
+  const std::uint32_t d = job.head_dim, nq = job.queries();
   AccuracyReport sum;
   double worst_max_abs = 0;
   for (std::uint32_t h = 0; h < heads; ++h) {
-    const std::uint32_t g = h / job_.group();
+    const std::uint32_t g = h / job.group();
     const MatD o = to_double(column_block(out, std::size_t(h) * d, d));
     const AccuracyReport a =
-        accuracy_report(model.q_real[h], model.k_real[g], model.v_real[g], job_.algo.causal,
-                        key_sets(model.heads[h].selection), o, job_.seq_len - nq);
+        accuracy_report(model.q_real[h], model.k_real[g], model.v_real[g], job.algo.causal,
+                        key_sets(model.heads[h].selection), o, job.seq_len - nq);
     sum.recall += a.recall / heads;
     sum.softmax_mass += a.softmax_mass / heads;
     sum.rel_fro_vs_dense += a.rel_fro_vs_dense / heads;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "scenario/resolved_scenario.h"
+#include "star_core/star_attention_model.h"
 #include "soc/star_soc.h"
 
 namespace star {
@@ -30,5 +31,18 @@ class FunctionalData {
   std::unique_ptr<Inputs> in_;
   CoreJob job_;
 };
+
+// The attention-only inputs of a job's shape: each K/V head's group of query heads drawn as one
+// generate_qkv call (so the group's queries share its keys' structure), packed head-major into
+// n_q x heads*d.
+QuantizedQkv generate_attention(const CoreJob& shape, RowType type, std::uint64_t seed);
+
+// {"skipped": reason} when the scenario turns accuracy off or S is above its limit; else null.
+nlohmann::json accuracy_skipped(const ResolvedScenario& sc, const CoreJob& job);
+// Accuracy of `out` (n_q x heads*d) for the first head or all heads against the dense reference,
+// and whether it equals the algorithm model's output bit for bit (max_abs_vs_model: the largest
+// difference).
+nlohmann::json output_accuracy(const ResolvedScenario& sc, const CoreJob& job, const LayerResult& model,
+                               const MatF& out);
 
 }  // namespace star

@@ -9,27 +9,14 @@
 #include "functional_data.h"
 #include "progress_monitor.h"
 #include "report/core_report.h"
-#include "scenario/results_csv.h"
+#include "mesh_runner.h"
+#include "run_table.h"
 #include "soc/star_soc.h"
 #include "tracing/tracer.h"
 
 namespace star {
 
 namespace {
-
-// The scenario's own columns (every resolved key; quantities as numbers in base units so a
-// script can plot them) ahead of the report's.
-void scenario_columns(const ResolvedScenario& sc, std::vector<std::string>& header,
-                      std::vector<std::string>& row) {
-  for (const KeySpec& spec : scenario_schema()) {
-    const Value& v = sc.at(spec.key);
-    header.push_back(spec.key);
-    if (spec.kind == ValueKind::quantity && !v.is_auto)
-      row.push_back(fmt::format("{}", v.number));
-    else
-      row.push_back(value_text(spec, v));
-  }
-}
 
 std::string accuracy_line(const nlohmann::json& a) {
   if (a.contains("skipped")) return "accuracy: skipped (" + a["skipped"].get<std::string>() + ")\n";
@@ -46,6 +33,7 @@ std::string accuracy_line(const nlohmann::json& a) {
 
 RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
                         double progress_after_s, const std::string& version) {
+  if (sc.mesh) return run_mesh_scenario(sc, version);
   const auto t0 = std::chrono::steady_clock::now();
   // SystemC's informational messages (e.g. the VCD timescale) would mix into the summary.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -111,13 +99,8 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
   row.push_back(fmt::format("{}", latency_s * sc.batch * 1e9));
   header.push_back("batch.device_energy_j");
   row.push_back(fmt::format("{}", rep.energy.device_energy_j * sc.batch));
-  const std::vector<std::string> rh = split_csv_line(rep.csv_header), rr = split_csv_line(rep.csv_row);
-  header.insert(header.end(), rh.begin(), rh.end());
-  row.insert(row.end(), rr.begin(), rr.end());
-  for (std::size_t i = 0; i < header.size(); ++i) out.csv += (i ? "," : "") + csv_field(header[i]);
-  out.csv += "\n";
-  for (std::size_t i = 0; i < row.size(); ++i) out.csv += (i ? "," : "") + csv_field(row[i]);
-  out.csv += "\n";
+  append_report_columns(rep.csv_header, rep.csv_row, header, row);
+  out.csv = csv_text(header, row);
 
   const CoreJob& sj = sc.job;
   out.summary = fmt::format(

@@ -1,4 +1,4 @@
-// Runs one resolved scenario on a single-core SoC: builds the platform (with tracing and progress
+// Runs one resolved scenario on a single-core SoC (a mesh scenario goes to mesh_runner.h): builds the platform (with tracing and progress
 // when asked), places generated data in functional mode, runs the job, and gathers the report,
 // the accuracy against the dense reference, and the run's one-row CSV.
 #pragma once

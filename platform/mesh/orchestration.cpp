@@ -273,6 +273,11 @@ void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
   const std::uint32_t n = mesh.cores();
   r_.core_busy.assign(n, sc_core::SC_ZERO_TIME);
   r_.core_jobs.assign(n, 0);
+  r_.core_activity.resize(n);
+  for (std::uint32_t c = 0; c < n; ++c) {
+    r_.core_activity[c].stage_busy_cycles.assign(mesh.core(c).stages().size(), 0);
+    r_.core_activity[c].stage_ops.assign(mesh.core(c).stages().size(), OpCounts{});
+  }
   for (std::uint32_t m = 0; m < mesh.controllers(); ++m) {
     r_.controller_bytes_read.push_back(0);
     r_.controller_bytes_written.push_back(0);
@@ -316,6 +321,13 @@ void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
         r_.core_busy[c] += core.job_time();
         r_.ops += core.ops();
         ++r_.core_jobs[c];
+        CoreActivity& act = r_.core_activity[c];
+        const auto stages = core.stages();
+        for (std::size_t i = 0; i < stages.size(); ++i) {
+          act.stage_busy_cycles[i] += stages[i]->busy_cycles();
+          act.stage_ops[i] += stages[i]->ops();
+        }
+        act.dram_bytes += core.fetcher.dram_bytes();
         if (exchange_) exchange_->job_done(c, j);
       }
       if (hooks.after_core) hooks.after_core(c);

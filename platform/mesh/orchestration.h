@@ -79,11 +79,19 @@ inline MeshPlan plan_layer(const CoreJob& job, Orchestration kind, const Spatial
   return plan_layer(std::vector<CoreJob>{job}, kind, mesh, active_cores, scratch_offset, multicast_groups);
 }
 
+// What one core did over a run (summed over its jobs), for its energy.
+struct CoreActivity {
+  std::vector<std::uint64_t> stage_busy_cycles;  // per pipeline stage (StarCore::stages() order)
+  std::vector<OpCounts> stage_ops;               // per pipeline stage
+  std::uint64_t dram_bytes = 0;                  // its fetcher's DRAM traffic (read + written)
+};
+
 struct MeshRunResult {
   sc_core::sc_time makespan;                 // first start to last core done
   std::vector<sc_core::sc_time> core_busy;   // per core: sum of its jobs' times
   std::vector<std::uint32_t> core_jobs;      // per core: jobs run
   OpCounts ops;                              // all cores
+  std::vector<CoreActivity> core_activity;   // per core
   NocStats noc;                              // the run's interval
   std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
   std::uint64_t partial_messages = 0, partial_bytes = 0;  // kv_split: partials sent over the NoC

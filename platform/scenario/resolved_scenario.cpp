@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "mesh/orchestration.h"
+
 namespace star {
 
 namespace {
@@ -25,6 +27,7 @@ class Resolver {
     resolve_memory();
     resolve_tiling();
     resolve_tracing();
+    resolve_mesh();
     if (issues_.empty()) build();
     if (!issues_.empty()) throw ScenarioError(issues_);
     return r_;
@@ -226,6 +229,94 @@ class Resolver {
       issue("tracing.end", "must be after tracing.start", {"tracing.start"});
   }
 
+  // Controller positions: a preset or edge:row entries (rows checked against the height).
+  void resolve_mesh() {
+    Value& en = v("mesh.enabled");
+    if (en.is_auto) {
+      bool any = false;
+      for (const auto& [key, setting] : s_.given) any = any || (key.rfind("mesh.", 0) == 0);
+      en = Value{};
+      en.number = any ? 1 : 0;
+    }
+    r_.mesh = en.number != 0;
+    if (!r_.mesh) return;
+    MeshConfig& m = r_.mesh_config;
+    m.width = u32("mesh.width");
+    m.height = u32("mesh.height");
+    if (text("workload.kind") != "attention_only")
+      issue("workload.kind", "a mesh run splits an attention-only layer (Q, K, V in DRAM); allowed with mesh: attention_only",
+            {"mesh.enabled", "mesh.width"});
+    if (num("tracing.enabled") != 0)
+      issue("tracing.enabled", "tracing covers the single-core SoC; allowed with mesh: false");
+    const std::vector<std::string>& ctl = v("mesh.controllers").list;
+    const std::string ck = "mesh.controllers";
+    auto all_rows = [&](MeshEdge e) {
+      for (std::uint32_t y = 0; y < m.height; ++y) m.controllers.push_back({e, y});
+    };
+    if (ctl.empty()) {
+      issue(ck, "empty; allowed: one preset (west_east, west, east, corners) or a list of edge:row");
+    } else if (ctl.size() == 1 && ctl[0] == "west_east") {
+      all_rows(MeshEdge::west);
+      all_rows(MeshEdge::east);
+    } else if (ctl.size() == 1 && ctl[0] == "west") {
+      all_rows(MeshEdge::west);
+    } else if (ctl.size() == 1 && ctl[0] == "east") {
+      all_rows(MeshEdge::east);
+    } else if (ctl.size() == 1 && ctl[0] == "corners") {
+      m.controllers = {{MeshEdge::west, 0}, {MeshEdge::east, 0}};
+      if (m.height > 1) m.controllers.insert(m.controllers.end(), {{MeshEdge::west, m.height - 1}, {MeshEdge::east, m.height - 1}});
+    } else {
+      for (const std::string& c : ctl) {
+        const std::size_t colon = c.find(':');
+        const std::string edge = c.substr(0, colon);
+        if (colon == std::string::npos || (edge != "west" && edge != "east")) {
+          issue(ck, fmt::format("'{}' is not allowed; allowed: one preset (west_east, west, east, corners) or "
+                                "entries edge:row with edge west or east, e.g. [west:0, east:3]", c));
+          continue;
+        }
+        const std::string row = c.substr(colon + 1);
+        std::size_t used = 0;
+        unsigned long y = 0;
+        try {
+          y = std::stoul(row, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != row.size() || row[0] == '-' || y >= m.height) {
+          issue(ck, fmt::format("'{}': row '{}' is outside the mesh; allowed rows: 0 to {} (mesh.height {})", c,
+                                row, m.height - 1, m.height),
+                {"mesh.height"});
+          continue;
+        }
+        const MeshEdge e = edge == "west" ? MeshEdge::west : MeshEdge::east;
+        for (const MemoryControllerPlacement& p : m.controllers)
+          if (p.edge == e && p.row == y) issue(ck, fmt::format("'{}' is given twice", c));
+        m.controllers.push_back({e, static_cast<std::uint32_t>(y)});
+      }
+    }
+    m.noc.fidelity = parse_noc_fidelity(text("mesh.noc.fidelity"));
+    m.noc.routing = parse_noc_routing(text("mesh.noc.routing"));
+    m.noc.flit_bits = u32("mesh.noc.link_bits");
+    m.noc.num_vcs = u32("mesh.noc.vcs");
+    m.noc.vc_buffer_flits = u32("mesh.noc.buffer_flits");
+    if (m.noc.num_vcs % 2)
+      issue("mesh.noc.vcs", fmt::format("{} virtual channels cannot be split evenly between requests and responses; allowed: an even number", m.noc.num_vcs));
+    r_.orchestrations = v("mesh.orchestration").list;
+    if (r_.orchestrations.empty()) issue("mesh.orchestration", "empty; allowed: a list of orchestration names");
+    for (const std::string& o : r_.orchestrations) {
+      try {
+        parse_orchestration(o);
+      } catch (const std::invalid_argument& e) {
+        issue("mesh.orchestration", e.what());
+      }
+    }
+    for (const std::string& c : v("mesh.compare").list) {
+      if (c == "baseline") r_.compare_baseline = true;
+      else if (c == "one_core") r_.compare_one_core = true;
+      else issue("mesh.compare", fmt::format("'{}' is not allowed; allowed: baseline, one_core", c));
+    }
+  }
+
   void build() {
     CoreConfig& c = r_.soc.core;
     const std::string p = "platform.core.";
@@ -308,7 +399,15 @@ class Resolver {
     // The platform's own validators catch what the schema's ranges cannot see.
     check("platform.core", [&] { c.validate(); });
     check("platform.memory", [&] { m.validate(); });
-    if (issues_.empty()) check("workload", [&] { j.validate(c, m.capacity_bytes); });
+    // On a mesh these addresses are replaced by the spread placement: only the shapes matter.
+    const std::uint64_t job_memory = r_.mesh ? std::uint64_t{1} << 62 : m.capacity_bytes;
+    if (issues_.empty()) check("workload", [&] { j.validate(c, job_memory); });
+    if (r_.mesh) {
+      r_.mesh_config.core = c;
+      r_.mesh_config.memory = m;
+      if (issues_.empty()) check("mesh", [&] { r_.mesh_config.validate(); });
+      if (issues_.empty()) place_mesh_groups();
+    }
   }
 
   // The job's tensors one region apart (as soc/job_placement.h places them); the region is the
@@ -321,7 +420,8 @@ class Resolver {
     const std::uint64_t region = (largest + mib - 1) / mib * mib;
     r_.region_bytes = region;
     const std::uint64_t needed = 7 * region;
-    if (needed > r_.soc.memory.capacity_bytes) {
+    // A mesh spreads the layer over its controllers instead (place_mesh_groups).
+    if (!r_.mesh && needed > r_.soc.memory.capacity_bytes) {
       issue("platform.memory.capacity",
             fmt::format("the job needs {} of DRAM (7 regions of {}: inputs, weights, output, scratch); "
                         "allowed: at least that much",
@@ -337,6 +437,27 @@ class Resolver {
       j.q_addr = region, j.k_addr = 2 * region, j.v_addr = 3 * region;
       j.o_addr = 4 * region, j.scratch_addr = 5 * region;
     }
+  }
+
+  // Spread placement (mesh/mesh_placement.h): one K/V group per region, groups dealt over the
+  // controllers, all in the lower half of each controller.
+  void place_mesh_groups() {
+    CoreJob g = r_.job;
+    g.heads = g.group();
+    g.kv_heads = 1;
+    const std::uint64_t mib = std::uint64_t{1} << 20;
+    const std::uint64_t largest = std::max({g.q_bytes(), g.kv_bytes(), g.o_bytes()});
+    r_.mesh_region_bytes = (largest + mib - 1) / mib * mib;
+    const std::uint64_t controllers = r_.mesh_config.placements().size();
+    const std::uint64_t per_controller = (r_.job.kv_heads + controllers - 1) / controllers;
+    const std::uint64_t needed = 2 * per_controller * 4 * r_.mesh_region_bytes;
+    if (needed > r_.soc.memory.capacity_bytes)
+      issue("platform.memory.capacity",
+            fmt::format("each memory controller needs {} ({} K/V groups of 4 regions of {} in its lower half, the "
+                        "upper half for the cores' scratch); allowed: at least that much",
+                        format_quantity(double(needed), Dimension::bytes), per_controller,
+                        format_quantity(double(r_.mesh_region_bytes), Dimension::bytes)),
+            {"workload.seq_len", "mesh.controllers"});
   }
 
   template <class F>

@@ -5,7 +5,9 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "mesh/spatial_star.h"
 #include "reference/generators.h"
 #include "scenario/scenario.h"
 #include "soc/star_soc.h"
@@ -29,6 +31,13 @@ struct ResolvedScenario {
   std::string accuracy = "first_head";
   std::uint32_t accuracy_max_seq_len = 4096;
   std::string output_dir;
+  // Spatial-STAR (mesh.enabled): the mesh (core and memory of every tile/controller as in `soc`),
+  // the orchestrations to run in order, and the references to compare them with.
+  bool mesh = false;
+  MeshConfig mesh_config;
+  std::vector<std::string> orchestrations;
+  bool compare_baseline = false, compare_one_core = false;
+  std::uint64_t mesh_region_bytes = 0;  // DRAM distance between a K/V group's tensors
 
   const Value& at(const std::string& key) const { return values.at(key); }
 };

@@ -173,6 +173,36 @@ std::vector<KeySpec> build_schema() {
   k.push_back(with_auto(integer(t + "tile_keys", 1, kMaxTokens, "auto",
                                 "key tile length B_c (give subsegments or tile_keys, not both)")));
   k.push_back(integer(t + "block_queries", 1, 65536, "128", "queries processed together T"));
+  // Spatial-STAR mesh (STAR-SPEC section 5; docs/mesh.md).
+  const std::string me = "mesh.";
+  k.push_back(with_auto(boolean(me + "enabled", "auto",
+                                "run the layer on a mesh of STAR cores; auto: true when the scenario gives "
+                                "any other mesh key (needs workload.kind attention_only)")));
+  k.push_back(integer(me + "width", 1, 16, "4", "mesh columns (cores per row)"));
+  k.push_back(integer(me + "height", 1, 16, "4", "mesh rows"));
+  KeySpec controllers = spec(me + "controllers", ValueKind::text_list);
+  controllers.default_text = "[west_east]";
+  controllers.doc = "memory controllers: one preset (west_east: one per row on both edges; west; east; "
+                    "corners: both ends of the top and bottom rows) or a list of edge:row positions "
+                    "such as [west:0, east:3]";
+  k.push_back(controllers);
+  k.push_back(choice(me + "noc.fidelity", {"flit", "packet"}, "packet",
+                     "NoC model: flit (cycle-level routers) or packet (link reservation, faster)"));
+  k.push_back(choice(me + "noc.routing", {"xy", "yx", "west_first"}, "xy", "NoC routing"));
+  k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits"));
+  k.push_back(integer(me + "noc.vcs", 2, 64, "4",
+                      "virtual channels per input port (split between requests and responses)"));
+  k.push_back(integer(me + "noc.buffer_flits", 1, 1024, "8", "depth of each virtual-channel buffer"));
+  KeySpec orch = spec(me + "orchestration", ValueKind::text_list);
+  orch.default_text = "[query_split]";
+  orch.doc = "orchestration(s) to run, each on the same mesh one after another: baseline, query_split, "
+             "query_split_multicast, kv_split, ring (docs/mesh.md says which are implemented)";
+  k.push_back(orch);
+  KeySpec compare = spec(me + "compare", ValueKind::text_list);
+  compare.default_text = "[]";
+  compare.doc = "also run these references and report the speedup over them: baseline, one_core "
+                "(query_split on core 0 alone)";
+  k.push_back(compare);
   // Tracing.
   k.push_back(boolean("tracing.enabled", "false", "write trace.vcd (GTKWave) in the output folder"));
   k.push_back(quantity("tracing.start", Dimension::time, 0, 1e18, "0 ps",

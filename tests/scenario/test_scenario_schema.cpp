@@ -180,3 +180,65 @@ TEST_CASE("a staged folder appears whole on commit and not at all otherwise") {
 
 // libsystemc refers to sc_main; this binary never enters the kernel.
 int sc_main(int, char*[]) { return 0; }
+
+TEST_CASE("a mesh section resolves into the mesh, its controllers and orchestrations") {
+  const std::string base = "workload: {model: custom, kind: attention_only, seq_len: 512}\n";
+  const ResolvedScenario r = resolve_text(base +
+      "mesh: {width: 3, height: 2, controllers: [west:1, east:0], noc: {fidelity: flit, vcs: 6}, "
+      "orchestration: [query_split, baseline], compare: [one_core]}\n");
+  CHECK(r.mesh);
+  CHECK(r.mesh_config.width == 3);
+  CHECK(r.mesh_config.height == 2);
+  REQUIRE(r.mesh_config.controllers.size() == 2);
+  CHECK(r.mesh_config.controllers[0].edge == MeshEdge::west);
+  CHECK(r.mesh_config.controllers[0].row == 1);
+  CHECK(r.mesh_config.noc.fidelity == NocFidelity::Flit);
+  CHECK(r.mesh_config.noc.num_vcs == 6);
+  CHECK(r.orchestrations == std::vector<std::string>{"query_split", "baseline"});
+  CHECK(r.compare_one_core);
+  CHECK_FALSE(r.compare_baseline);
+  CHECK(r.mesh_region_bytes == std::uint64_t{1} << 20);
+  CHECK(resolve_text(base + "mesh: {height: 3, controllers: corners}\n").mesh_config.controllers.size() == 4);
+  CHECK(resolve_text(base + "mesh: {height: 3, controllers: west}\n").mesh_config.controllers.size() == 3);
+  CHECK(resolve_text(base + "mesh: {}\n").mesh_config.placements().size() == 8);  // 4 x 4, west_east
+  // No mesh key: a single-core run, and the resolved file says so.
+  const ResolvedScenario single = resolve_text(base);
+  CHECK_FALSE(single.mesh);
+  CHECK(resolved_yaml(single, "").find("enabled: false") != std::string::npos);
+  // The resolved mesh scenario loads back to the same resolution.
+  const std::string text = resolved_yaml(r, "");
+  CHECK(resolved_yaml(resolve(load_scenario_text(text, "rt.yaml")), "") == text);
+}
+
+TEST_CASE("mesh keys are checked with the key in every message") {
+  const std::string base = "workload: {model: custom, kind: attention_only, seq_len: 512}\n";
+  CHECK(first_issue(base + "mesh: {width: 0}\n") ==
+        "test.yaml:2:15: error: mesh.width: 0 is out of range; allowed: an integer in [1, 16]");
+  CHECK(first_issue(base + "mesh: {width: 17}\n").find("mesh.width: 17 is out of range") != std::string::npos);
+  CHECK(first_issue(base + "mesh: {orchestration: [query_split, sideways]}\n")
+            .find("error: mesh.orchestration: unknown orchestration 'sideways'") != std::string::npos);
+  CHECK(first_issue(base + "mesh: {height: 2, controllers: [west:0, east:2]}\n")
+            .find("error: mesh.controllers: 'east:2': row '2' is outside the mesh; allowed rows: 0 to 1") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {controllers: [north:0]}\n").find("mesh.controllers: 'north:0' is not allowed") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {controllers: [west:1, west:1]}\n").find("'west:1' is given twice") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {compare: [two_cores]}\n").find("mesh.compare: 'two_cores' is not allowed") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {vcs: 5}}\n").find("mesh.noc.vcs: 5 virtual channels") != std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {fidelity: cycle}}\n").find("mesh.noc.fidelity: 'cycle' is not allowed") !=
+        std::string::npos);
+  CHECK(first_issue("mesh: {width: 2}\n").find("workload.kind: a mesh run splits an attention-only layer") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {widht: 2}\n").find("error: mesh.widht: unknown key; allowed keys in mesh:") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {widht: 2}\n").find("did you mean mesh.width?") != std::string::npos);
+  CHECK(first_issue("workload: {model: custom, kind: attention_only, seq_len: 1048576, heads: 32, head_dim: 128}\n"
+                    "mesh: {controllers: [west:0]}\nplatform: {memory: {capacity: 1 GiB}}\n")
+            .find("platform.memory.capacity: each memory controller needs") != std::string::npos);
+  // Sweeps over mesh keys are checked per point.
+  CHECK_THROWS_WITH(expand_sweep(load_scenario_text(base + "sweep: {grid: {mesh.height: [1, 2]}}\n"
+                                                    "mesh: {controllers: [west:1]}\n", "s.yaml")),
+                    Catch::Contains("row '1' is outside the mesh") && Catch::Contains("sweep point p0000"));
+}

@@ -1,0 +1,138 @@
+#include "mesh_runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "functional_data.h"
+#include "mesh/mesh_placement.h"
+#include "mesh/mesh_report.h"
+#include "run_table.h"
+
+namespace star {
+
+namespace {
+
+struct PlannedRun {
+  std::string label;
+  MeshPlan plan;
+};
+
+std::string check_line(const std::string& label, const nlohmann::json& a) {
+  if (a.contains("skipped")) return fmt::format("{}: output check skipped ({})\n", label, a["skipped"].get<std::string>());
+  return fmt::format("{}: output {} the single-core model bit for bit (max abs diff {:.3g}); rel. error vs dense {:.4g}, "
+                     "top-k recall {:.4f}\n",
+                     label, a["model_bit_exact"].get<bool>() ? "equals" : "DIFFERS FROM",
+                     a["max_abs_vs_model"].get<double>(), a["rel_fro_vs_dense"].get<double>(),
+                     a["topk_recall"].get<double>());
+}
+
+}  // namespace
+
+RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& version) {
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  SpatialStar mesh("mesh", sc.mesh_config);
+
+  // The layer, spread over the controllers one K/V group per region (data written in functional
+  // mode).
+  const CoreJob& shape = sc.job;
+  std::unique_ptr<QuantizedQkv> qkv;
+  std::vector<CoreJob> groups;
+  if (sc.mode == DataMode::functional) {
+    qkv = std::make_unique<QuantizedQkv>(generate_attention(shape, sc.data, sc.seed));
+    groups = place_qkv_spread(mesh, *qkv, shape.algo, sc.mesh_region_bytes);
+  } else {
+    groups = spread_layer(shape, mesh, sc.mesh_region_bytes);
+  }
+  for (CoreJob& g : groups) {
+    g.flow = shape.flow;
+    g.rass = shape.rass;
+  }
+
+  // Every plan before the first simulation step.
+  std::vector<PlannedRun> runs;
+  for (const std::string& o : sc.orchestrations) runs.push_back({o, plan_layer(groups, parse_orchestration(o), mesh)});
+  auto have = [&](const std::string& l) {
+    for (const PlannedRun& r : runs)
+      if (r.label == l) return true;
+    return false;
+  };
+  if (sc.compare_baseline && !have("baseline"))
+    runs.push_back({"baseline", plan_layer(groups, Orchestration::baseline, mesh)});
+  if (sc.compare_one_core) runs.push_back({"one_core", plan_layer(groups, Orchestration::query_split, mesh, 1)});
+
+  nlohmann::json skip = qkv ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
+  std::unique_ptr<LayerResult> model;
+  if (qkv && skip.is_null()) model = std::make_unique<LayerResult>(run_layer(*qkv, shape.algo));
+
+  std::vector<MeshRunEntry> entries;
+  nlohmann::json checks = nlohmann::json::object();
+  std::string check_text;
+  for (const PlannedRun& r : runs) {
+    // Functional: the output regions are poisoned first, so each run's check sees its own output.
+    if (qkv)
+      for (const CoreJob& g : groups) {
+        const std::uint64_t cap = mesh.config().memory.capacity_bytes;
+        const std::vector<std::uint8_t> poison(g.o_bytes(), 0xFF);
+        mesh.memory(static_cast<std::uint32_t>(g.o_addr / cap)).load(g.o_addr % cap, poison.data(), poison.size());
+      }
+    const MeshRunResult res = run_plan(mesh, r.plan, sc.perf);
+    entries.push_back({r.label, summarise(mesh, shape, res)});
+    nlohmann::json a = skip;
+    if (model) {
+      CoreJob layer = shape;  // shapes and algorithm of the whole layer (addresses unused)
+      a = output_accuracy(sc, layer, *model, read_spread_output(mesh, groups));
+    }
+    checks[r.label] = a;
+    check_text += check_line(r.label, a);
+  }
+  const MeshReport rep = make_mesh_report(entries);
+  const MeshSummary& primary = entries.front().summary;
+
+  RunOutputs out;
+  out.report = rep.json;
+  out.report["accuracy"] = checks;
+  out.report["batch"] = {{"sequences", sc.batch},
+                         {"latency_s", primary.makespan_s * sc.batch},
+                         {"device_energy_j", primary.device_energy_j * sc.batch},
+                         {"note", "the mesh runs the batch's sequences one after another"}};
+  out.report["star_sim"] = {{"version", version}, {"scenario", sc.name}, {"file", sc.file},
+                            {"mode", to_string(sc.mode)}, {"mesh", fmt::format("{}x{}", sc.mesh_config.width, sc.mesh_config.height)},
+                            {"controllers", mesh.controllers()}, {"tiling_tile_keys", shape.tiling().tile_keys}};
+
+  // CSV: the scenario's keys, the primary run's check, the sweep table's columns, the report.
+  std::vector<std::string> header, row;
+  scenario_columns(sc, header, row);
+  const nlohmann::json& pa = checks[entries.front().label];
+  for (const char* k : {"topk_recall", "softmax_mass", "rel_fro_vs_dense", "rel_fro_vs_exact_topk", "max_abs_vs_dense",
+                        "max_abs_vs_model"}) {
+    header.push_back(std::string("accuracy.") + k);
+    row.push_back(pa.contains(k) ? fmt::format("{}", pa[k].get<double>()) : "");
+  }
+  header.push_back("accuracy.model_bit_exact");
+  row.push_back(pa.contains("model_bit_exact") ? (pa["model_bit_exact"].get<bool>() ? "1" : "0") : "");
+  header.insert(header.end(), {"batch.latency_ns", "batch.device_energy_j", "run.effective_gops"});
+  row.push_back(fmt::format("{}", primary.makespan_s * sc.batch * 1e9));
+  row.push_back(fmt::format("{}", primary.device_energy_j * sc.batch));
+  row.push_back(fmt::format("{}", primary.effective_gops));
+  append_report_columns(rep.csv_header, rep.csv_row, header, row);
+  out.csv = csv_text(header, row);
+
+  out.summary = fmt::format(
+      "scenario {} ({} mode): {}x{} mesh, {} memory controllers, {} NoC; S = {}, {} queries, {} heads / {} K/V heads, "
+      "d = {}, keep {}, key tile {}{}\n",
+      sc.name, to_string(sc.mode), sc.mesh_config.width, sc.mesh_config.height, mesh.controllers(),
+      to_string(sc.mesh_config.noc.fidelity), shape.seq_len, shape.queries(), shape.heads, shape.kv_heads,
+      shape.head_dim, shape.algo.sads.keep, shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "");
+  out.summary += rep.table;
+  out.summary += check_text;
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.report["host"] = {{"wall_seconds", out.wall_seconds}};
+  return out;
+}
+
+}  // namespace star

@@ -1,0 +1,17 @@
+// Runs one resolved mesh scenario (mesh.enabled): builds the Spatial-STAR mesh, spreads the
+// attention-only layer's K/V groups over the memory controllers (generated data in functional
+// mode), runs each orchestration of mesh.orchestration and the references of mesh.compare one
+// after another on the same mesh, and gathers the mesh report (platform/mesh/mesh_report.h). In
+// functional mode every run's output is read back and checked against the single-core algorithm
+// model (bit for bit) and the dense reference.
+#pragma once
+
+#include "job_runner.h"
+
+namespace star {
+
+// Call once per process (SystemC elaborates once). Every plan is made before the first
+// simulation step, so a bad plan throws std::invalid_argument without having simulated.
+RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& version);
+
+}  // namespace star

@@ -57,13 +57,13 @@ sweep:
   grid:
     mesh.width: [1, 2]
 YAML
-"$sim" sweep sweep.yaml -o sw -q -j 2 2> sweep.log || { cat sweep.log; fail "sweep failed"; }
-[ "$(wc -l < sw/results.csv)" = 3 ] || fail "sweep CSV: expected a header and 2 rows"
-head -1 sw/results.csv | tr ',' '\n' | grep -qx "mesh.speedup_over_one_core" || fail "sweep CSV lacks the speedup"
+"$sim" sweep sweep.yaml -o mesh-sw -q -j 2 2> sweep.log || { cat sweep.log; fail "sweep failed"; }
+[ "$(wc -l < mesh-sw/results.csv)" = 3 ] || fail "sweep CSV: expected a header and 2 rows"
+head -1 mesh-sw/results.csv | tr ',' '\n' | grep -qx "mesh.speedup_over_one_core" || fail "sweep CSV lacks the speedup"
 if command -v gnuplot >/dev/null; then
-  bash "$plot" sw > plot.log || { cat plot.log; fail "plot_sweep failed"; }
+  bash "$plot" mesh-sw > plot.log || { cat plot.log; fail "plot_sweep failed"; }
   for f in latency energy mesh_throughput mesh_energy mesh_balance; do
-    [ -s "sw/$f.png" ] || fail "sw/$f.png missing"
+    [ -s "mesh-sw/$f.png" ] || fail "mesh-sw/$f.png missing"
   done
 fi
 echo "mesh cli: ok"

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "mesh/orchestration.h"
+#include "star_core/job_context.h"
 
 namespace star {
 
@@ -386,6 +387,9 @@ class Resolver {
     place_regions();
 
     r_.perf.overlap = num("workload.overlap");
+    r_.perf.batch_tiles = u32("workload.batch_tiles");
+    if (given("workload.batch_tiles"))
+      check("workload.batch_tiles", [&] { check_workload(r_.perf, j, r_.mode == DataMode::functional); });
     r_.data = parse_row_type(text("workload.data"));
     r_.seed = u64("workload.seed");
     r_.batch = u32("workload.batch");

@@ -150,6 +150,9 @@ std::vector<KeySpec> build_schema() {
   k.push_back(integer(w + "seed", 0, 9007199254740992.0, "1", "generator seed"));
   k.push_back(real(w + "overlap", 0, 1, false, "0.5",
                    "performance mode: share of each row's picks shared with its query block"));
+  k.push_back(integer(w + "batch_tiles", 1, 4096, "1",
+                      "performance mode, attention-only coordinated jobs: one macro cell per this many key "
+                      "tiles (same bytes and operation counts, faster to simulate; docs/core.md); 1: exact"));
   // Algorithm.
   const std::string a = "algorithm.";
   k.push_back(choice(a + "predictor", {"dlzs", "slzs", "int4", "exact"}, "dlzs",

@@ -242,3 +242,9 @@ TEST_CASE("mesh keys are checked with the key in every message") {
                                                     "mesh: {controllers: [west:1]}\n", "s.yaml")),
                     Catch::Contains("row '1' is outside the mesh") && Catch::Contains("sweep point p0000"));
 }
+
+TEST_CASE("workload.batch_tiles reaches the performance workload and is refused where it cannot apply") {
+  CHECK(resolve_text("workload: {kind: attention_only, batch_tiles: 8}\n").perf.batch_tiles == 8);
+  CHECK(first_issue("mode: functional\nworkload: {kind: attention_only, batch_tiles: 8}\n")
+            .find("error: workload.batch_tiles:") != std::string::npos);
+}

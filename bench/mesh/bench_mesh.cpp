@@ -118,9 +118,10 @@ int sc_main(int argc, char* argv[]) {
     cfg.width = static_cast<std::uint32_t>(std::stoul(mesh_size.substr(0, x)));
     cfg.height = static_cast<std::uint32_t>(std::stoul(mesh_size.substr(x + 1)));
     cfg.memory.mode = DataMode::performance;
-    // No backing store in performance mode: the capacity only spaces the address map. 1M tokens
-    // x d = 128 puts 256 MiB per K/V head tensor (512 MiB for O) in each controller's lower half.
-    cfg.memory.capacity_bytes = std::uint64_t{64} << 30;
+    // No backing store in performance mode: the capacity only spaces the address map. At 1M tokens
+    // and d = 128 a K/V head's tensor is 256 MiB (O 512 MiB) in a controller's lower half, and each
+    // core's scratch slot (K_hat, K/V cache, SU-FA state regions: ~1 GiB) in the upper half.
+    cfg.memory.capacity_bytes = std::uint64_t{128} << 30;
     cfg.noc.fidelity = parse_noc_fidelity(fidelity);
     const auto t_elab = std::chrono::steady_clock::now();
     SpatialStar mesh("mesh", cfg);
@@ -142,6 +143,9 @@ int sc_main(int argc, char* argv[]) {
     std::printf("elaboration %.2f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_elab).count());
 
+    // Scratch right above the data (spread_layer: 4 GiB regions per group and controller).
+    const std::uint64_t per_controller = (job.kv_heads + mesh.controllers() - 1) / mesh.controllers();
+    const std::uint64_t scratch_at = std::max<std::uint64_t>(1, per_controller) * (std::uint64_t{4} << 30);
     std::vector<std::pair<std::string, MeshPlan>> plans;
     for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
                             Orchestration::kv_split})
@@ -150,9 +154,9 @@ int sc_main(int argc, char* argv[]) {
           std::printf("query_split_multicast: skipped (runs one key tile per cell only)\n");
           continue;
         }
-        plans.emplace_back(to_string(o), plan_layer(groups, o, mesh));
+        plans.emplace_back(to_string(o), plan_layer(groups, o, mesh, 0, scratch_at));
       }
-    if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1));
+    if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1, scratch_at));
     double first = 0;
     for (const auto& [name, plan] : plans) {
       const auto t0 = std::chrono::steady_clock::now();

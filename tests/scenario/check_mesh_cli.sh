@@ -47,7 +47,8 @@ set -e
 grep -q "error: mesh.orchestration: unknown orchestration 'diagonal'" bad.stderr || fail "bad orchestration not named"
 [ -e bad ] && fail "a refused run wrote outputs"
 
-# A tiny sweep over the mesh width (performance mode): CSV and charts.
+# A tiny sweep over the mesh width (performance mode): CSV and charts. Its folder name must not
+# contain "sw/p0": check_sweep_resume.sh looks for leftover points by that pattern.
 cat > sweep.yaml <<'YAML'
 name: mesh-sweep
 mode: performance
@@ -57,13 +58,13 @@ sweep:
   grid:
     mesh.width: [1, 2]
 YAML
-"$sim" sweep sweep.yaml -o mesh-sw -q -j 2 2> sweep.log || { cat sweep.log; fail "sweep failed"; }
-[ "$(wc -l < mesh-sw/results.csv)" = 3 ] || fail "sweep CSV: expected a header and 2 rows"
-head -1 mesh-sw/results.csv | tr ',' '\n' | grep -qx "mesh.speedup_over_one_core" || fail "sweep CSV lacks the speedup"
+"$sim" sweep sweep.yaml -o meshsweep -q -j 2 2> sweep.log || { cat sweep.log; fail "sweep failed"; }
+[ "$(wc -l < meshsweep/results.csv)" = 3 ] || fail "sweep CSV: expected a header and 2 rows"
+head -1 meshsweep/results.csv | tr ',' '\n' | grep -qx "mesh.speedup_over_one_core" || fail "sweep CSV lacks the speedup"
 if command -v gnuplot >/dev/null; then
-  bash "$plot" mesh-sw > plot.log || { cat plot.log; fail "plot_sweep failed"; }
+  bash "$plot" meshsweep > plot.log || { cat plot.log; fail "plot_sweep failed"; }
   for f in latency energy mesh_throughput mesh_energy mesh_balance; do
-    [ -s "mesh-sw/$f.png" ] || fail "mesh-sw/$f.png missing"
+    [ -s "meshsweep/$f.png" ] || fail "meshsweep/$f.png missing"
   done
 fi
 echo "mesh cli: ok"

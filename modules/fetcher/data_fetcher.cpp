@@ -24,6 +24,13 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
   TimingOnly marker;
   tlm::tlm_generic_payload trans;
   trans.set_extension(&marker);
+  // The marker lives on this stack: detach it on every way out (an exception from the target
+  // would otherwise make the payload's destructor free it).
+  struct Detach {
+    tlm::tlm_generic_payload& t;
+    TimingOnly& m;
+    ~Detach() { t.clear_extension(&m); }
+  } detach{trans, marker};
   for (std::uint64_t off = 0; off < bytes; off += max_burst) {
     const std::uint64_t len = std::min<std::uint64_t>(max_burst, bytes - off);
     // The interface serialises the bursts of every stage.
@@ -54,7 +61,6 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
     done = std::max(done, now + delay);
     if (monitor_) monitor_->record(len, issue, now + delay);
   }
-  trans.clear_extension(&marker);
   return done;
 }
 

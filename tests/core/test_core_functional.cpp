@@ -1,22 +1,10 @@
 // Functional mode: the core's outputs, read back from DRAM, equal the algorithm model's bit for
 // bit with the same configuration (attention-only and full layers, causal, GQA, every SU-FA
 // order, both flows, RASS off, prediction off).
-#include <cstring>
-
 #include "core_test_support.h"
-#include "reference/generators.h"
 
 using namespace star;
 using namespace star::test;
-
-namespace {
-
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-}  // namespace
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
@@ -24,11 +12,7 @@ int sc_main(int, char*[]) {
   StarSoc soc("soc", cfg);
 
   // Attention-only, GQA (2 query heads on 1 K/V head), several configurations.
-  const QkvInputs in = generate_qkv(RowType::mixed, 2 * 384, 384, 32, 5);
-  MatF q(384, 64);
-  for (std::size_t i = 0; i < 384; ++i)
-    for (std::size_t c = 0; c < 32; ++c) q(i, c) = in.q(i, c), q(i, 32 + c) = in.q(384 + i, c);
-  const QuantizedQkv qkv = quantize_qkv(q, in.k, in.v, 2, 1, 32);
+  const QuantizedQkv qkv = gqa_2on1_qkv();
 
   struct Variant {
     const char* name;

@@ -2,7 +2,6 @@
 // run replaying those selections (no payloads, no store) reports the same cycles and DRAM bytes.
 // A performance run with drawn statistics scales to a long sequence.
 #include "core_test_support.h"
-#include "reference/generators.h"
 
 using namespace star;
 using namespace star::test;
@@ -22,13 +21,10 @@ void compare(const StarSoc& a, const StarSoc& b, const char* what) {
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
-  SocConfig fcfg, pcfg;
-  pcfg.memory.mode = DataMode::performance;
-  StarSoc fsoc("functional", fcfg), psoc("performance", pcfg);
+  StarSoc fsoc("functional", soc_config(DataMode::functional)), psoc("performance", soc_config(DataMode::performance));
 
   // Attention-only, coordinated.
-  const QkvInputs in = generate_qkv(RowType::dominant, 512, 512, 64, 3);
-  const QuantizedQkv qkv = quantize_qkv(in.q, in.k, in.v, 1, 1, 64);
+  const QuantizedQkv qkv = dominant_qkv_512();
   StarAlgoConfig algo;
   algo.subsegments = 4;
   CoreJob job = place_qkv(fsoc.memory, qkv, algo);

@@ -5,7 +5,6 @@
 
 #include "../platform/vcd_reader.h"
 #include "core_test_support.h"
-#include "reference/generators.h"
 #include "tracing/tracer.h"
 
 using namespace star;
@@ -13,8 +12,7 @@ using namespace star::test;
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
-  SocConfig cfg;
-  cfg.memory.mode = DataMode::performance;
+  const SocConfig cfg = soc_config(DataMode::performance);
   StarSoc soc("soc", cfg);
   TraceConfig tc;
   tc.enabled = true;

@@ -3,7 +3,6 @@
 // stays near batch 1's (the bound here is loose; docs/core.md gives the measured error), and
 // batching is refused where it does not apply.
 #include "core_test_support.h"
-#include "reference/generators.h"
 
 #include <cmath>
 
@@ -29,26 +28,13 @@ Run run(StarSoc& soc, const CoreJob& job, std::uint32_t k) {
   return r;
 }
 
-template <typename F>
-bool throws_invalid(F f) {
-  try {
-    f();
-  } catch (const std::invalid_argument&) {
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
-  SocConfig fcfg, pcfg;
-  pcfg.memory.mode = DataMode::performance;
-  StarSoc fsoc("functional", fcfg), psoc("performance", pcfg);
+  StarSoc fsoc("functional", soc_config(DataMode::functional)), psoc("performance", soc_config(DataMode::performance));
 
-  const QkvInputs in = generate_qkv(RowType::dominant, 512, 512, 64, 3);
-  const QuantizedQkv qkv = quantize_qkv(in.q, in.k, in.v, 1, 1, 64);
+  const QuantizedQkv qkv = dominant_qkv_512();
   StarAlgoConfig algo;
   algo.tile_keys = 512;
   CoreJob job = place_qkv(fsoc.memory, qkv, algo);
@@ -78,14 +64,14 @@ int sc_main(int, char*[]) {
   PerformanceWorkload zero, four;
   zero.batch_tiles = 0;
   four.batch_tiles = 4;
-  CHECK(throws_invalid([&] { check_workload(zero, job, false); }));
-  CHECK(throws_invalid([&] { check_workload(four, job, true); }));
+  CHECK(throws_naming([&] { check_workload(zero, job, false); }, "at least 1"));
+  CHECK(throws_naming([&] { check_workload(four, job, true); }, "performance mode only"));
   CoreJob isolated = job;
   isolated.flow = Flow::stage_isolated;
-  CHECK(throws_invalid([&] { check_workload(four, isolated, false); }));
+  CHECK(throws_naming([&] { check_workload(four, isolated, false); }, "coordinated flow"));
   CoreJob full = job;
   full.kind = JobKind::full_layer;
-  CHECK(throws_invalid([&] { check_workload(four, full, false); }));
+  CHECK(throws_naming([&] { check_workload(four, full, false); }, "attention-only job"));
   check_workload(four, job, false);  // accepted
   return finish();
 }

@@ -2,26 +2,12 @@
 #include <stdexcept>
 
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/orchestration.h"
 
 using namespace star;
 using namespace star::test;
-
-namespace {
-
-template <class F>
-bool throws_naming(F&& f, const std::string& word) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find(word) != std::string::npos) return true;
-    std::fprintf(stderr, "message '%s' does not name '%s'\n", e.what(), word.c_str());
-  }
-  return false;
-}
-
-}  // namespace
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
@@ -37,11 +23,7 @@ int sc_main(int, char*[]) {
   CHECK(parse_orchestration("kv_split") == Orchestration::kv_split);
   CHECK(parse_orchestration("query_split") == Orchestration::query_split);
 
-  MeshConfig cfg;
-  cfg.width = 2;
-  cfg.height = 1;
-  cfg.memory.mode = DataMode::performance;
-  SpatialStar mesh("mesh", cfg);
+  SpatialStar mesh("mesh", performance_mesh_config(2, 1));
   CHECK(mesh.controllers() == 2);  // default: one per row on each edge
   CHECK(mesh.core_node(0) == 1 && mesh.core_node(1) == 2);
   CHECK(mesh.nearest_controller(0) == 0 && mesh.nearest_controller(1) == 1);

@@ -5,38 +5,14 @@
 // query_split_multicast the X tiles the cores predict K_hat from and generate K/V from leave DRAM
 // once per stripe: the same jobs without the hub read exactly the hub's delivered bytes more than
 // its DRAM rounds, and nothing is left undelivered.
-#include <cstring>
-
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/orchestration.h"
 #include "reference/generators.h"
 
 using namespace star;
 using namespace star::test;
-
-namespace {
-
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-MeshConfig mesh_config(std::uint32_t w, std::uint32_t h) {
-  MeshConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.memory.capacity_bytes = std::uint64_t{4} << 30;
-  return cfg;
-}
-
-std::uint64_t sum(const std::vector<std::uint64_t>& v) {
-  std::uint64_t s = 0;
-  for (auto x : v) s += x;
-  return s;
-}
-
-}  // namespace
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
@@ -56,14 +32,12 @@ int sc_main(int, char*[]) {
       algo.causal = causal;
       const LayerShifts shifts = calibrate_layer_shifts(layer, algo.predictor);
       const MatF want = run_layer(layer, algo, shifts).out;
-      StarAlgoConfig other = algo;
-      other.sads.keep = 0.5;
-      const MatF different = run_layer(layer, other, shifts).out;
+      const MatF different = run_layer(layer, negative_control(algo), shifts).out;
       for (Orchestration o : {Orchestration::baseline, Orchestration::query_split,
                               Orchestration::query_split_multicast}) {
         const std::string what = std::string(mesh->name()) + " full layer " + to_string(o) + (causal ? " causal" : "");
         auto place = [&] {
-          for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+          clear_stores(*mesh);
           return place_layer_on_mesh(*mesh, layer, algo, shifts, 1);
         };
         const CoreJob job = place();
@@ -73,11 +47,10 @@ int sc_main(int, char*[]) {
         CHECK_MSG(same_bits(got, want), what + ": equals the single-core model");
         CHECK_MSG(!same_bits(got, different), what + " (negative control)");
         CHECK_MSG(r.noc.packets_delivered > 0 && r.controller_bytes_read[1] > 0, what + ": X and weights read over the NoC");
-        std::uint32_t used = 0;
-        for (std::uint32_t n : r.core_jobs) used += n > 0;
+        const std::uint32_t used = cores_used(r);
         CHECK_MSG(used == (o == Orchestration::baseline ? 4 : mesh->cores()), what + ": cores used " + std::to_string(used));
         std::printf("%-44s %10.0f ns, DRAM read %llu B", what.c_str(), r.makespan.to_seconds() * 1e9,
-                    static_cast<unsigned long long>(sum(r.controller_bytes_read)));
+                    static_cast<unsigned long long>(total(r.controller_bytes_read)));
         if (o != Orchestration::query_split_multicast) {
           std::printf("\n");
           continue;
@@ -85,14 +58,10 @@ int sc_main(int, char*[]) {
         CHECK_MSG(r.multicast.rounds > 0 && r.multicast.errors == 0 && r.multicast.stranded == 0,
                   what + ": X tiles multicast, every copy read");
         // The same jobs, every core reading its X tiles itself.
-        MeshPlan unicast = plan;
-        unicast.kind = Orchestration::query_split;
-        unicast.groups.clear();
-        unicast.stripes.clear();
         place();
-        const MeshRunResult u = run_plan(*mesh, unicast);
+        const MeshRunResult u = run_plan(*mesh, without_multicast(plan));
         CHECK_MSG(same_bits(read_mesh_output(*mesh, job), want), what + ": unicast run of the same jobs");
-        CHECK_MSG(sum(u.controller_bytes_read) - sum(r.controller_bytes_read) ==
+        CHECK_MSG(total(u.controller_bytes_read) - total(r.controller_bytes_read) ==
                       r.multicast.delivered_bytes - r.multicast.dram_bytes,
                   what + ": the hub's copies replace the members' own X reads, nothing else changes");
         CHECK_MSG(r.multicast.delivered_bytes > r.multicast.dram_bytes, what + ": X bytes drop");
@@ -100,7 +69,7 @@ int sc_main(int, char*[]) {
                     static_cast<unsigned long long>(r.multicast.dram_bytes),
                     static_cast<unsigned long long>(r.multicast.delivered_bytes),
                     double(r.multicast.delivered_bytes) / double(r.multicast.dram_bytes),
-                    static_cast<unsigned long long>(sum(u.controller_bytes_read)));
+                    static_cast<unsigned long long>(total(u.controller_bytes_read)));
       }
     }
   }

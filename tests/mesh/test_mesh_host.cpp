@@ -5,13 +5,10 @@
 // single-core model's bit for bit for query_split (the default), baseline and query_split_multicast
 // (kv_split within its merge tolerance), and a full layer (X and weights) too; a bad descriptor and
 // a bad MESH_ORCHESTRATION value get their error codes and interrupts, and the next job runs.
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <stdexcept>
 #include <string>
 
 #include "host_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/spatial_star_host.h"
 #include "reference/generators.h"
 #include "star_core/star_attention_model.h"
@@ -21,26 +18,11 @@ using namespace star;
 
 namespace {
 
-MatF concat_heads(const std::vector<MatF>& heads) {
-  MatF out(heads[0].rows(), heads[0].cols() * heads.size());
-  for (std::size_t h = 0; h < heads.size(); ++h)
-    for (std::size_t r = 0; r < heads[h].rows(); ++r)
-      for (std::size_t c = 0; c < heads[h].cols(); ++c) out(r, h * heads[h].cols() + c) = heads[h](r, c);
-  return out;
-}
+using test::concat_heads;
+using test::same_bits;
 
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-MeshConfig mesh_config() {
-  MeshConfig cfg;
-  cfg.width = cfg.height = 2;
-  cfg.memory.capacity_bytes = std::uint64_t{256} << 20;
-  cfg.memory.mode = DataMode::functional;
-  return cfg;
-}
+// The host's 2x2 mesh: 256 MiB per controller.
+MeshConfig host_mesh_config() { return test::mesh_config(2, 2, NocConfig{}.fidelity, std::uint64_t{256} << 20); }
 
 // A HAL that counts register accesses on the way to the host CPU's.
 struct CountingHal {
@@ -75,15 +57,7 @@ struct CountingHal {
 };
 
 void expect_invalid(const MeshConfig& cfg, const std::string& words) {
-  try {
-    cfg.validate();
-    HT_CHECK(!"configuration accepted");
-  } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find(words) == std::string::npos) {
-      std::fprintf(stderr, "unexpected message: %s\n", e.what());
-      HT_CHECK(!"message names the problem");
-    }
-  }
+  HT_CHECK(test::throws_naming([&] { cfg.validate(); }, words));
 }
 
 }  // namespace
@@ -92,7 +66,7 @@ int sc_main(int, char*[]) {
   test::warnings_fail();
   // Configuration checks (before elaboration).
   {
-    MeshConfig cfg = mesh_config();
+    MeshConfig cfg = host_mesh_config();
     cfg.attach_host = true;
     HT_CHECK_EQ(cfg.placements().size(), 2u);  // 4 edge positions minus host and command processor
     cfg.controllers = {{MeshEdge::west, 1}, {MeshEdge::west, 0}};
@@ -106,7 +80,7 @@ int sc_main(int, char*[]) {
     expect_invalid(cfg, "command processor position row 2 outside the mesh");
   }
 
-  SpatialStarHost top("top", mesh_config());
+  SpatialStarHost top("top", host_mesh_config());
   HT_CHECK_EQ(top.mesh.controllers(), 2u);
   HT_CHECK_EQ(top.mesh.host_node(), 0u);               // west edge, row 0
   HT_CHECK_EQ(top.mesh.command_processor_node(), 3u);  // east edge, row 0 (4 routers a row)
@@ -196,9 +170,7 @@ int sc_main(int, char*[]) {
   qkv.v.scale = float(qkv.v.scale);
   StarAlgoConfig algo;
   const MatF want = run_layer(qkv, algo).out;
-  StarAlgoConfig other = algo;  // negative control: the comparison tells outputs apart
-  other.sads.keep = 0.5;
-  HT_CHECK(!same_bits(run_layer(qkv, other).out, want));
+  HT_CHECK(!same_bits(run_layer(qkv, test::negative_control(algo)).out, want));  // the comparison tells outputs apart
   for (const Run* r : {&split, &baseline, &multicast, &kv_split, &full_layer, &after_error}) {
     HT_CHECK_EQ(r->rep.status, STAR_OK);
     HT_CHECK(r->rep.cycles > 0);
@@ -208,13 +180,9 @@ int sc_main(int, char*[]) {
     if (r != &kv_split && r != &full_layer) HT_CHECK(same_bits(r->out, want));
   }
   // kv_split merges SU-FA partials (reassociated float sums): within docs/mesh.md's tolerance.
-  float max_want = 0, max_diff = 0;
-  for (std::size_t i = 0; i < want.size() && kv_split.out.size() == want.size(); ++i) {
-    max_want = std::max(max_want, std::abs(want.data()[i]));
-    max_diff = std::max(max_diff, std::abs(kv_split.out.data()[i] - want.data()[i]));
-  }
+  const double kv_split_error = test::relative_error(kv_split.out, want);
   HT_CHECK_EQ(kv_split.out.size(), want.size());
-  HT_CHECK(max_diff <= 1e-5f * max_want);
+  HT_CHECK(kv_split_error <= test::kKvSplitTolerance);
   HT_CHECK_EQ(split.plan_cores, 4u);     // 2 heads x 2 blocks of 128 queries: one block a core
   HT_CHECK_EQ(baseline.plan_cores, 2u);  // whole heads: two cores
   HT_CHECK_EQ(kv_split.plan_cores, 4u);
@@ -247,11 +215,11 @@ int sc_main(int, char*[]) {
   // Register accesses = request packets from the host's router.
   HT_CHECK(counted > 50u);
   HT_CHECK_EQ(top.host_ni.transactions() - ni_before, counted);
-  std::printf("cycles: query_split %llu, baseline %llu, query_split_multicast %llu, kv_split %llu (max |diff| "
-              "%.3g of max |O| %.3g), full layer (d_model 128) %llu; %llu register accesses from the host "
+  std::printf("cycles: query_split %llu, baseline %llu, query_split_multicast %llu, kv_split %llu (max |diff| / max |O| "
+              "%.3g), full layer (d_model 128) %llu; %llu register accesses from the host "
               "node, %llu IRQ messages; last run NoC packets %llu\n",
               (unsigned long long)split.rep.cycles, (unsigned long long)baseline.rep.cycles,
-              (unsigned long long)multicast.rep.cycles, (unsigned long long)kv_split.rep.cycles, max_diff, max_want,
+              (unsigned long long)multicast.rep.cycles, (unsigned long long)kv_split.rep.cycles, kv_split_error,
               (unsigned long long)full_layer.rep.cycles,
               (unsigned long long)counted, (unsigned long long)top.device.irq_messages(),
               (unsigned long long)top.device.engine.last_run().noc.packets_delivered);

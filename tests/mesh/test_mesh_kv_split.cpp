@@ -9,44 +9,16 @@
 //  - bit for bit equal to run_layer on one core of the mesh (one shard: same order);
 //  - the expected number of partial messages crossed the NoC, rows x (d + 2) x 4 bytes each.
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/orchestration.h"
-#include "reference/generators.h"
 
 using namespace star;
 using namespace star::test;
 
 namespace {
-
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-// max |a - b| / max |b|
-double relative_error(const MatF& a, const MatF& b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return 1e30;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = std::max(diff, std::fabs(double(a.data()[i]) - double(b.data()[i])));
-    scale = std::max(scale, std::fabs(double(b.data()[i])));
-  }
-  return diff / scale;
-}
-
-constexpr double kTolerance = 1e-5;
-
-MeshConfig mesh_config(std::uint32_t w, std::uint32_t h) {
-  MeshConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.memory.capacity_bytes = std::uint64_t{4} << 30;
-  return cfg;
-}
 
 // The plan's shards as tile bounds (every core's jobs share them).
 std::vector<std::uint32_t> shard_bounds(const MeshPlan& plan) {
@@ -73,21 +45,9 @@ int sc_main(int, char*[]) {
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
 
   // GQA: 2 query heads on 1 K/V head, 384 queries and keys, d = 32.
-  const QkvInputs in = generate_qkv(RowType::mixed, 2 * 384, 384, 32, 5);
-  MatF q(384, 64);
-  for (std::size_t i = 0; i < 384; ++i)
-    for (std::size_t c = 0; c < 32; ++c) q(i, c) = in.q(i, c), q(i, 32 + c) = in.q(384 + i, c);
-  const QuantizedQkv qkv = quantize_qkv(q, in.k, in.v, 2, 1, 32);
+  const QuantizedQkv qkv = gqa_2on1_qkv();
   // 4 query heads on 2 K/V groups (256 queries), spread over two controllers.
-  const QkvInputs in4 = generate_qkv(RowType::spread, 256, 256, 32, 11);
-  MatF q4(256, 128), k4(256, 64), v4(256, 64);
-  for (std::size_t i = 0; i < 256; ++i)
-    for (std::size_t c = 0; c < 32; ++c) {
-      for (std::size_t h = 0; h < 4; ++h) q4(i, h * 32 + c) = in4.q(i, c) * (1 + 0.25f * h);
-      k4(i, c) = in4.k(i, c), k4(i, 32 + c) = in4.k(255 - i, c);
-      v4(i, c) = in4.v(i, c), v4(i, 32 + c) = -in4.v(i, c);
-    }
-  const QuantizedQkv qkv4 = quantize_qkv(q4, k4, v4, 4, 2, 32);
+  const QuantizedQkv qkv4 = gqa_4on2_qkv();
 
   for (SpatialStar* mesh : {&mesh22, &mesh32}) {
     for (bool causal : {false, true}) {
@@ -98,11 +58,9 @@ int sc_main(int, char*[]) {
       algo.causal = causal;
       const std::string tag = std::string(mesh->name()) + (causal ? " causal" : "");
       const MatF single = run_layer(qkv, algo).out;
-      StarAlgoConfig other = algo;
-      other.sads.keep = 0.5;
-      const MatF different = run_layer(qkv, other).out;
+      const MatF different = run_layer(qkv, negative_control(algo)).out;
       {
-        mesh->memory(1).clear_store();
+        clear_stores(*mesh);
         const CoreJob job = place_qkv_on_mesh(*mesh, qkv, algo, 1);
         const MeshPlan plan = plan_layer(job, Orchestration::kv_split, *mesh);
         const MeshRunResult r = run_plan(*mesh, plan);
@@ -111,9 +69,9 @@ int sc_main(int, char*[]) {
         CHECK_MSG(bounds.size() == std::min<std::size_t>(mesh->cores(), 6) + 1, tag);
         CHECK_MSG(same_bits(got, run_layer_key_shards(qkv, algo, bounds)), tag + ": equals the sharded model");
         const double err = relative_error(got, single);
-        CHECK_MSG(err <= kTolerance, tag + ": error vs one core " + std::to_string(err));
-        CHECK_MSG(relative_error(different, single) > 100 * kTolerance, tag + " (negative control)");
-        CHECK_MSG(relative_error(got, different) > kTolerance, tag + " (negative control)");
+        CHECK_MSG(err <= kKvSplitTolerance, tag + ": error vs one core " + std::to_string(err));
+        CHECK_MSG(relative_error(different, single) > 100 * kKvSplitTolerance, tag + " (negative control)");
+        CHECK_MSG(relative_error(got, different) > kKvSplitTolerance, tag + " (negative control)");
         const std::uint64_t msgs = expected_messages(plan);
         CHECK_MSG(msgs > 0 && r.partial_messages == msgs,
                   tag + ": partial messages " + std::to_string(r.partial_messages) + " of " + std::to_string(msgs));
@@ -122,29 +80,27 @@ int sc_main(int, char*[]) {
         std::uint32_t full = 0, fewer = 0;
         for (const PartialMerge& m : plan.merges) (m.sources.size() + 1 == bounds.size() ? full : fewer)++;
         CHECK_MSG(causal ? fewer > 0 : fewer == 0, tag + ": causal blocks skip later shards");
-        std::uint32_t used = 0;
-        for (std::uint32_t n : r.core_jobs) used += n > 0;
-        CHECK_MSG(used == bounds.size() - 1, tag + ": cores used");
+        CHECK_MSG(cores_used(r) == bounds.size() - 1, tag + ": cores used");
         std::printf("%-24s kv_split %9.0f ns, %llu packets, %llu partial messages, error %.2e\n", tag.c_str(),
                     r.makespan.to_seconds() * 1e9, static_cast<unsigned long long>(r.noc.packets_delivered),
                     static_cast<unsigned long long>(r.partial_messages), err);
       }
       {  // one core: one shard, the single-core order: bit for bit
-        mesh->memory(1).clear_store();
+        clear_stores(*mesh);
         const CoreJob job = place_qkv_on_mesh(*mesh, qkv, algo, 1);
         const MeshRunResult r = run_plan(*mesh, plan_layer(job, Orchestration::kv_split, *mesh, 1));
         CHECK_MSG(same_bits(read_mesh_output(*mesh, job), single), tag + " one core");
         CHECK_MSG(r.partial_messages == 0, tag + " one core: the partials stay local");
       }
       {  // spread placement, 2 K/V groups
-        for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+        clear_stores(*mesh);
         const std::vector<CoreJob> groups = place_qkv_spread(*mesh, qkv4, algo);
         const MeshPlan plan = plan_layer(groups, Orchestration::kv_split, *mesh);
         const MeshRunResult r = run_plan(*mesh, plan);
         const MatF got = read_spread_output(*mesh, groups);
         CHECK_MSG(same_bits(got, run_layer_key_shards(qkv4, algo, shard_bounds(plan))), tag + " spread: sharded model");
         const double err = relative_error(got, run_layer(qkv4, algo).out);
-        CHECK_MSG(err <= kTolerance, tag + " spread: error vs one core " + std::to_string(err));
+        CHECK_MSG(err <= kKvSplitTolerance, tag + " spread: error vs one core " + std::to_string(err));
         CHECK_MSG(r.partial_messages == expected_messages(plan), tag + " spread: messages");
         CHECK_MSG(r.controller_bytes_read[0] > 0 && r.controller_bytes_read[1] > 0, tag + " spread: both controllers");
         std::printf("%-24s spread   %9.0f ns, error %.2e\n", tag.c_str(), r.makespan.to_seconds() * 1e9, err);

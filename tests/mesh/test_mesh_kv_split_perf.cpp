@@ -3,6 +3,7 @@
 // every (head, block) reach their home core over the NoC with the byte count of the data, and
 // the layer is faster than on one core (a loose bound: no timing targets in tests).
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/mesh_report.h"
 #include "mesh/orchestration.h"
@@ -12,11 +13,7 @@ using namespace star::test;
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
-  MeshConfig cfg;
-  cfg.width = 4;
-  cfg.height = 4;
-  cfg.memory.mode = DataMode::performance;
-  SpatialStar mesh("mesh", cfg);
+  SpatialStar mesh("mesh", performance_mesh_config(4, 4));
 
   CoreJob job;
   job.seq_len = job.n_queries = 2048;

@@ -7,38 +7,18 @@
 //  - nothing else changed: each controller's reads are its Q rows plus the hub's K/V rounds;
 //  - query_split (gathers of selected V rows, no multicast) reads more K/V bytes.
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/orchestration.h"
-#include "reference/generators.h"
 
 using namespace star;
 using namespace star::test;
 
 namespace {
-
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-MeshConfig mesh_config(std::uint32_t w, std::uint32_t h) {
-  MeshConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.memory.capacity_bytes = std::uint64_t{4} << 30;
-  return cfg;
-}
-
-std::uint64_t sum(const std::vector<std::uint64_t>& v) {
-  std::uint64_t s = 0;
-  for (auto x : v) s += x;
-  return s;
-}
 
 // Per controller: reads of the parts' Q rows (each read once by the core owning the row).
 std::vector<std::uint64_t> q_reads(const SpatialStar& mesh, const std::vector<CoreJob>& parts) {
@@ -54,21 +34,9 @@ int sc_main(int, char*[]) {
   SpatialStar mesh22("mesh22", mesh_config(2, 2));
   SpatialStar mesh32("mesh32", mesh_config(3, 2));
   // GQA: 2 query heads on 1 K/V head, 384 queries (3 blocks per head), d = 32.
-  const QkvInputs in = generate_qkv(RowType::mixed, 2 * 384, 384, 32, 5);
-  MatF q(384, 64);
-  for (std::size_t i = 0; i < 384; ++i)
-    for (std::size_t c = 0; c < 32; ++c) q(i, c) = in.q(i, c), q(i, 32 + c) = in.q(384 + i, c);
-  const QuantizedQkv qkv = quantize_qkv(q, in.k, in.v, 2, 1, 32);
+  const QuantizedQkv qkv = gqa_2on1_qkv();
   // 4 query heads on 2 K/V groups (d = 32, 256 queries), spread over two controllers.
-  const QkvInputs in4 = generate_qkv(RowType::spread, 256, 256, 32, 11);
-  MatF q4(256, 128), k4(256, 64), v4(256, 64);
-  for (std::size_t i = 0; i < 256; ++i)
-    for (std::size_t c = 0; c < 32; ++c) {
-      for (std::size_t h = 0; h < 4; ++h) q4(i, h * 32 + c) = in4.q(i, c) * (1 + 0.25f * h);
-      k4(i, c) = in4.k(i, c), k4(i, 32 + c) = in4.k(255 - i, c);
-      v4(i, c) = in4.v(i, c), v4(i, 32 + c) = -in4.v(i, c);
-    }
-  const QuantizedQkv qkv4 = quantize_qkv(q4, k4, v4, 4, 2, 32);
+  const QuantizedQkv qkv4 = gqa_4on2_qkv();
 
   // Bad group counts are refused while planning, before any simulation step (an exception after
   // sc_start confuses ASan with Debian's SystemC).
@@ -82,16 +50,10 @@ int sc_main(int, char*[]) {
 
   for (SpatialStar* mesh : {&mesh22, &mesh32}) {
     for (bool causal : {false, true}) {
-      StarAlgoConfig algo;
-      algo.sads.keep = 0.25;
-      algo.subsegments = 3;
-      algo.block_queries = 128;
-      algo.causal = causal;
-      StarAlgoConfig other = algo;  // negative control: the comparison tells outputs apart
-      other.sads.keep = 0.5;
+      const StarAlgoConfig algo = mesh_algo(causal);
       for (bool spread : {false, true}) {
         const QuantizedQkv& layer = spread ? qkv4 : qkv;
-        for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+        clear_stores(*mesh);
         const std::vector<CoreJob> parts =
             spread ? place_qkv_spread(*mesh, qkv4, algo) : std::vector<CoreJob>{place_qkv_on_mesh(*mesh, qkv, algo, 1)};
         auto output = [&] { return spread ? read_spread_output(*mesh, parts) : read_mesh_output(*mesh, parts[0]); };
@@ -102,22 +64,16 @@ int sc_main(int, char*[]) {
         const MeshRunResult mc = run_plan(*mesh, plan);
         const MatF got = output();
         CHECK_MSG(same_bits(got, run_layer(layer, algo).out), what + ": equals the single-core model");
-        CHECK_MSG(!same_bits(got, run_layer(layer, other).out), what + " (negative control)");
+        CHECK_MSG(!same_bits(got, run_layer(layer, negative_control(algo)).out), what + " (negative control)");
         CHECK_MSG(mc.multicast.errors == 0 && mc.multicast.stranded == 0, what + ": every K/V read served, every copy read");
         CHECK_MSG(mc.multicast.rounds > 0, what + ": rounds multicast");
         CHECK_MSG(plan.groups.size() == parts.size(), what + ": one group per K/V head here");
-        std::uint32_t used = 0;
-        for (std::uint32_t n : mc.core_jobs) used += n > 0;
-        CHECK_MSG(used == mesh->cores(), what + ": every core worked");
+        CHECK_MSG(cores_used(mc) == mesh->cores(), what + ": every core worked");
 
         // Same jobs, each core reading its K/V tiles itself: no hub.
-        MeshPlan unicast = plan;
-        unicast.kind = Orchestration::query_split;
-        unicast.groups.clear();
-        unicast.stripes.clear();
-        for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+        clear_stores(*mesh);
         if (spread) place_qkv_spread(*mesh, qkv4, algo); else place_qkv_on_mesh(*mesh, qkv, algo, 1);
-        const MeshRunResult uc = run_plan(*mesh, unicast);
+        const MeshRunResult uc = run_plan(*mesh, without_multicast(plan));
         CHECK_MSG(same_bits(output(), got), what + ": unicast run of the same jobs, same bits");
         CHECK_MSG(uc.multicast.rounds == 0, what + ": the hub is idle without groups");
         const std::vector<std::uint64_t> qr = q_reads(*mesh, parts);
@@ -145,13 +101,13 @@ int sc_main(int, char*[]) {
         if (!causal)
           CHECK_MSG(uc_kv * stripes == mc_kv * jobs, what + ": K/V bytes drop by the members per stripe");
         CHECK_MSG(uc_kv > mc_kv, what + ": K/V bytes drop");
-        CHECK_MSG(sum(mc.controller_bytes_written) == sum(uc.controller_bytes_written), what + ": same writes");
+        CHECK_MSG(total(mc.controller_bytes_written) == total(uc.controller_bytes_written), what + ": same writes");
         const std::uint64_t tile_bytes = std::uint64_t(parts[0].tiling().tile_keys) * parts[0].head_dim * 2;
         CHECK_MSG(mc.multicast.buffer_high_water <= plan.tiles_in_flight * tile_bytes,
                   what + ": rounds in flight within the receive buffer");
         if (spread && !causal) {
           // One group of every core for both K/V heads: the heads in turn, every core on each.
-          for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+          clear_stores(*mesh);
           place_qkv_spread(*mesh, qkv4, algo);
           const MeshPlan one = plan_layer(parts, Orchestration::query_split_multicast, *mesh, 0, 0, 1);
           const MeshRunResult o1 = run_plan(*mesh, one);
@@ -165,7 +121,7 @@ int sc_main(int, char*[]) {
           // A buffer of one tile: one round in flight at a time.
           MeshPlan tight = plan;
           tight.tiles_in_flight = 1;
-          for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+          clear_stores(*mesh);
           place_qkv_on_mesh(*mesh, qkv, algo, 1);
           const MeshRunResult t = run_plan(*mesh, tight);
           CHECK_MSG(same_bits(output(), got), what + ": tight buffer, same bits");
@@ -175,10 +131,10 @@ int sc_main(int, char*[]) {
         }
 
         // query_split for reference: its K/V reads (tiles and gathered V rows).
-        for (std::uint32_t m = 0; m < mesh->controllers(); ++m) mesh->memory(m).clear_store();
+        clear_stores(*mesh);
         if (spread) place_qkv_spread(*mesh, qkv4, algo); else place_qkv_on_mesh(*mesh, qkv, algo, 1);
         const MeshRunResult qs = run_plan(*mesh, plan_layer(parts, Orchestration::query_split, *mesh));
-        const std::uint64_t qs_kv = sum(qs.controller_bytes_read) - sum(qr);
+        const std::uint64_t qs_kv = total(qs.controller_bytes_read) - total(qr);
         CHECK_MSG(qs_kv > mc_kv, what + ": fewer K/V DRAM bytes than query_split");
         std::printf("%-32s groups %zu, %.2f jobs per stripe: K/V DRAM bytes multicast %llu, same jobs unicast %llu "
                     "(%.2fx), query_split %llu (%.2fx); buffer high water %llu B; makespan %.0f / %.0f / %.0f ns\n",

@@ -3,6 +3,7 @@
 // query_split balances better than baseline when heads do not divide over the cores, and prints
 // the speedups, utilisation, hot link and per-controller DRAM traffic.
 #include "../platform/platform_test_support.h"
+#include "mesh_test_support.h"
 #include "mesh/mesh_report.h"
 #include "mesh/orchestration.h"
 #include "mesh/mesh_placement.h"
@@ -12,10 +13,7 @@ using namespace star::test;
 
 int sc_main(int, char*[]) {
   install_strict_reporting();
-  MeshConfig cfg;
-  cfg.width = 4;
-  cfg.height = 4;
-  cfg.memory.mode = DataMode::performance;
+  MeshConfig cfg = performance_mesh_config(4, 4);
   cfg.noc.fidelity = NocFidelity::Packet;
   SpatialStar mesh("mesh", cfg);
 

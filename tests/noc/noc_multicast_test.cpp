@@ -14,20 +14,12 @@
 
 #include "noc/mesh_topology.h"
 #include "noc/noc_fabric.h"
+#include "../platform/platform_test_support.h"
 
 using namespace sc_core;
 using namespace star;
 
 namespace {
-
-int failures = 0;
-#define EXPECT(cond)                                                                        \
-  do {                                                                                      \
-    if (!(cond)) {                                                                          \
-      ++failures;                                                                           \
-      std::fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                                       \
-  } while (0)
 
 uint64_t zero_load(uint64_t hops, uint64_t flits) { return (hops + 1) * 4 + hops + flits - 1; }
 
@@ -35,11 +27,11 @@ uint64_t zero_load(uint64_t hops, uint64_t flits) { return (hops + 1) * 4 + hops
 void expect_rejected(const NocFabric& fabric, uint32_t src, const std::vector<uint32_t>& dsts, const std::string& what) {
   try {
     fabric.check_multicast(src, dsts);
-    ++failures;
+    ++test::failures();
     std::fprintf(stderr, "multicast accepted, expected an error about '%s'\n", what.c_str());
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).find(what) == std::string::npos) {
-      ++failures;
+      ++test::failures();
       std::fprintf(stderr, "error '%s' does not mention '%s'\n", e.what(), what.c_str());
     }
   }
@@ -79,11 +71,11 @@ int sc_main(int argc, char** argv) {
   // The models check too (for callers without a fabric).
   try {
     fabric.model().inject_multicast(NocPacket{0, 5, 1, 1, 0, 0}, {1, 5});
-    ++failures;
+    ++test::failures();
   } catch (const std::invalid_argument& e) {
-    EXPECT(std::string(e.what()).find("source node 5 is among the destinations") != std::string::npos);
+    CHECK(std::string(e.what()).find("source node 5 is among the destinations") != std::string::npos);
   }
-  EXPECT(fabric.model().stats().packets_injected == 0);
+  CHECK(fabric.model().stats().packets_injected == 0);
   fabric.check_multicast(5, {0, 15});
 
   Sender sender("sender", fabric);
@@ -97,22 +89,21 @@ int sc_main(int argc, char** argv) {
       last = std::max(last, zero_load(mesh.hops(5, dsts[k]), flits) + (tree ? 0 : k * flits));
     return last;
   };
-  EXPECT(sender.latencies.size() == 4);
+  CHECK(sender.latencies.size() == 4);
   if (sender.latencies.size() == 4) {
-    EXPECT(sender.latencies[0] == zero_load(mesh.hops(5, 15), 4));
-    EXPECT(sender.latencies[1] == sender.latencies[0]);
-    EXPECT(sender.latencies[2] == expected({15, 0, 6, 12, 3}, 4));
-    EXPECT(sender.latencies[3] == expected({6, 3, 12, 0, 15}, 1));
+    CHECK(sender.latencies[0] == zero_load(mesh.hops(5, 15), 4));
+    CHECK(sender.latencies[1] == sender.latencies[0]);
+    CHECK(sender.latencies[2] == expected({15, 0, 6, 12, 3}, 4));
+    CHECK(sender.latencies[3] == expected({6, 3, 12, 0, 15}, 1));
   }
   // Every copy is one packet in and one packet out.
   const NocStats s = fabric.model().stats();
-  EXPECT(fabric.model().idle());
-  EXPECT(s.packets_injected == 1 + 1 + 5 + 5);
-  EXPECT(s.packets_delivered == s.packets_injected);
-  EXPECT(s.flits_delivered == 4 + 4 + 5 * 4 + 5 * 1);
-  EXPECT(s.buffer_overflows == 0);
+  CHECK(fabric.model().idle());
+  CHECK(s.packets_injected == 1 + 1 + 5 + 5);
+  CHECK(s.packets_delivered == s.packets_injected);
+  CHECK(s.flits_delivered == 4 + 4 + 5 * 4 + 5 * 1);
+  CHECK(s.buffer_overflows == 0);
   for (size_t i = 0; i < sender.latencies.size(); ++i)
     std::printf("multicast %zu: %llu cycles\n", i, static_cast<unsigned long long>(sender.latencies[i]));
-  std::printf("noc_multicast_test (%s): %s\n", fidelity.c_str(), failures ? "FAILED" : "passed");
-  return failures ? 1 : 0;
+  return test::finish();
 }

@@ -16,20 +16,12 @@
 #include <vector>
 
 #include "noc/network_interface.h"
+#include "../platform/platform_test_support.h"
 
 using namespace sc_core;
 using namespace star;
 
 namespace {
-
-int failures = 0;
-#define EXPECT(cond)                                                              \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      ++failures;                                                                 \
-      std::fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                             \
-  } while (0)
 
 struct Memory : sc_module {
   tlm_utils::simple_target_socket<Memory> socket{"socket"};
@@ -159,17 +151,17 @@ int run_contention(const std::string& fidelity) {
   sc_start(1, SC_MS);
   int slowed = 0;
   for (const auto& h : hammers) {
-    EXPECT(h->done == 20);
-    EXPECT(h->data_errors == 0);
-    EXPECT(h->too_fast == 0);
+    CHECK(h->done == 20);
+    CHECK(h->data_errors == 0);
+    CHECK(h->too_fast == 0);
     slowed += h->slowed;
   }
-  EXPECT(slowed > 0);  // eight initiators share the memory's links: some transactions must wait
-  EXPECT(fabric.model().idle());
-  EXPECT(fabric.model().stats().packets_delivered == 8 * 20 * 2 * 2);
-  std::printf("noc_tlm_test (contention, %s): %d of 320 transactions slowed by contention: %s\n", fidelity.c_str(),
-              slowed, failures ? "FAILED" : "passed");
-  return failures ? 1 : 0;
+  CHECK(slowed > 0);  // eight initiators share the memory's links: some transactions must wait
+  CHECK(fabric.model().idle());
+  CHECK(fabric.model().stats().packets_delivered == 8 * 20 * 2 * 2);
+  std::printf("noc_tlm_test (contention, %s): %d of 320 transactions slowed by contention\n", fidelity.c_str(),
+              slowed);
+  return test::finish();
 }
 
 }  // namespace
@@ -205,35 +197,34 @@ int sc_main(int argc, char** argv) {
   // Node 0 -> node 3: 2 hops, 3 routers: head 3*4 + 2*1 = 14 cycles; 64 bytes = 4 data flits.
   // Write: request 5 flits (18) + memory 10 + response 1 flit (14) = 42 ns.
   // Read:  request 1 flit (14) + 10 + response 5 flits (18) = 42 ns.
-  EXPECT(cpu0.delays.size() == 4);
-  EXPECT(cpu0.status.size() == 4);
+  CHECK(cpu0.delays.size() == 4);
+  CHECK(cpu0.status.size() == 4);
   if (cpu0.delays.size() == 4) {
-    EXPECT(cpu0.delays[0] == sc_time(42, SC_NS));
-    EXPECT(cpu0.delays[1] == sc_time(42, SC_NS));
-    EXPECT(cpu0.status[0] == tlm::TLM_OK_RESPONSE);
-    EXPECT(cpu0.status[1] == tlm::TLM_OK_RESPONSE);
-    EXPECT(cpu0.status[2] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(cpu0.delays[0] == sc_time(42, SC_NS));
+    CHECK(cpu0.delays[1] == sc_time(42, SC_NS));
+    CHECK(cpu0.status[0] == tlm::TLM_OK_RESPONSE);
+    CHECK(cpu0.status[1] == tlm::TLM_OK_RESPONSE);
+    CHECK(cpu0.status[2] == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     // 5 ns annotated, then request 2 flits (15) + 10 + response 1 flit (14).
-    EXPECT(cpu0.delays[3] == sc_time(5 + 15 + 10 + 14, SC_NS));
-    EXPECT(cpu0.status[3] == tlm::TLM_OK_RESPONSE);
+    CHECK(cpu0.delays[3] == sc_time(5 + 15 + 10 + 14, SC_NS));
+    CHECK(cpu0.status[3] == tlm::TLM_OK_RESPONSE);
   }
-  for (unsigned i = 0; i < 64; ++i) EXPECT(cpu0.read_back[i] == static_cast<unsigned char>(3 * i + 1));
-  EXPECT(mem.last_address == 0x0);  // region-relative address at the target
+  for (unsigned i = 0; i < 64; ++i) CHECK(cpu0.read_back[i] == static_cast<unsigned char>(3 * i + 1));
+  CHECK(mem.last_address == 0x0);  // region-relative address at the target
   // Node 1 -> node 3: 1 hop: head 2*4 + 1 = 9; read 16 bytes: 9 + 10 + (9 + 1) = 29 ns.
-  EXPECT(cpu1.delays.size() == 1);
-  if (!cpu1.delays.empty()) EXPECT(cpu1.delays[0] == sc_time(29, SC_NS));
-  EXPECT(ni0.transactions() == 3);
-  EXPECT(fabric.model().idle());
+  CHECK(cpu1.delays.size() == 1);
+  if (!cpu1.delays.empty()) CHECK(cpu1.delays[0] == sc_time(29, SC_NS));
+  CHECK(ni0.transactions() == 3);
+  CHECK(fabric.model().idle());
   const NocStats s = fabric.model().stats();
-  EXPECT(s.packets_delivered == 8);
-  EXPECT(s.buffer_overflows == 0);
+  CHECK(s.packets_delivered == 8);
+  CHECK(s.buffer_overflows == 0);
 
   if (!vcd.empty()) {
     std::ifstream in(vcd + ".vcd");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT(text.find("util_east") != std::string::npos);
-    EXPECT(text.find("occupancy") != std::string::npos);
+    CHECK(text.find("util_east") != std::string::npos);
+    CHECK(text.find("occupancy") != std::string::npos);
   }
-  std::printf("noc_tlm_test (%s): %s\n", fidelity.c_str(), failures ? "FAILED" : "passed");
-  return failures ? 1 : 0;
+  return test::finish();
 }

@@ -7,20 +7,9 @@
 #include "reference/generators.h"
 #include "star_core/star_attention_model.h"
 #include "star_offload.h"
+#include "support/test_inputs.h"
 
 using namespace star;
-
-namespace {
-
-MatF concat_heads(const std::vector<MatF>& heads) {
-  MatF out(heads[0].rows(), heads[0].cols() * heads.size());
-  for (std::size_t h = 0; h < heads.size(); ++h)
-    for (std::size_t r = 0; r < heads[h].rows(); ++r)
-      for (std::size_t c = 0; c < heads[h].cols(); ++c) out(r, h * heads[h].cols() + c) = heads[h](r, c);
-  return out;
-}
-
-}  // namespace
 
 int sc_main(int, char*[]) {
   test::warnings_fail();
@@ -33,7 +22,7 @@ int sc_main(int, char*[]) {
     ks.push_back(in.k);
     vs.push_back(in.v);
   }
-  const MatF q = concat_heads(qs), k = concat_heads(ks), v = concat_heads(vs);
+  const MatF q = test::concat_heads(qs), k = test::concat_heads(ks), v = test::concat_heads(vs);
 
   MatF out;
   OffloadReport rep;

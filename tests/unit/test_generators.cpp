@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <set>
 
@@ -11,15 +10,12 @@
 #include "reference/dense_reference.h"
 #include "reference/deterministic_rng.h"
 #include "reference/generators.h"
+#include "support/output_compare.h"
 
 using namespace star;
+using star::test::same_bits;
 
 namespace {
-
-bool same_bytes(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 std::uint64_t fnv1a(const MatF& m) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -140,22 +136,22 @@ TEST_CASE("generators: a fixed seed gives identical bytes, another seed differs"
     INFO(to_string(t));
     const auto a = generate_qkv(t, 24, 96, 32, 11), b = generate_qkv(t, 24, 96, 32, 11);
     const auto c = generate_qkv(t, 24, 96, 32, 12);
-    CHECK(same_bytes(a.q, b.q));
-    CHECK(same_bytes(a.k, b.k));
-    CHECK(same_bytes(a.v, b.v));
+    CHECK(same_bits(a.q, b.q));
+    CHECK(same_bits(a.k, b.k));
+    CHECK(same_bits(a.v, b.v));
     CHECK(a.row_types == b.row_types);
-    CHECK_FALSE(same_bytes(a.q, c.q));
-    CHECK_FALSE(same_bytes(a.k, c.k));
-    CHECK_FALSE(same_bytes(a.v, c.v));
+    CHECK_FALSE(same_bits(a.q, c.q));
+    CHECK_FALSE(same_bits(a.k, c.k));
+    CHECK_FALSE(same_bits(a.v, c.v));
     const auto la = generate_layer(t, 64, 96, 4, 2, 16, 11),
                lb = generate_layer(t, 64, 96, 4, 2, 16, 11);
     const auto lc = generate_layer(t, 64, 96, 4, 2, 16, 12);
-    CHECK(same_bytes(la.x, lb.x));
-    CHECK(same_bytes(la.w_q, lb.w_q));
-    CHECK(same_bytes(la.w_k, lb.w_k));
-    CHECK(same_bytes(la.w_v, lb.w_v));
-    CHECK_FALSE(same_bytes(la.x, lc.x));
-    CHECK_FALSE(same_bytes(la.w_q, lc.w_q));
+    CHECK(same_bits(la.x, lb.x));
+    CHECK(same_bits(la.w_q, lb.w_q));
+    CHECK(same_bits(la.w_k, lb.w_k));
+    CHECK(same_bits(la.w_v, lb.w_v));
+    CHECK_FALSE(same_bits(la.x, lc.x));
+    CHECK_FALSE(same_bits(la.w_q, lc.w_q));
   }
 }
 

@@ -37,12 +37,26 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   SpatialStar mesh("mesh", sc.mesh_config);
 
-  // The layer, spread over the controllers one K/V group per region (data written in functional
-  // mode).
+  // An attention-only layer is spread over the controllers one K/V group per region; a full
+  // layer stays whole in controller 0 (every core reads all of X; controller 0's base is global
+  // address 0, so the resolved job's addresses hold). Data written in functional mode.
   const CoreJob& shape = sc.job;
+  const bool full = shape.kind == JobKind::full_layer;
+  const bool functional = sc.mode == DataMode::functional;
   std::unique_ptr<QuantizedQkv> qkv;
+  std::unique_ptr<QuantizedLayer> layer;
+  LayerShifts shifts;
   std::vector<CoreJob> groups;
-  if (sc.mode == DataMode::functional) {
+  if (full && functional) {
+    const LayerInputs li = generate_layer(sc.data, shape.seq_len, shape.d_model, shape.heads, shape.kv_heads,
+                                          shape.head_dim, sc.seed);
+    layer = std::make_unique<QuantizedLayer>(
+        quantize_layer(li.x, li.w_q, li.w_k, li.w_v, shape.heads, shape.kv_heads, shape.head_dim));
+    shifts = calibrate_layer_shifts(*layer, shape.algo.predictor);
+    groups = {place_layer_on_mesh(mesh, *layer, shape.algo, shifts, 0, sc.region_bytes)};
+  } else if (full) {
+    groups = {shape};
+  } else if (functional) {
     qkv = std::make_unique<QuantizedQkv>(generate_attention(shape, sc.data, sc.seed));
     groups = place_qkv_spread(mesh, *qkv, shape.algo, sc.mesh_region_bytes);
   } else {
@@ -65,16 +79,17 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
     runs.push_back({"baseline", plan_layer(groups, Orchestration::baseline, mesh)});
   if (sc.compare_one_core) runs.push_back({"one_core", plan_layer(groups, Orchestration::query_split, mesh, 1)});
 
-  nlohmann::json skip = qkv ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
+  nlohmann::json skip = functional ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
   std::unique_ptr<LayerResult> model;
-  if (qkv && skip.is_null()) model = std::make_unique<LayerResult>(run_layer(*qkv, shape.algo));
+  if (functional && skip.is_null())
+    model = std::make_unique<LayerResult>(full ? run_layer(*layer, shape.algo, shifts) : run_layer(*qkv, shape.algo));
 
   std::vector<MeshRunEntry> entries;
   nlohmann::json checks = nlohmann::json::object();
   std::string check_text;
   for (const PlannedRun& r : runs) {
     // Functional: the output regions are poisoned first, so each run's check sees its own output.
-    if (qkv)
+    if (functional)
       for (const CoreJob& g : groups) {
         const std::uint64_t cap = mesh.config().memory.capacity_bytes;
         const std::vector<std::uint8_t> poison(g.o_bytes(), 0xFF);
@@ -123,11 +138,12 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   out.csv = csv_text(header, row);
 
   out.summary = fmt::format(
-      "scenario {} ({} mode): {}x{} mesh, {} memory controllers, {} NoC; S = {}, {} queries, {} heads / {} K/V heads, "
+      "scenario {} ({} mode): {}x{} mesh, {} memory controllers, {} NoC; {}S = {}, {} queries, {} heads / {} K/V heads, "
       "d = {}, keep {}, key tile {}{}\n",
       sc.name, to_string(sc.mode), sc.mesh_config.width, sc.mesh_config.height, mesh.controllers(),
-      to_string(sc.mesh_config.noc.fidelity), shape.seq_len, shape.queries(), shape.heads, shape.kv_heads,
-      shape.head_dim, shape.algo.sads.keep, shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "");
+      to_string(sc.mesh_config.noc.fidelity), full ? fmt::format("full layer (d_model {}, in controller 0), ", shape.d_model) : "",
+      shape.seq_len, shape.queries(), shape.heads, shape.kv_heads, shape.head_dim, shape.algo.sads.keep,
+      shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "");
   out.summary += rep.table;
   out.summary += check_text;
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

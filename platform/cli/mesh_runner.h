@@ -1,5 +1,6 @@
-// Runs one resolved mesh scenario (mesh.enabled): builds the Spatial-STAR mesh, spreads the
-// attention-only layer's K/V groups over the memory controllers (generated data in functional
+// Runs one resolved mesh scenario (mesh.enabled): builds the Spatial-STAR mesh, spreads an
+// attention-only layer's K/V groups over the memory controllers or puts a full layer (X and the
+// weights; the cores generate K/V on demand) whole into controller 0 (generated data in functional
 // mode), runs each orchestration of mesh.orchestration and the references of mesh.compare one
 // after another on the same mesh, and gathers the mesh report (platform/mesh/mesh_report.h). In
 // functional mode every run's output is read back and checked against the single-core algorithm

@@ -33,11 +33,12 @@ CoreJob place_qkv_on_mesh(SpatialStar& mesh, const QuantizedQkv& qkv, const Star
 }
 
 CoreJob place_layer_on_mesh(SpatialStar& mesh, const QuantizedLayer& layer, const StarAlgoConfig& algo,
-                            const LayerShifts& shifts, std::uint32_t m) {
+                            const LayerShifts& shifts, std::uint32_t m, std::uint64_t region) {
   check_controller(mesh, m);
-  if (std::uint64_t{6} * (std::uint64_t{256} << 20) > mesh.config().memory.capacity_bytes / 2)
+  if (std::uint64_t{6} * region > mesh.config().memory.capacity_bytes / 2)
     throw std::invalid_argument("mesh placement: the controller is too small (the layer's regions must stay in its lower half)");
-  return shifted(place_layer(mesh.memory(m), layer, algo, shifts), static_cast<std::int64_t>(mesh.controller_base(m)));
+  return shifted(place_layer(mesh.memory(m), layer, algo, shifts, 0, region),
+                 static_cast<std::int64_t>(mesh.controller_base(m)));
 }
 
 CoreJob qkv_job_on_mesh(const SpatialStar& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,

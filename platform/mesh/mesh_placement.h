@@ -14,10 +14,11 @@ namespace star {
 // Functional mode: writes Q, K, V into controller `m`; returns the job with global addresses.
 CoreJob place_qkv_on_mesh(SpatialStar& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
                           std::uint32_t m = 0);
-// Functional mode: writes a full layer (X, W_q, W_k, W_v) into controller `m`; returns the job
-// with global addresses.
+// Functional mode: writes a full layer (X, W_q, W_k, W_v) into controller `m`, its tensors
+// `region` bytes apart (soc/job_placement.h); returns the job with global addresses.
 CoreJob place_layer_on_mesh(SpatialStar& mesh, const QuantizedLayer& layer, const StarAlgoConfig& algo,
-                            const LayerShifts& shifts, std::uint32_t m = 0);
+                            const LayerShifts& shifts, std::uint32_t m = 0,
+                            std::uint64_t region = std::uint64_t{256} << 20);
 // Performance mode: the job alone.
 CoreJob qkv_job_on_mesh(const SpatialStar& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
                         std::uint32_t m = 0);

@@ -8,9 +8,17 @@
 
 namespace star {
 
+std::vector<Orchestration> all_orchestrations() {
+  return {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
+          Orchestration::kv_split, Orchestration::ring};
+}
+
+bool takes_full_layer(Orchestration o) {
+  return o == Orchestration::baseline || o == Orchestration::query_split || o == Orchestration::query_split_multicast;
+}
+
 Orchestration parse_orchestration(const std::string& name) {
-  for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
-                          Orchestration::kv_split, Orchestration::ring})
+  for (Orchestration o : all_orchestrations())
     if (name == to_string(o)) return o;
   throw std::invalid_argument("unknown orchestration '" + name +
                               "' (known: baseline, query_split, query_split_multicast, kv_split, ring)");
@@ -174,9 +182,9 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   const std::vector<HeadRef> heads = all_heads(parts);
   plan.query_rows = std::uint64_t(heads.size()) * parts[0].queries();
   std::vector<std::vector<CoreJob>> per;
+  if (parts[0].kind == JobKind::full_layer && !takes_full_layer(kind))
+    throw std::invalid_argument("plan_layer: " + to_string(kind) + " splits attention-only jobs only");
   if (kind == Orchestration::kv_split) {
-    if (parts[0].kind != JobKind::attention_only)
-      throw std::invalid_argument("plan_layer: kv_split splits attention-only jobs only");
     std::vector<std::pair<const CoreJob*, std::uint32_t>> refs;
     for (const HeadRef& h : heads) refs.emplace_back(h.part, h.head);
     KeySplit ks = split_keys(refs, active_cores, mesh.config().core);

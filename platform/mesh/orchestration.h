@@ -41,6 +41,11 @@ enum class Orchestration { baseline, query_split, query_split_multicast, kv_spli
 // "baseline" | "query_split" | "query_split_multicast" | "kv_split" | "ring"
 Orchestration parse_orchestration(const std::string& name);
 std::string to_string(Orchestration o);
+// Every orchestration, in the order above.
+std::vector<Orchestration> all_orchestrations();
+// Whether plan_layer splits full-layer jobs (X and the weights in DRAM, each core generating its
+// K/V on demand) with `o`: baseline, query_split and query_split_multicast (of the X rows) do.
+bool takes_full_layer(Orchestration o);
 
 struct MeshPlan {
   Orchestration kind = Orchestration::query_split;

@@ -244,9 +244,6 @@ class Resolver {
     MeshConfig& m = r_.mesh_config;
     m.width = u32("mesh.width");
     m.height = u32("mesh.height");
-    if (text("workload.kind") != "attention_only")
-      issue("workload.kind", "a mesh run splits an attention-only layer (Q, K, V in DRAM); allowed with mesh: attention_only",
-            {"mesh.enabled", "mesh.width"});
     if (num("tracing.enabled") != 0)
       issue("tracing.enabled", "tracing covers the single-core SoC; allowed with mesh: false");
     const std::vector<std::string>& ctl = v("mesh.controllers").list;
@@ -304,9 +301,19 @@ class Resolver {
       issue("mesh.noc.vcs", fmt::format("{} virtual channels cannot be split evenly between requests and responses; allowed: an even number", m.noc.num_vcs));
     r_.orchestrations = v("mesh.orchestration").list;
     if (r_.orchestrations.empty()) issue("mesh.orchestration", "empty; allowed: a list of orchestration names");
+    // A full layer (X and weights in DRAM, K/V generated on demand) splits by query rows only.
+    std::string full_layer_allowed;
+    for (Orchestration o : all_orchestrations())
+      if (takes_full_layer(o)) full_layer_allowed += (full_layer_allowed.empty() ? "" : ", ") + to_string(o);
     for (const std::string& o : r_.orchestrations) {
       try {
-        parse_orchestration(o);
+        const Orchestration parsed = parse_orchestration(o);
+        if (text("workload.kind") == "full_layer" && !takes_full_layer(parsed))
+          issue("mesh.orchestration",
+                fmt::format("'{}' splits attention-only layers only (workload.kind is full_layer); allowed with "
+                            "full_layer: {}",
+                            o, full_layer_allowed),
+                {"workload.kind"});
       } catch (const std::invalid_argument& e) {
         issue("mesh.orchestration", e.what());
       }
@@ -444,8 +451,20 @@ class Resolver {
   }
 
   // Spread placement (mesh/mesh_placement.h): one K/V group per region, groups dealt over the
-  // controllers, all in the lower half of each controller.
+  // controllers, all in the lower half of each controller. A full layer stays whole in the first
+  // controller (every core reads all of X), its regions as on one core (place_regions).
   void place_mesh_groups() {
+    if (r_.job.kind == JobKind::full_layer) {
+      const std::uint64_t needed = 2 * 6 * r_.region_bytes;
+      if (needed > r_.soc.memory.capacity_bytes)
+        issue("platform.memory.capacity",
+              fmt::format("the first memory controller needs {} (a full layer's X, W_q, W_k, W_v and O in 6 regions "
+                          "of {} in its lower half, the upper half for the cores' scratch); allowed: at least that much",
+                          format_quantity(double(needed), Dimension::bytes),
+                          format_quantity(double(r_.region_bytes), Dimension::bytes)),
+              {"workload.seq_len", "workload.model"});
+      return;
+    }
     CoreJob g = r_.job;
     g.heads = g.group();
     g.kv_heads = 1;

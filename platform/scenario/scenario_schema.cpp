@@ -180,7 +180,7 @@ std::vector<KeySpec> build_schema() {
   const std::string me = "mesh.";
   k.push_back(with_auto(boolean(me + "enabled", "auto",
                                 "run the layer on a mesh of STAR cores; auto: true when the scenario gives "
-                                "any other mesh key (needs workload.kind attention_only)")));
+                                "any other mesh key")));
   k.push_back(integer(me + "width", 1, 16, "4", "mesh columns (cores per row)"));
   k.push_back(integer(me + "height", 1, 16, "4", "mesh rows"));
   KeySpec controllers = spec(me + "controllers", ValueKind::text_list);
@@ -199,7 +199,8 @@ std::vector<KeySpec> build_schema() {
   KeySpec orch = spec(me + "orchestration", ValueKind::text_list);
   orch.default_text = "[query_split]";
   orch.doc = "orchestration(s) to run, each on the same mesh one after another: baseline, query_split, "
-             "query_split_multicast, kv_split, ring (docs/mesh.md says which are implemented)";
+             "query_split_multicast, kv_split, ring (docs/mesh.md says which are implemented; a full layer "
+             "takes baseline, query_split, query_split_multicast)";
   k.push_back(orch);
   KeySpec compare = spec(me + "compare", ValueKind::text_list);
   compare.default_text = "[]";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # star-sim on a mesh: a 2 x 2 functional run through the CLI (every run's output equals the
 # single-core model bit for bit, report and CSV carry the mesh statistics), a bad mesh key refused
-# before anything runs, and a tiny mesh sweep that writes its CSV and charts.
+# before anything runs, a full layer (bit for bit; kv_split refused), and a tiny mesh sweep that writes its CSV and charts.
 #   check_mesh_cli.sh STAR_SIM WORK_DIR PLOT_SCRIPT
 set -euo pipefail
 sim="$1"; work="$2"; plot="$3"
@@ -46,6 +46,32 @@ set -e
 [ "$rc" = 2 ] || fail "bad orchestration: exit $rc, expected 2"
 grep -q "error: mesh.orchestration: unknown orchestration 'diagonal'" bad.stderr || fail "bad orchestration not named"
 [ -e bad ] && fail "a refused run wrote outputs"
+
+# A full layer (X and weights in DRAM, K/V generated on demand by the cores), causal, GQA: every
+# orchestration that splits full layers equals the single-core model bit for bit.
+cat > full.yaml <<'YAML'
+name: mesh-full
+mode: functional
+workload: {model: custom, kind: full_layer, seq_len: 384, d_model: 96, heads: 4, kv_heads: 2, head_dim: 32, causal: true}
+tiling: {tile_keys: 128}
+mesh: {width: 2, height: 2, orchestration: [query_split, query_split_multicast], compare: [baseline, one_core]}
+YAML
+"$sim" run full.yaml -o full > full.stdout
+grep -q "full layer (d_model 96, in controller 0)" full.stdout || fail "full layer: summary does not say so"
+for l in query_split query_split_multicast baseline one_core; do
+  grep -q "^$l: output equals the single-core model bit for bit (max abs diff 0)" full.stdout \
+    || fail "full layer, $l: no bit-exact output line"
+done
+grep -q '"speedup_over_one_core"' full/report.json || fail "full layer: report.json lacks the speedup"
+# ... and the others are refused, naming the key and the allowed orchestrations.
+set +e
+"$sim" run full.yaml -s mesh.orchestration=[query_split,kv_split] -o fullbad 2> fullbad.stderr
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "full layer with kv_split: exit $rc, expected 2"
+grep -q "error: mesh.orchestration: 'kv_split' splits attention-only layers only (workload.kind is full_layer); allowed with full_layer: baseline, query_split, query_split_multicast" fullbad.stderr \
+  || { cat fullbad.stderr; fail "full layer with kv_split: message"; }
+[ -e fullbad ] && fail "a refused full-layer run wrote outputs"
 
 # A tiny sweep over the mesh width (performance mode): CSV and charts. Its folder name must not
 # contain "sw/p0": check_sweep_resume.sh looks for leftover points by that pattern.

@@ -229,8 +229,16 @@ TEST_CASE("mesh keys are checked with the key in every message") {
   CHECK(first_issue(base + "mesh: {noc: {vcs: 5}}\n").find("mesh.noc.vcs: 5 virtual channels") != std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {fidelity: cycle}}\n").find("mesh.noc.fidelity: 'cycle' is not allowed") !=
         std::string::npos);
-  CHECK(first_issue("mesh: {width: 2}\n").find("workload.kind: a mesh run splits an attention-only layer") !=
-        std::string::npos);
+  // A full layer (the default kind) runs on the mesh with the orchestrations that split it by queries.
+  const ResolvedScenario full = resolve_text("mesh: {width: 2, orchestration: [baseline, query_split_multicast]}\n");
+  CHECK(full.mesh);
+  CHECK(full.job.kind == JobKind::full_layer);
+  CHECK(first_issue("mesh: {width: 2, orchestration: [query_split, kv_split]}\n") ==
+        "test.yaml:1:33: error: mesh.orchestration: 'kv_split' splits attention-only layers only (workload.kind is full_layer); "
+        "allowed with full_layer: baseline, query_split, query_split_multicast");
+  CHECK(first_issue("workload: {model: custom, seq_len: 65536, d_model: 4096, heads: 32, head_dim: 128}\n"
+                    "mesh: {width: 2}\nplatform: {memory: {capacity: 1 GiB}}\n")
+            .find("platform.memory.capacity: the first memory controller needs") != std::string::npos);
   CHECK(first_issue(base + "mesh: {widht: 2}\n").find("error: mesh.widht: unknown key; allowed keys in mesh:") !=
         std::string::npos);
   CHECK(first_issue(base + "mesh: {widht: 2}\n").find("did you mean mesh.width?") != std::string::npos);

@@ -124,15 +124,16 @@ if [ "$has_mesh" = "yes" ]; then
   speedups=""
   [ "$(has_col 19)" = "yes" ] && speedups="$speedups, \"\" using 0:19 axes x1y2 with linespoints lw 2 pt 5 title \"speedup over baseline\""
   [ "$(has_col 20)" = "yes" ] && speedups="$speedups, \"\" using 0:20 axes x1y2 with linespoints lw 2 pt 9 title \"speedup over one core\""
+  # The speedup axis only when a speedup was measured (mesh.compare).
+  y2="" title="throughput"
+  [ -n "$speedups" ] && y2='set y2label "speedup (x)"; set y2tics; set ytics nomirror' title="throughput and speedup"
   gnuplot <<GP
 $common
 set xlabel "$x"
 set output "$dir/mesh_throughput.png"
-set title "$name: throughput and speedup"
+set title "$name: $title"
 set ylabel "query tokens per second"
-set y2label "speedup (x)"
-set y2tics
-set ytics nomirror
+$y2
 plot "$data" using 0:18:xtic(1) with linespoints lw 2 pt 7 title "tokens/s"$speedups
 unset y2label
 unset y2tics

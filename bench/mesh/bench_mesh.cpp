@@ -149,13 +149,8 @@ int sc_main(int argc, char* argv[]) {
     std::vector<std::pair<std::string, MeshPlan>> plans;
     for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
                             Orchestration::kv_split})
-      if (orchestration == "all" || parse_orchestration(orchestration) == o) {
-        if (o == Orchestration::query_split_multicast && perf.batch_tiles > 1 && orchestration == "all") {
-          std::printf("query_split_multicast: skipped (runs one key tile per cell only)\n");
-          continue;
-        }
+      if (orchestration == "all" || parse_orchestration(orchestration) == o)
         plans.emplace_back(to_string(o), plan_layer(groups, o, mesh, 0, scratch_at));
-      }
     if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1, scratch_at));
     double first = 0;
     for (const auto& [name, plan] : plans) {

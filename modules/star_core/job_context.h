@@ -4,6 +4,7 @@
 // SystemC blocks call one method per tile and time it from the returned CellWork.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -53,6 +54,13 @@ struct PerformanceWorkload {
   double overlap = 0.5;
   std::uint32_t batch_tiles = 1;  // k; 1: one cell per key tile (exact)
 };
+
+// The longest burst a macro cell of `tiles` key tiles issues: its merged streams move in bursts
+// of up to min(tiles, 32) x max_burst_bytes (the NoC's packets hold at most 65536 flits: 512 KiB
+// leaves room at 128-bit links).
+inline std::uint64_t macro_cell_burst_bytes(std::uint32_t max_burst_bytes, std::uint32_t tiles) {
+  return std::uint64_t{max_burst_bytes} * std::min<std::uint32_t>(std::max<std::uint32_t>(tiles, 1), 32);
+}
 
 // Throws std::invalid_argument when `perf` cannot drive `job` (batch_tiles 0, or batching in
 // functional mode or for a full-layer / stage-isolated job). Callers that start jobs from inside

@@ -33,11 +33,9 @@ sc_core::sc_time StageEngine::issue_transfers(const TileToken& t, const sc_core:
     // A gather's rows are scattered; its bursts are timed at the operand's region (see fetcher).
     const std::uint64_t first = tr.gather ? 0 : tr.first_row;
     const std::uint64_t addr = job.operand_address(tr.operand, h, first, tr.bytes_per_row);
-    // A batched macro cell of n tiles moves its merged streams in bursts up to min(n, 32) times as
-    // long (the NoC carries packets of at most 65536 flits: 512 KiB leaves room at 128-bit links).
-    const std::uint64_t scale = std::min<std::uint32_t>(t.cell.tiles, 32);
+    // A batched macro cell of n tiles moves its merged streams in longer bursts.
     done = std::max(done, fetcher_.transfer(tr.stage, tr.dir, addr, tr.bytes(), start,
-                                            std::uint64_t{cfg_.max_burst_bytes} * scale));
+                                            macro_cell_burst_bytes(cfg_.max_burst_bytes, t.cell.tiles)));
   }
   return done;
 }

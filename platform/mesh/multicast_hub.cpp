@@ -22,7 +22,7 @@ MulticastStats MulticastStats::since(const MulticastStats& b) const {
 
 struct MulticastHub::Round {
   std::uint64_t length = 0;
-  std::vector<char> wants;    // [member]: a subscriber that has not taken its copy yet
+  std::vector<char> wants;    // [member]: a subscriber that has not read past the round yet
   std::uint32_t pending = 0;  // such subscribers
   bool delivered = false, error = false;
   sc_core::sc_event arrived;
@@ -91,10 +91,10 @@ void MulticastHub::configure(std::vector<MulticastGroupSpec> specs) {
         const std::uint64_t keys = job.seq_len, tile = job.tiling().tile_keys;
         if (job.kind == JobKind::attention_only) {
           const std::uint64_t row = std::uint64_t(job.head_dim) * 2;
-          ms.streams.push_back(Extent{job.k_addr, keys * row, tile * row, 1});
-          ms.streams.push_back(Extent{job.v_addr, keys * row, tile * row, 1});
+          ms.streams.push_back(Extent{job.k_addr, keys * row, tile * row, 1, false});
+          ms.streams.push_back(Extent{job.v_addr, keys * row, tile * row, 1, false});
         } else {
-          ms.streams.push_back(Extent{job.x_addr, keys * job.d_model, tile * job.d_model, 2});
+          ms.streams.push_back(Extent{job.x_addr, keys * job.d_model, tile * job.d_model, 2, true});
         }
       }
       g.stripes.push_back(std::move(stripes));
@@ -113,6 +113,9 @@ void MulticastHub::begin_job(std::uint32_t core, std::uint32_t stripe) {
   if (!groups_[who.group].stripes[who.member].count(stripe))
     throw std::logic_error("MulticastHub: core " + std::to_string(core) + " has no job in stripe " +
                            std::to_string(stripe));
+  // Stripe `stripe` starts once every job of the earlier ones is done: forget their requests.
+  Group& g = groups_[who.group];
+  g.requested.erase(g.requested.begin(), g.requested.lower_bound(Key{stripe, 0, 0}));
   who.stripe = stripe;
   who.active = true;
   who.next.clear();
@@ -122,11 +125,13 @@ void MulticastHub::begin_job(std::uint32_t core, std::uint32_t stripe) {
 
 bool MulticastHub::locate(const Membership& who, std::uint64_t a, std::uint64_t length, std::size_t& stream,
                           std::uint32_t& pass) const {
-  if (who.group < 0 || !who.active) return false;
+  if (who.group < 0 || !who.active || length == 0) return false;
   const auto& streams = groups_[who.group].stripes[who.member].at(who.stripe).streams;
   for (stream = 0; stream < streams.size(); ++stream) {
-    if (!streams[stream].contains(a) || streams[stream].burst_at(a, max_burst_) != length) continue;
-    for (pass = 0; pass < streams[stream].reads; ++pass)
+    const Extent& x = streams[stream];
+    if (!x.contains(a) || length > x.end() - a) continue;
+    if (x.tile_bursts && x.burst_at(a, max_burst_) != length) continue;
+    for (pass = 0; pass < x.reads; ++pass)
       if (who.next[stream][pass] == a) return true;
   }
   return false;
@@ -138,59 +143,88 @@ bool MulticastHub::serves(std::uint32_t core, std::uint64_t address, std::uint64
   return core < members_.size() && locate(members_[core], address, length, stream, pass);
 }
 
+std::map<MulticastHub::Key, std::unique_ptr<MulticastHub::Round>>::iterator MulticastHub::covering(
+    Group& g, std::uint32_t stripe, std::uint32_t pass, std::uint64_t a) {
+  auto it = g.rounds.upper_bound(Key{stripe, pass, a});
+  if (it == g.rounds.begin()) return g.rounds.end();
+  --it;
+  const Key& k = it->first;
+  return k.stripe == stripe && k.occurrence == pass && a - k.address < it->second->length ? it : g.rounds.end();
+}
+
 void MulticastHub::read(std::uint32_t core, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   sc_core::wait(delay);  // synchronise, as the network interface does
   delay = sc_core::SC_ZERO_TIME;
-  const std::uint64_t a = trans.get_address();
+  const std::uint64_t a = trans.get_address(), len = trans.get_data_length(), end = a + len;
   std::size_t stream = 0;
   std::uint32_t pass = 0;
-  if (!trans.is_read() || core >= members_.size() || !locate(members_[core], a, trans.get_data_length(), stream, pass)) {
-    ++stats_.errors;  // not the next burst of one of the job's streams
+  if (!trans.is_read() || core >= members_.size() || !locate(members_[core], a, len, stream, pass)) {
+    ++stats_.errors;  // not the next read of one of the job's streams
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
   Membership& who = members_[core];
   Group& g = groups_[who.group];
-  who.next[stream][pass] += trans.get_data_length();
-  const Key key{who.stripe, a, pass};
-  for (;;) {
-    auto it = g.rounds.find(key);
-    if (it != g.rounds.end()) {  // issued by another member: wait for the copy
-      Round& r = *it->second;
-      if (!r.wants[who.member]) {
-        ++stats_.errors;  // read twice in one stripe: not a stream this hub can combine
-        trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-        return;
+  const std::uint32_t stripe = who.stripe;
+  const Extent x = g.stripes[who.member].at(stripe).streams[stream];
+  who.next[stream][pass] = end;
+  unsigned char* dst = trans.get_data_ptr();
+  bool error = false;
+  for (std::uint64_t pos = a; pos < end;) {
+    auto it = covering(g, stripe, pass, pos);
+    if (it == g.rounds.end()) {
+      // Bytes nobody requested yet: they start where the group's requests of this stream end.
+      std::uint64_t& requested = g.requested.emplace(Key{stripe, pass, x.base}, x.base).first->second;
+      if (pos != requested) {  // consumed by everyone already: read twice in one stripe
+        error = true;
+        break;
       }
-      if (!r.delivered) sc_core::wait(r.arrived);
-      consume(g, key, who.member, trans);
-      return;
+      // A new round [pos, end): its subscribers are the stripe's members whose streams hold pos.
+      auto r = std::make_unique<Round>();
+      r->length = end - pos;
+      r->wants.assign(g.cores.size(), 0);
+      for (std::uint32_t m = 0; m < g.cores.size(); ++m) {
+        const auto s = g.stripes[m].find(stripe);
+        const Extent* e = s == g.stripes[m].end() ? nullptr : s->second.find(pos);
+        if (!e || e->reads <= pass) continue;
+        r->wants[m] = 1;
+        ++r->pending;
+      }
+      if (g.in_flight > 0 && g.in_flight + r->length > g.buffer_bytes) {
+        ++stats_.waits_for_buffer;  // the receive buffers are full: wait for the oldest rounds
+        sc_core::wait(*g.freed);
+        continue;  // someone may have requested these bytes meanwhile
+      }
+      requested = end;
+      Round& round = *r;
+      it = g.rounds.emplace(Key{stripe, pass, pos}, std::move(r)).first;
+      g.in_flight += round.length;
+      stats_.buffer_high_water = std::max(stats_.buffer_high_water, g.in_flight);
+      issue(g, round, g.nodes[who.member], pos);  // waits for DRAM and the multicast
     }
-    // A new round: its subscribers are the stripe's members whose streams contain the burst.
-    auto r = std::make_unique<Round>();
-    r->wants.assign(g.cores.size(), 0);
-    for (std::uint32_t m = 0; m < g.cores.size(); ++m) {
-      const auto s = g.stripes[m].find(who.stripe);
-      const Extent* x = s == g.stripes[m].end() ? nullptr : s->second.find(a);
-      const std::uint64_t len = x && x->reads > key.occurrence ? x->burst_at(a, max_burst_) : 0;
-      if (!len) continue;
-      r->wants[m] = 1;
-      ++r->pending;
-      r->length = std::max(r->length, len);
+    Round& r = *it->second;
+    const std::uint64_t r0 = it->first.address, r1 = r0 + r.length;
+    if (!r.wants[who.member]) {  // read past it already: not a stream this hub can combine
+      error = true;
+      break;
     }
-    if (g.in_flight > 0 && g.in_flight + r->length > g.buffer_bytes) {
-      ++stats_.waits_for_buffer;  // the receive buffers are full: wait for the oldest rounds
-      sc_core::wait(*g.freed);
-      continue;  // someone may have issued it meanwhile
-    }
-    Round& round = *r;
-    g.rounds.emplace(key, std::move(r));
-    g.in_flight += round.length;
-    stats_.buffer_high_water = std::max(stats_.buffer_high_water, g.in_flight);
-    issue(g, round, g.nodes[who.member], a);
-    consume(g, key, who.member, trans);
+    if (!r.delivered) sc_core::wait(r.arrived);  // a subscriber's round is not erased meanwhile
+    const std::uint64_t upto = std::min(end, r1);
+    if (r.error)
+      error = true;
+    else if (dst && !r.data.empty())
+      std::memcpy(dst + (pos - a), r.data.data() + (pos - r0), upto - pos);
+    pos = upto;
+    if (pos >= std::min(r1, x.end())) release(g, it, who.member);  // done with this round
+  }
+  if (error) {
+    ++stats_.errors;
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
+  ++stats_.copies;
+  stats_.delivered_bytes += len;
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void MulticastHub::issue(Group& g, Round& r, std::uint32_t requester_node, std::uint64_t a) {
@@ -207,11 +241,11 @@ void MulticastHub::issue(Group& g, Round& r, std::uint32_t requester_node, std::
     return;
   }
   fabric_.transfer(requester_node, node, 1, 0);  // the read request, one header flit
-  r.data.assign(r.length, 0);
+  if (functional_) r.data.assign(r.length, 0);  // performance mode: the memory leaves the payload alone
   tlm::tlm_generic_payload t;
   t.set_command(tlm::TLM_READ_COMMAND);
   t.set_address(offset);
-  t.set_data_ptr(r.data.data());
+  t.set_data_ptr(functional_ ? r.data.data() : nullptr);
   t.set_data_length(static_cast<unsigned>(r.length));
   t.set_streaming_width(static_cast<unsigned>(r.length));
   t.set_byte_enable_ptr(nullptr);
@@ -220,7 +254,6 @@ void MulticastHub::issue(Group& g, Round& r, std::uint32_t requester_node, std::
   (*sockets_[static_cast<std::size_t>(m)])->b_transport(t, d);
   sc_core::wait(d);
   r.error = t.is_response_error();
-  if (!functional_) r.data.clear();
   ++stats_.rounds;
   stats_.dram_bytes += r.length;
   std::vector<std::uint32_t> dsts;
@@ -232,26 +265,13 @@ void MulticastHub::issue(Group& g, Round& r, std::uint32_t requester_node, std::
   r.arrived.notify();
 }
 
-void MulticastHub::consume(Group& g, const Key& key, std::uint32_t member, tlm::tlm_generic_payload& trans) {
-  auto it = g.rounds.find(key);
+void MulticastHub::release(Group& g, std::map<Key, std::unique_ptr<Round>>::iterator it, std::uint32_t member) {
   Round& r = *it->second;
   r.wants[member] = 0;
-  --r.pending;
-  if (r.error) {
-    ++stats_.errors;
-    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-  } else {
-    if (!r.data.empty() && trans.get_data_ptr())
-      std::memcpy(trans.get_data_ptr(), r.data.data(), trans.get_data_length());
-    ++stats_.copies;
-    stats_.delivered_bytes += trans.get_data_length();
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  }
-  if (r.pending == 0) {
-    g.in_flight -= r.length;
-    g.rounds.erase(it);
-    g.freed->notify();
-  }
+  if (--r.pending > 0) return;
+  g.in_flight -= r.length;
+  g.rounds.erase(it);
+  g.freed->notify();
 }
 
 void MulticastHub::multicast(std::uint32_t src, const std::vector<std::uint32_t>& dsts,

@@ -2,26 +2,30 @@
 //
 // The cores sharing a K/V head form a group and run one-block jobs in lockstep stripes: in stripe
 // s every member works on a query block of the same head(s) and streams the same tiles (whole
-// tiles, CoreJob::stream_kv_tiles): attention-only jobs the K and V tiles (each burst read once
-// per job), full-layer jobs the X tiles their K_hat and K/V rows are generated from (each burst
+// tiles, CoreJob::stream_kv_tiles): attention-only jobs the K and V tiles (each byte read once
+// per job), full-layer jobs the X tiles their K_hat and K/V rows are generated from (each byte
 // read twice per job: prediction, then K/V generation). The hub is the agent at the memory
-// controllers that combines their reads:
-//   - the first member to read a burst of stripe s sends a request packet to the controller owning
-//     it; the controller reads DRAM once and sends the data back as ONE multicast packet
-//     (response class) to every member of the stripe whose job reads that burst;
-//   - a member reading a burst already delivered takes its copy from its receive buffer, one still
-//     in flight waits for it: neither goes to DRAM or puts a request on the NoC.
-// A stream is read in address order, once or twice per job (its passes); the hub follows each
-// member's position in every pass, and a read is the hub's when it is the next burst of one of
-// them: the n-th pass of a member combines with the other members' n-th passes. Any other read
-// (a member's own rows that happen to share a burst's address, e.g. the X rows of its queries)
-// goes through the network interface as usual. In-order passes keep the bounded buffer free of
-// deadlock: a round in flight waits only for members behind in that pass, which can proceed.
-// Buffering: a round (one burst) occupies every subscriber's receive buffer from its delivery
-// until that subscriber has consumed it; the rounds a group has in flight (issued, not yet
-// consumed by all) are bounded to `buffer_bytes`: a member that would issue a new round beyond
-// the bound waits until the oldest rounds are consumed. That is the receive buffer each member
-// needs (the high water mark is reported).
+// controllers that combines their reads. A stream is read in address order, once or twice per
+// job (its passes); the hub follows each member's position in every pass, and a read is the
+// hub's when it starts at that position (full-layer X streams: and is the fetcher's tile-cut
+// burst there, so a member's own Q rows of X that share an address go to the network interface).
+// Rounds are keyed by byte ranges of (stripe, pass), not by the reader's burst size:
+//   - a member reading bytes nobody has requested yet in its stripe and pass (its read starts at
+//     the end of what the group has requested) sends a request packet to the controller owning
+//     them; the controller reads that range from DRAM once and sends it back as ONE multicast
+//     packet (response class) to every member of the stripe whose stream contains its start;
+//   - a member reading bytes already requested takes them from the rounds covering its read
+//     (delivered: from its receive buffer; in flight: it waits), and requests only the rest.
+// So members whose bursts differ (performance-mode macro cells: bursts of up to 32 x
+// max_burst_bytes from each macro cell's first tile, the last cell of a shorter causal job
+// shorter) still read every byte of the union of their streams from DRAM exactly once per
+// stripe and pass, as with one tile per cell.
+// Buffering: a round occupies a subscriber's receive buffer from its delivery until that
+// subscriber has read past it (or past the end of its own stream); the rounds a group has in
+// flight (issued, not yet consumed by all) are bounded to `buffer_bytes`: a member that would
+// issue a new round beyond the bound waits until the oldest rounds are consumed (a round always
+// fits an empty buffer). A member waiting for room has consumed every round before its position,
+// and a round in flight waits only for members behind in that pass, which can proceed.
 // Functional mode: the round carries the DRAM bytes; every member's read returns them (a timed
 // read with a data pointer gets the data; the cores' timing-only bursts ignore it).
 #pragma once
@@ -44,7 +48,7 @@ namespace star {
 struct MulticastStats {
   std::uint64_t rounds = 0;          // bursts read from DRAM once and multicast
   std::uint64_t dram_bytes = 0;      // bytes of those reads
-  std::uint64_t copies = 0;          // member reads served (one per subscriber per round)
+  std::uint64_t copies = 0;          // member reads served
   std::uint64_t delivered_bytes = 0; // bytes those reads returned to the members
   std::uint64_t buffer_high_water = 0;  // most bytes in flight in one group
   std::uint64_t waits_for_buffer = 0;   // new rounds held back by the buffer bound
@@ -96,7 +100,9 @@ class MulticastHub : public sc_core::sc_module {
   struct Extent {
     std::uint64_t base = 0, bytes = 0, tile_bytes = 0;
     std::uint32_t reads = 1;  // passes over the stream per job
+    bool tile_bursts = false;  // reads must be the fetcher's bursts cut from each tile (X streams)
     bool contains(std::uint64_t a) const { return a >= base && a - base < bytes; }
+    std::uint64_t end() const { return base + bytes; }
     // The fetcher's burst starting at `a` (bursts of max_burst cut from each tile).
     std::uint64_t burst_at(std::uint64_t a, std::uint64_t max_burst) const;
   };
@@ -106,11 +112,11 @@ class MulticastHub : public sc_core::sc_module {
   };
   struct Key {
     std::uint32_t stripe;
-    std::uint64_t address;
     std::uint32_t occurrence;  // the pass over the stream
+    std::uint64_t address;     // a round's first byte, or a stream's base
     bool operator<(const Key& o) const {
       return stripe != o.stripe ? stripe < o.stripe
-                                : address != o.address ? address < o.address : occurrence < o.occurrence;
+                                : occurrence != o.occurrence ? occurrence < o.occurrence : address < o.address;
     }
   };
   struct Round;
@@ -118,7 +124,8 @@ class MulticastHub : public sc_core::sc_module {
     std::vector<std::uint32_t> cores, nodes;
     std::vector<std::map<std::uint32_t, MemberStripe>> stripes;  // [member][stripe]
     std::uint64_t buffer_bytes = 0, in_flight = 0;
-    std::map<Key, std::unique_ptr<Round>> rounds;
+    std::map<Key, std::unique_ptr<Round>> rounds;  // by first byte
+    std::map<Key, std::uint64_t> requested;  // per (stripe, pass, stream base): end of the bytes requested
     std::unique_ptr<sc_core::sc_event> freed;
   };
   struct Membership {
@@ -131,8 +138,11 @@ class MulticastHub : public sc_core::sc_module {
   // The stream and pass a read of core `who` at `address` of `length` bytes continues, or false.
   bool locate(const Membership& who, std::uint64_t address, std::uint64_t length, std::size_t& stream,
               std::uint32_t& pass) const;
+  // The round of `g` holding byte `a` of (stripe, pass), or end().
+  std::map<Key, std::unique_ptr<Round>>::iterator covering(Group& g, std::uint32_t stripe, std::uint32_t pass,
+                                                           std::uint64_t a);
   void issue(Group& g, Round& r, std::uint32_t requester_node, std::uint64_t address);
-  void consume(Group& g, const Key& key, std::uint32_t member, tlm::tlm_generic_payload& trans);
+  void release(Group& g, std::map<Key, std::unique_ptr<Round>>::iterator it, std::uint32_t member);
   void multicast(std::uint32_t src, const std::vector<std::uint32_t>& dsts, std::uint32_t flits);
 
   NocFabric& fabric_;

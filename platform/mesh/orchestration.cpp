@@ -258,16 +258,19 @@ PlanExecution::PlanExecution(SpatialStar& mesh, const MeshPlan& plan, Performanc
         tile_bytes = std::max<std::uint64_t>(tile_bytes, std::uint64_t(job.tiling().tile_keys) * job.head_dim * 2);
       }
     }
-    spec.buffer_bytes = std::uint64_t(std::max<std::uint32_t>(1, plan.tiles_in_flight)) * tile_bytes;
+    // A member's read is one round at most: the buffer holds tiles_in_flight of the longer of a
+    // tile and a batched macro cell's burst.
+    const std::uint64_t unit =
+        perf.batch_tiles > 1
+            ? std::max(tile_bytes, macro_cell_burst_bytes(mesh.config().core.max_burst_bytes, perf.batch_tiles))
+            : tile_bytes;
+    spec.buffer_bytes = std::uint64_t(std::max<std::uint32_t>(1, plan.tiles_in_flight)) * unit;
     specs.push_back(std::move(spec));
   }
   mesh.multicast_hub().configure(std::move(specs));  // empty: no K/V stream goes to the hub
   // The cores start their jobs inside the simulation: reject a workload they cannot run now.
   for (const auto& jobs : plan.per_core)
     for (const CoreJob& j : jobs) check_workload(perf, j, mesh.functional());
-  if (multicast && perf.batch_tiles > 1)
-    throw std::invalid_argument("run_plan: query_split_multicast runs one key tile per cell (its hub streams "
-                                "single tiles): use PerformanceWorkload.batch_tiles 1");
 }
 
 PlanExecution::~PlanExecution() = default;

@@ -58,7 +58,8 @@ struct MeshPlan {
   // query_split_multicast: the groups' member cores, per core the stripe of each of its jobs
   // (a group's members start stripe s together, once every job of the earlier stripes is done),
   // and the K or V tiles a group may have in flight (delivered to some member, not yet consumed
-  // by all): each member's receive buffer holds that many tiles.
+  // by all): each member's receive buffer holds that many tiles (batched performance mode: that
+  // many macro-cell bursts when they are longer than a tile).
   std::vector<std::vector<std::uint32_t>> groups;
   std::vector<std::vector<std::uint32_t>> stripes;
   std::uint32_t tiles_in_flight = 4;

@@ -5,7 +5,8 @@
 //    (every core reading its K/V tiles itself) read exactly the bytes the hub delivered to the
 //    members, and, without causal masking, the group size times the bytes the hub read;
 //  - nothing else changed: each controller's reads are its Q rows plus the hub's K/V rounds;
-//  - query_split (gathers of selected V rows, no multicast) reads more K/V bytes.
+//  - query_split (gathers of selected V rows, no multicast) reads more K/V bytes;
+//  - batching (PerformanceWorkload::batch_tiles > 1) is refused in functional mode.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,18 @@ int sc_main(int, char*[]) {
     CHECK_MSG(false, "3 groups for 2 K/V heads refused");
   } catch (const std::invalid_argument& e) {
     CHECK_MSG(std::string(e.what()).find("3 multicast groups") != std::string::npos, e.what());
+  }
+  // Functional mode runs one key tile per cell: batching is refused before the run starts
+  // (performance mode batches: test_mesh_multicast_batching).
+  try {
+    PerformanceWorkload batched;
+    batched.batch_tiles = 4;
+    run_plan(mesh22, plan_layer(place_qkv_spread(mesh22, qkv4, StarAlgoConfig{}), Orchestration::query_split_multicast,
+                                mesh22),
+             batched);
+    CHECK_MSG(false, "functional batching refused");
+  } catch (const std::invalid_argument& e) {
+    CHECK_MSG(std::string(e.what()).find("performance mode only") != std::string::npos, e.what());
   }
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // finish elaboration: sockets are bound
 

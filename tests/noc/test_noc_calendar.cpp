@@ -1,5 +1,6 @@
-// LinkCalendars: the reservation bit calendars of the packet model (gaps, pairs of calendars,
-// holds that push double-booked cycles back, a window that slides and grows).
+// LinkCalendars: the reservation calendars of the packet model (gaps, pairs of calendars,
+// holds that push double-booked cycles back, cycles behind the present forgotten, memory bounded
+// by the reservations ahead).
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -49,7 +50,7 @@ TEST_CASE("a hold books its cycles and pushes double-booked ones back", "[noc]")
   CHECK(c.first_free(0, 27) == 27);
 }
 
-TEST_CASE("the calendar window slides with time and grows for far reservations", "[noc]") {
+TEST_CASE("calendars forget the past and keep reservations far ahead", "[noc]") {
   LinkCalendars c(4);
   CHECK(c.reserve(2, 5000, 100) == 5000);  // beyond the initial window: it grows
   CHECK(c.reserve(2, 4950, 60) == 5100);   // [4950, 5010) collides, next gap after the 100 cycles
@@ -62,7 +63,22 @@ TEST_CASE("the calendar window slides with time and grows for far reservations",
   CHECK(c.first_free(3, 100000) == 100064);
 }
 
-// Long packets (hundreds to thousands of flits) are marked a word at a time: the calendars must
+TEST_CASE("calendar memory is bounded by the reservations ahead, not their length", "[noc]") {
+  LinkCalendars c(2);
+  // 1000 back-to-back packets of 65536 flits, seconds ahead at 1 GHz: one merged interval.
+  for (int i = 0; i < 1000; ++i) CHECK(c.reserve(0, 0, 65536) == uint64_t(i) * 65536);
+  CHECK(c.intervals(0) == 1);
+  CHECK(c.first_free(0, 0) == 65536000);
+  // Separate reservations stay separate until the present passes them.
+  for (uint64_t i = 0; i < 100; ++i) c.mark(1, i * 1000, 10);
+  CHECK(c.intervals(1) == 100);
+  c.advance(50000);
+  CHECK(c.reserve(1, 50000, 1) == 50010);  // right after [50000, 50010): merged with it
+  CHECK(c.intervals(1) == 50);              // the 50 behind cycle 49984 (= 50000 rounded to 64) are gone
+  CHECK(c.first_free(1, 50000) == 50011);
+}
+
+// Long packets (hundreds to thousands of flits) are one interval per link: the calendars must
 // agree cycle for cycle with a plain one-bool-per-cycle reference under random reservations,
 // marks and holds of every length from 1 to 3000 cycles at every bit offset.
 TEST_CASE("long reservations and holds agree with a cycle-by-cycle reference", "[noc]") {

@@ -33,14 +33,17 @@ NocConfig mesh_config(uint32_t k, const Setup& s, NocFidelity f) {
   return c;
 }
 
-TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64_t warmup, uint64_t measure) {
+TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64_t warmup, uint64_t measure,
+                  bool detail = false) {
   TrafficConfig t;
   t.injection_rate = rate;
   t.packet_flits = s.packet_flits;
   t.warmup_cycles = warmup;
   t.measure_cycles = measure;
   t.drain_limit_cycles = 4 * measure;
-  auto model = make_noc_model(mesh_config(k, s, f));
+  NocConfig c = mesh_config(k, s, f);
+  c.packet_router_detail = detail;
+  auto model = make_noc_model(c);
   return run_synthetic_traffic(*model, t);
 }
 
@@ -73,30 +76,32 @@ void speed_table(bool quick) {
   for (const Setup& s : setups)
     for (const Load& l : loads) {
       const double rate = s.packet_flits == 1 ? l.rate_a : l.rate_b;
-      TrafficResult rf = run(l.k, s, NocFidelity::Flit, rate, 2000, measure);
-      TrafficResult rp = run(l.k, s, NocFidelity::Packet, rate, 2000, measure);
-      for (int rep = 1; rep < repeats; ++rep) {
-        keep_fastest(rf, run(l.k, s, NocFidelity::Flit, rate, 2000, measure));
-        keep_fastest(rp, run(l.k, s, NocFidelity::Packet, rate, 2000, measure));
-      }
-      for (int i = 0; i < 2; ++i) {
-        const TrafficResult& r = i == 0 ? rf : rp;
-        const double cpu = std::max(r.cpu_seconds, 1e-6);
+      // flit, packet and (several VCs) packet with router detail
+      const int variants = s.vcs > 1 ? 3 : 2;
+      TrafficResult r[3];
+      for (int rep = 0; rep < repeats; ++rep)
+        for (int v = 0; v < variants; ++v) {
+          const TrafficResult x = run(l.k, s, v == 0 ? NocFidelity::Flit : NocFidelity::Packet, rate, 2000, measure, v == 2);
+          if (rep == 0) r[v] = x;
+          else keep_fastest(r[v], x);
+        }
+      const TrafficResult& rf = r[0];
+      for (int i = 0; i < variants; ++i) {
+        const TrafficResult& rp = r[i];
+        const double cpu = std::max(rp.cpu_seconds, 1e-6);
         char wall_ratio[32] = "1", cpu_ratio[32] = "1", model_ratio[32] = "1";
-        if (i == 1) {
+        if (i > 0) {
           std::snprintf(model_ratio, sizeof model_ratio, "%.1fx", rf.model_seconds / std::max(rp.model_seconds, 1e-6));
           std::snprintf(wall_ratio, sizeof wall_ratio, "%.1fx", rf.wall_seconds / rp.wall_seconds);
           std::snprintf(cpu_ratio, sizeof cpu_ratio, "%.1fx", std::max(rf.cpu_seconds, 1e-6) / cpu);
         }
         char error_text[32] = "-";
-        if (i == 1) std::snprintf(error_text, sizeof error_text, "%+.1f %%", error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
+        if (i > 0) std::snprintf(error_text, sizeof error_text, "%+.1f %%", error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
+        const char* names[3] = {"flit", "packet", "packet, router detail"};
         std::printf("| %s | %ux%u | %s | %.2f | %s | %llu | %.3f | %.2f | %.2f | %.2f | %s | %s | %s | %.2f%s | %s |\n", s.name,
-                    l.k, l.k, l.level, rate, i == 0 ? "flit" : "packet",
-                    static_cast<unsigned long long>(r.cycles), r.wall_seconds, r.cycles / r.wall_seconds / 1e6,
-                    r.flit_hops / r.wall_seconds / 1e6, r.flit_hops / cpu / 1e6, wall_ratio, cpu_ratio, model_ratio,
-                    r.packet_latency.mean, r.saturated ? " (sat)" : "",
-                    error_text);
-        (void)cpu;
+                    l.k, l.k, l.level, rate, names[i], static_cast<unsigned long long>(rp.cycles), rp.wall_seconds,
+                    rp.cycles / rp.wall_seconds / 1e6, rp.flit_hops / rp.wall_seconds / 1e6, rp.flit_hops / cpu / 1e6,
+                    wall_ratio, cpu_ratio, model_ratio, rp.packet_latency.mean, rp.saturated ? " (sat)" : "", error_text);
       }
       std::fflush(stdout);
     }
@@ -116,10 +121,12 @@ void latency_tables(bool quick) {
     for (const Setup& s : setups) {
       const std::vector<double>& rates =
           k == 4 ? (s.packet_flits > 1 ? rates4b : rates4a) : (s.packet_flits > 1 ? rates8b : rates8a);
-      std::vector<TrafficResult> flit, packet;
+      std::vector<TrafficResult> flit, packet, detail;
+      const bool with_detail = s.vcs > 1;  // router detail only acts with several VCs per class
       for (double rate : rates) {
         flit.push_back(run(k, s, NocFidelity::Flit, rate, 2000, measure));
         packet.push_back(run(k, s, NocFidelity::Packet, rate, 2000, measure));
+        if (with_detail) detail.push_back(run(k, s, NocFidelity::Packet, rate, 2000, measure, true));
       }
       // Saturation throughput: the most the flit model accepts at any offered load of the sweep
       // (beyond it, accepted throughput falls a little as the network congests).
@@ -129,15 +136,20 @@ void latency_tables(bool quick) {
                   "flit-model saturation throughput %.3f)\n\n",
                   k, k, s.name, 4.0 / k, sat);
       std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit sat | packet accepted | "
-                  "packet latency mean | p99 | packet error |\n");
-      std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  "packet latency mean | p99 | packet error |%s\n",
+                  with_detail ? " router detail: latency mean | p99 | error |" : "");
+      std::printf("|---|---|---|---|---|---|---|---|---|---|---|%s\n", with_detail ? "---|---|---|" : "");
       for (size_t i = 0; i < rates.size(); ++i) {
         const TrafficResult& rf = flit[i];
         const TrafficResult& rp = packet[i];
-        std::printf("| %.3f | %.0f %% | %.3f | %.1f | %.0f | %.1f | %s | %.3f | %.1f | %.0f | %+.1f %% |\n", rf.offered,
+        std::printf("| %.3f | %.0f %% | %.3f | %.1f | %.0f | %.1f | %s | %.3f | %.1f | %.0f | %+.1f %% |", rf.offered,
                     100.0 * rf.offered / sat, rf.accepted, rf.packet_latency.mean, rf.packet_latency.p99,
                     rf.head_latency.mean, rf.saturated ? "yes" : "no", rp.accepted, rp.packet_latency.mean,
                     rp.packet_latency.p99, error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
+        if (with_detail)
+          std::printf(" %.1f | %.0f | %+.1f %% |", detail[i].packet_latency.mean, detail[i].packet_latency.p99,
+                      error_pct(detail[i].packet_latency.mean, rf.packet_latency.mean));
+        std::printf("\n");
         std::fflush(stdout);
       }
       std::printf("\n");

@@ -34,6 +34,10 @@ struct NocConfig {
   uint32_t num_vcs = 4;               // virtual channels per input port (all classes together)
   uint32_t num_vc_classes = 1;        // virtual networks (2 for request/response traffic)
   uint32_t vc_buffer_flits = 8;       // depth of each VC buffer
+  // Packet fidelity with several VCs per class: also model the flit routers' input VCs as FIFOs,
+  // their VC allocation and the switch allocator's input nominee (closer to the flit model near
+  // saturation, about 1.7x the time per packet; docs/noc.md). No effect on the flit model.
+  bool packet_router_detail = false;
   uint32_t router_stages = 4;         // RC, VA, SA, ST; 1..8 (extra stages lengthen routing)
   uint32_t link_latency = 1;          // cycles on an inter-router link
   uint32_t credit_latency = 1;        // extra cycles for a credit to travel back (plus link latency)

@@ -18,6 +18,14 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   credit_loop_ = (r >= 2 ? r : 1) + 2 * config_.link_latency + config_.credit_latency;
   buckets_.resize(kBuckets);
   hold_upstream_links_ = config_.vcs_per_class() == 1;
+  vcs_per_class_ = config_.vcs_per_class();
+  va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
+  router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
+  if (router_detail_) {
+    input_vcs_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, InputVcState{});
+    out_vc_busy_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, BusyInterval{});
+    input_ports_.assign(size_t(mesh_.nodes()) * kNocPorts, InputPortState{});
+  }
   // Each router's output calendars, then (several VCs) its input calendars, side by side.
   calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
   calendars_ = LinkCalendars(size_t(mesh_.nodes()) * calendars_per_router_);
@@ -128,6 +136,71 @@ uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
   return (flits - 1) / depth * credit_loop_ + (flits - 1) % depth + 1;
 }
 
+// Several VCs per class: one head's pass through a router (its input VC as a FIFO, VC allocation,
+// switch allocation with the input's nominee); returns the cycle it wins the switch and sets
+// `in_vc` to the VC it takes at the next router. Written with few branches: the conditions
+// below depend on the random traffic and would be mispredicted.
+uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive,
+                                         uint32_t span, uint32_t class_base, uint32_t& in_vc) {
+  const size_t router = size_t(node) * calendars_per_router_;
+  const uint32_t nv = config_.num_vcs, vpc = vcs_per_class_;
+  // The flit model frees an output VC when the packet's tail leaves, so the next packet may enter
+  // a downstream VC that still holds the previous one: the input VC is a FIFO. Behind a packet
+  // that arrived earlier, the head is allocated an output VC the cycle after that packet's tail
+  // left, and the switch one cycle later (R >= 3).
+  InputVcState& in = input_vcs_[(size_t(node) * kNocPorts + in_port) * nv + class_base + in_vc];
+  const uint64_t behind = in.last_leave + 1 + va_lead_;
+  ready = std::max(ready, in.last_arrive < arrive ? behind : uint64_t(0));
+  // VC allocation: the first output VC of the class not held at that cycle, from this input VC's
+  // round-robin pointer (which advances by one per allocation, as the flit model's); if all are
+  // held, the one released first.
+  BusyInterval* ovc = &out_vc_busy_[(size_t(node) * kNocPorts + out) * nv + class_base];
+  const uint64_t va = ready - va_lead_;
+  uint32_t free = 0;
+  for (uint32_t i = 0; i < vpc; ++i) free |= uint32_t((va < ovc[i].from) | (va >= ovc[i].until)) << i;
+  uint32_t chosen;
+  if (free) {
+    const uint32_t upper = free & (~0u << in.va_rr);
+    chosen = uint32_t(__builtin_ctz(upper ? upper : free));
+  } else {
+    chosen = 0;
+    for (uint32_t i = 1; i < vpc; ++i)
+      if (ovc[i].until < ovc[chosen].until) chosen = i;
+    ready = ovc[chosen].until + va_lead_;
+  }
+  in.va_rr = in.va_rr + 1 == vpc ? 0 : in.va_rr + 1;
+  // Switch allocation is separable input-first, and an input's round-robin pointer moves only
+  // when its nominee wins: a head that waits for its output stays its input's nominee, and a VC
+  // after it in round-robin order from the pointer is not nominated meanwhile (one that comes
+  // before it is, and passes). The last head that waited at the input is kept as its nominee.
+  InputPortState& port = input_ports_[size_t(node) * kNocPorts + in_port];
+  const uint32_t vc = class_base + in_vc, p = port.hold_ptr;
+  const uint32_t mine = vc >= p ? vc - p : vc + nv - p;
+  const uint32_t theirs = port.hold_vc >= p ? port.hold_vc - p : port.hold_vc + nv - p;
+  const bool blocked = (ready >= port.hold_from) & (ready < port.hold_until) & (mine > theirs);
+  ready = blocked ? port.hold_until : ready;
+  // Packets from one input wait side by side on several VCs, but the input still sends one
+  // flit per cycle through the switch, so the gap must be free on both.
+  const uint64_t grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
+  if (grant > ready && grant > port.hold_until) {
+    port.hold_from = ready;
+    port.hold_until = grant;
+    port.hold_vc = vc;
+    port.hold_ptr = port.last_vc + 1 == nv ? 0 : port.last_vc + 1;
+  }
+  if (grant >= port.last_grant) {  // the latest winner sets the pointer
+    port.last_grant = grant;
+    port.last_vc = vc;
+  }
+  if (grant + span > ovc[chosen].until) ovc[chosen] = BusyInterval{va, grant + span};
+  if (in.last_arrive == kNever || arrive > in.last_arrive) {
+    in.last_arrive = arrive;
+    in.last_leave = grant + span - 1;
+  }
+  in_vc = chosen;
+  return grant;
+}
+
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_);
   calendars_.advance(now_);
@@ -143,14 +216,26 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // The head's pass: at each router the first gap of `span` cycles on the chosen output.
   uint32_t n = 0;
   uint8_t in_port = kPortLocal;
+  const uint32_t class_base = packet.vc_class * vcs_per_class_;
+  uint32_t in_vc = 0;  // within the class
+  if (router_detail_) {  // the interface writes into the local VC that empties first
+    const InputVcState* local = &input_vcs_[size_t(packet.src) * kNocPorts * config_.num_vcs + class_base];
+    for (uint32_t v = 1; v < vcs_per_class_; ++v)
+      if (local[v].last_leave < local[in_vc].last_leave) in_vc = v;
+  }
   auto take = [&](uint8_t out) __attribute__((always_inline)) {  // the head leaves `node` via `out`
     const uint64_t ready = arrive + sa_offset_;
     const size_t router = size_t(node) * calendars_per_router_;
-    // Several VCs: packets from one input can wait side by side, but the input still sends one
-    // flit per cycle through the switch, so the gap must be free on both.
-    const uint64_t grant = hold_upstream_links_
-                               ? calendars_.reserve(router + out, ready, span)
-                               : calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
+    uint64_t grant;
+    if (hold_upstream_links_) {
+      grant = calendars_.reserve(router + out, ready, span);
+    } else if (router_detail_) {
+      grant = pass_router(node, in_port, out, ready, arrive, span, class_base, in_vc);
+    } else {
+      // Several VCs: packets from one input can wait side by side, but the input still sends one
+      // flit per cycle through the switch, so the gap must be free on both.
+      grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
+    }
     path_[n].output = uint32_t(router + out);
     path_[n].grant = grant;
     ++n;

@@ -78,6 +78,34 @@ class PacketNetworkModel final : public NocModel {
   LinkCalendars calendars_;
   uint32_t calendars_per_router_;
   std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
+  // Several VCs per class: the input VCs as FIFOs (the flit model frees an output VC when the
+  // tail leaves, so the next packet can enter a downstream VC that still holds the previous one
+  // and waits behind it), and the output VCs the heads allocate. [(node * ports + port) * vcs + vc]
+  static constexpr uint64_t kNever = ~uint64_t(0);
+  struct InputVcState {
+    uint64_t last_arrive = kNever;  // arrival of the packet last in the FIFO (kNever: none yet)
+    uint64_t last_leave = 0;   // cycle its tail wins switch allocation
+    uint32_t va_rr = 0;        // round-robin start of this input VC's output-VC request
+  };
+  std::vector<InputVcState> input_vcs_;
+  struct BusyInterval {  // an output VC is held from its VC allocation to the cycle after its tail left
+    uint64_t from = 0, until = 0;
+  };
+  std::vector<BusyInterval> out_vc_busy_;
+  // Switch allocation at an input port: the head that last waited for its output (the input's
+  // nominee over [hold_from, hold_until)), its VC and the round-robin pointer then, and the VC of
+  // the latest winner. [node * ports + port]
+  struct InputPortState {
+    uint64_t hold_from = 0, hold_until = 0;
+    uint32_t hold_vc = 0, hold_ptr = 0;
+    uint64_t last_grant = 0;
+    uint32_t last_vc = 0;
+  };
+  std::vector<InputPortState> input_ports_;
+  uint64_t pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive, uint32_t span,
+                       uint32_t class_base, uint32_t& in_vc);
+  uint32_t vcs_per_class_, va_lead_;
+  bool router_detail_;  // config.packet_router_detail with several VCs per class
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),
   // a heap for releases beyond it (deep saturation). The ring spans the look-ahead of a driver
   // (synthetic traffic injects up to 256 cycles ahead) plus ordinary latencies, and no more: a

@@ -73,6 +73,26 @@ TEST_CASE("no packet lost or duplicated, no buffer overflow, at any load", "[noc
       }
 }
 
+TEST_CASE("packet model with router detail: no packet lost or duplicated at any load", "[noc]") {
+  for (NocRouting r : {NocRouting::XY, NocRouting::WestFirst})
+    for (double rate : {0.05, 0.4, 1.0})
+      for (uint32_t flits : {1u, 4u}) {
+        NocConfig c;
+        c.width = 4;
+        c.height = 4;
+        c.fidelity = NocFidelity::Packet;
+        c.packet_router_detail = true;
+        c.routing = r;
+        INFO(to_string(r) << " rate " << rate << " flits " << flits);
+        check_conservation(c, TrafficPattern::UniformRandom, rate, flits, 1500, 13);
+      }
+  NocConfig c;  // two classes of two VCs each
+  c.num_vc_classes = 2;
+  c.fidelity = NocFidelity::Packet;
+  c.packet_router_detail = true;
+  check_conservation(c, TrafficPattern::Transpose, 1.0, 1, 1500, 5);
+}
+
 TEST_CASE("tiny buffers, one VC, long packets, hotspot: credits hold and all packets arrive", "[noc]") {
   for (uint32_t depth : {1u, 2u, 3u}) {
     NocConfig c;

@@ -2,7 +2,8 @@
 // mesh (one elaboration per process), with the run's summary. --one-core adds the same layer on
 // core 0 alone (speedup over one core); --orchestration all runs every implemented one.
 // --batch-tiles k issues k key tiles per macro cell (PerformanceWorkload::batch_tiles; 0 picks k
-// so the layer has at most --target-cells cells). --scaling runs this program once per mesh size
+// so the layer has at most --target-cells cells; query_split_multicast's one-block jobs keep at
+// least --min-job-cells macro cells). --scaling runs this program once per mesh size
 // (1x1 .. 8x8) and once per sequence length (32K .. --max-seq) and prints wall-time tables.
 #include <systemc>
 
@@ -66,6 +67,7 @@ int sc_main(int argc, char* argv[]) {
   std::uint32_t seq = 32768, heads = 32, kv_heads = 0, head_dim = 128, tile_keys = 512, batch = 1;
   std::uint32_t max_seq = 1u << 20;
   std::uint64_t target_cells = 200000;
+  std::uint32_t min_job_cells = 8;
   double keep = 0.2;
   bool one_core = false, scaling = false;
   app.add_option("--mesh", mesh_size, "W x H cores, e.g. 8x8");
@@ -80,6 +82,9 @@ int sc_main(int argc, char* argv[]) {
                  "baseline | query_split | query_split_multicast | kv_split | all");
   app.add_option("--batch-tiles", batch, "key tiles per performance-mode macro cell (0: automatic)");
   app.add_option("--target-cells", target_cells, "--batch-tiles 0: most cells of the layer");
+  app.add_option("--min-job-cells", min_job_cells,
+                 "--batch-tiles 0: query_split_multicast's one-block jobs keep at least this many macro cells")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--one-core", one_core, "also run the layer on one core");
   app.add_flag("--scaling", scaling, "wall time vs mesh size and vs S (child runs of this program)");
   app.add_option("--max-seq", max_seq, "--scaling: the longest S");
@@ -91,7 +96,8 @@ int sc_main(int argc, char* argv[]) {
       const std::string common = " --heads " + std::to_string(heads) + " --head-dim " + std::to_string(head_dim) +
                                  " --keep " + std::to_string(keep) + " --fidelity " + fidelity +
                                  " --orchestration " + orchestration + " --batch-tiles " + std::to_string(batch) +
-                                 " --target-cells " + std::to_string(target_cells);
+                                 " --target-cells " + std::to_string(target_cells) +
+                                 " --min-job-cells " + std::to_string(min_job_cells);
       std::printf("wall time vs mesh size (S = %u, %u heads, d = %u, batch %u, %s NoC)\n", seq, heads,
                   head_dim, batch, fidelity.c_str());
       std::printf("| mesh | cores | NoC packets | simulated ms | wall s |\n|---|---|---|---|---|\n");
@@ -146,16 +152,31 @@ int sc_main(int argc, char* argv[]) {
     // Scratch right above the data (spread_layer: 4 GiB regions per group and controller).
     const std::uint64_t per_controller = (job.kv_heads + mesh.controllers() - 1) / mesh.controllers();
     const std::uint64_t scratch_at = std::max<std::uint64_t>(1, per_controller) * (std::uint64_t{4} << 30);
-    std::vector<std::pair<std::string, MeshPlan>> plans;
+    // query_split_multicast runs one-block jobs: a job of n tiles in n / k macro cells overlaps its
+    // pipeline stages less as k nears n (docs/mesh.md), so the automatic k keeps min_job_cells.
+    PerformanceWorkload multicast_perf = perf;
+    if (batch == 0)
+      multicast_perf.batch_tiles =
+          std::min(perf.batch_tiles, std::max<std::uint32_t>(1, job.tiling().n_tiles() / min_job_cells));
+    struct Run {
+      std::string name;
+      MeshPlan plan;
+      PerformanceWorkload perf;
+    };
+    std::vector<Run> plans;
     for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
                             Orchestration::kv_split})
       if (orchestration == "all" || parse_orchestration(orchestration) == o)
-        plans.emplace_back(to_string(o), plan_layer(groups, o, mesh, 0, scratch_at));
-    if (one_core) plans.emplace_back("one core", plan_layer(groups, Orchestration::query_split, mesh, 1, scratch_at));
+        plans.push_back({to_string(o), plan_layer(groups, o, mesh, 0, scratch_at),
+                         o == Orchestration::query_split_multicast ? multicast_perf : perf});
+    if (one_core) plans.push_back({"one core", plan_layer(groups, Orchestration::query_split, mesh, 1, scratch_at), perf});
     double first = 0;
-    for (const auto& [name, plan] : plans) {
+    for (const auto& [name, plan, run_perf] : plans) {
+      if (run_perf.batch_tiles != perf.batch_tiles)
+        std::printf("%s: %u key tiles per cell (its one-block jobs keep %u or more macro cells)\n", name.c_str(),
+                    run_perf.batch_tiles, min_job_cells);
       const auto t0 = std::chrono::steady_clock::now();
-      const MeshRunResult r = run_plan(mesh, plan, perf);
+      const MeshRunResult r = run_plan(mesh, plan, run_perf);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const MeshSummary s = summarise(mesh, job, r);
       if (first == 0) first = s.makespan_s;

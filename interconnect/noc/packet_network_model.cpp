@@ -177,7 +177,10 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
   const uint32_t vc = class_base + in_vc, p = port.hold_ptr;
   const uint32_t mine = vc >= p ? vc - p : vc + nv - p;
   const uint32_t theirs = port.hold_vc >= p ? port.hold_vc - p : port.hold_vc + nv - p;
-  const bool blocked = (ready >= port.hold_from) & (ready < port.hold_until) & (mine > theirs);
+  // Single-flit packets only: with longer ones the input interleaves the flits of its VCs (the
+  // pointer moves on after every flit won), which these contiguous reservations do not show, and
+  // holding made them pessimistic (8x8, 4-flit packets at 80 % of saturation: +12 % instead of +6 %).
+  const bool blocked = (span == 1) & (ready >= port.hold_from) & (ready < port.hold_until) & (mine > theirs);
   ready = blocked ? port.hold_until : ready;
   // Packets from one input wait side by side on several VCs, but the input still sends one
   // flit per cycle through the switch, so the gap must be free on both.

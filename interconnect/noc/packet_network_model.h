@@ -7,9 +7,11 @@
 // packet holds exactly the links its remaining flits still have to cross. No per-cycle work.
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
 // link and switch-input contention, the throttling of a VC buffer shallower than the credit loop
-// and single-VC wormhole blocking; not back-pressure with several VCs, the separable
-// allocator's imperfect matching, or arbitration in arrival order (reservations are made in
-// creation order). The error this costs is measured in docs/noc.md.
+// and single-VC wormhole blocking; not back-pressure with several VCs or arbitration in arrival
+// order (reservations are made in creation order). The separable allocators are left out unless
+// config.packet_router_detail (several VCs): then the input VCs are FIFOs, VC allocation follows
+// the flit model's round robin and a head waiting for its output blocks the VCs after it in its
+// input's switch-allocation order (pass_router). The error is measured in docs/noc.md.
 #pragma once
 
 #include <cstdint>

@@ -79,7 +79,7 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--tile-keys", tile_keys, "B_c, keys per tile (the token buffer limits it)");
   app.add_option("--fidelity", fidelity, "NoC fidelity: flit | packet");
   app.add_option("--orchestration", orchestration,
-                 "baseline | query_split | query_split_multicast | kv_split | all");
+                 "baseline | query_split | query_split_multicast | kv_split | ring | all");
   app.add_option("--batch-tiles", batch, "key tiles per performance-mode macro cell (0: automatic)");
   app.add_option("--target-cells", target_cells, "--batch-tiles 0: most cells of the layer");
   app.add_option("--min-job-cells", min_job_cells,
@@ -165,7 +165,7 @@ int sc_main(int argc, char* argv[]) {
     };
     std::vector<Run> plans;
     for (Orchestration o : {Orchestration::baseline, Orchestration::query_split, Orchestration::query_split_multicast,
-                            Orchestration::kv_split})
+                            Orchestration::kv_split, Orchestration::ring})
       if (orchestration == "all" || parse_orchestration(orchestration) == o)
         plans.push_back({to_string(o), plan_layer(groups, o, mesh, 0, scratch_at),
                          o == Orchestration::query_split_multicast ? multicast_perf : perf});

@@ -44,8 +44,11 @@ struct CoreJob {
   // its tiling (tile_end 0: to the last tile); positions and causal masking are the whole
   // sequence's. With partial_output the core keeps each row's SU-FA partial (m, l, o before the
   // division; sufa_model.h) on chip for its owner (JobContext::partials) and writes no O.
+  // kv_on_chip (ring): the shard's K and V rows are already in the core (received from a
+  // neighbour), so the job reads no K or V from DRAM (functional data still comes by debug reads).
   std::uint32_t tile_begin = 0, tile_end = 0;
   bool partial_output = false;
+  bool kv_on_chip = false;
 
   std::uint32_t queries() const { return n_queries == 0 ? seq_len : n_queries; }
   // Full layer: the X row of query 0.

@@ -533,9 +533,14 @@ OpCounts JobContext::finish_block(const Cell& c, const Writer& write) {
 std::vector<Transfer> JobContext::transfers(const Cell& c, const TileSelectionStats& s) const {
   std::vector<Transfer> list =
       perf_.batch_tiles > 1 ? span_transfers(c) : cell_transfers(tiling_, job_.flow, policy_, s, c.block, c.tile);
-  if (job_.partial_output)  // the partials stay on chip: no O write
+  const bool no_o = job_.partial_output, no_kv = job_.kv_on_chip;
+  if (no_o || no_kv)  // partials stay on chip (no O write); K/V already on chip (no K/V reads)
     list.erase(std::remove_if(list.begin(), list.end(),
-                              [](const Transfer& t) { return t.operand == Operand::o; }),
+                              [no_o, no_kv](const Transfer& t) {
+                                return (no_o && t.operand == Operand::o) ||
+                                       (no_kv && t.dir == Direction::read &&
+                                        (t.operand == Operand::k || t.operand == Operand::v));
+                              }),
                list.end());
   return list;
 }

@@ -20,7 +20,7 @@ KeySplit split_keys(const std::vector<std::pair<const CoreJob*, std::uint32_t>>&
   KeySplit ks;
   ks.blocks = (nq + T - 1) / T;
   ks.per_core.resize(cores);
-  ks.job_head.resize(cores);
+  ks.tags.resize(cores);
   ks.merges.resize(std::size_t(heads.size()) * ks.blocks);
   std::uint64_t unit = 0;
   const auto H = static_cast<std::uint32_t>(heads.size());
@@ -46,7 +46,7 @@ KeySplit split_keys(const std::vector<std::pair<const CoreJob*, std::uint32_t>>&
       job.partial_output = true;
       const TilingConfig tc = job.tiling_config(core);
       for (std::uint32_t b = 0; b < ks.blocks; ++b)
-        if (tc.visits(b, job.tile_begin)) ks.merges[std::size_t(gh) * ks.blocks + b].sources.push_back(s);
+        if (tc.visits(b, job.tile_begin)) ks.merges[std::size_t(gh) * ks.blocks + b].shards.push_back(s);
       jobs[s].emplace_back(gh, job);
     }
   }
@@ -60,16 +60,16 @@ KeySplit split_keys(const std::vector<std::pair<const CoreJob*, std::uint32_t>>&
     for (std::size_t i = 0; i < n; ++i) {
       auto& [gh, job] = jobs[s][(first + i) % n];
       ks.per_core[s].push_back(job);
-      ks.job_head[s].push_back(gh);
+      ks.tags[s].push_back(PartialJobTag{gh, s, 0, ks.blocks});
     }
   }
   return ks;
 }
 
 PartialExchange::PartialExchange(SpatialStar& mesh, const std::vector<PartialMerge>& merges,
-                                 const std::vector<std::vector<std::uint32_t>>& job_head,
+                                 const std::vector<std::vector<PartialJobTag>>& tags,
                                  std::uint32_t blocks)
-    : mesh_(mesh), merges_(merges), job_head_(job_head), blocks_(blocks) {
+    : mesh_(mesh), merges_(merges), tags_(tags), blocks_(blocks) {
   const std::uint32_t n = mesh.cores();
   outbox_.resize(n);
   outbox_next_.assign(n, 0);
@@ -81,21 +81,30 @@ PartialExchange::PartialExchange(SpatialStar& mesh, const std::vector<PartialMer
   }
   pending_.resize(merges.size());
   for (std::size_t i = 0; i < merges.size(); ++i) {
-    if (merges[i].sources.empty())
-      throw std::invalid_argument("kv_split: query block " + std::to_string(i) + " has no shard");
+    if (merges[i].shards.empty())
+      throw std::invalid_argument("partial merge: query block " + std::to_string(i) + " has no shard");
     if (merges[i].home >= n)
-      throw std::invalid_argument("kv_split: home core " + std::to_string(merges[i].home) + " outside the mesh");
-    pending_[i].slots.resize(merges[i].sources.size());
+      throw std::invalid_argument("partial merge: home core " + std::to_string(merges[i].home) + " outside the mesh");
+    pending_[i].slots.resize(merges[i].shards.size());
   }
+  // Which core sends each (merge, shard) partial: the one whose job carries that tag.
+  sends_.assign(n, 0);
+  for (std::uint32_t c = 0; c < tags.size() && c < n; ++c)
+    for (const PartialJobTag& t : tags[c])
+      for (std::uint32_t b = 0; b < t.blocks; ++b) {
+        const std::size_t merge = std::size_t(t.head) * blocks + t.block0 + b;
+        if (t.block0 + b >= blocks || merge >= merges.size())
+          throw std::invalid_argument("partial merge: a job's blocks lie outside its head");
+        const auto& sh = merges[merge].shards;
+        sends_[c] += std::find(sh.begin(), sh.end(), t.shard) != sh.end();
+      }
 }
 
 std::uint32_t PartialExchange::spawn(const std::function<void()>& on_merger_done) {
   const std::uint32_t n = mesh_.cores();
-  std::vector<std::uint64_t> sends(n, 0), homes(n, 0);
-  for (const PartialMerge& m : merges_) {
-    ++homes[m.home];
-    for (std::uint32_t s : m.sources) ++sends[s];
-  }
+  std::vector<std::uint64_t> homes(n, 0);
+  for (const PartialMerge& m : merges_) ++homes[m.home];
+  const std::vector<std::uint64_t>& sends = sends_;
   std::uint32_t mergers = 0;
   for (std::uint32_t c = 0; c < n; ++c) {
     if (sends[c])
@@ -111,14 +120,14 @@ std::uint32_t PartialExchange::spawn(const std::function<void()>& on_merger_done
 
 void PartialExchange::job_done(std::uint32_t c, std::size_t j) {
   const JobContext* ctx = mesh_.core(c).context();
-  const std::uint32_t gh = job_head_.at(c).at(j);
+  const PartialJobTag& tag = tags_.at(c).at(j);
   for (const JobContext::BlockPartials& p : ctx->partials()) {
-    const std::uint32_t merge = gh * blocks_ + p.block;
-    const auto& src = merges_.at(merge).sources;
-    const auto it = std::find(src.begin(), src.end(), c);
-    if (it == src.end() || p.rows != merges_[merge].rows)
-      throw std::logic_error("kv_split: core " + std::to_string(c) + " finished a block the plan does not expect");
-    outbox_[c].push_back(Outgoing{merge, static_cast<std::uint32_t>(it - src.begin()), p.data});
+    const std::uint32_t merge = tag.head * blocks_ + tag.block0 + p.block;
+    const auto& sh = merges_.at(merge).shards;
+    const auto it = std::find(sh.begin(), sh.end(), tag.shard);
+    if (it == sh.end() || p.rows != merges_[merge].rows)
+      throw std::logic_error("partial merge: core " + std::to_string(c) + " finished a block the plan does not expect");
+    outbox_[c].push_back(Outgoing{merge, static_cast<std::uint32_t>(it - sh.begin()), p.data});
   }
   outbox_event_[c]->notify(sc_core::SC_ZERO_TIME);
 }

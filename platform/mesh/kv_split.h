@@ -33,15 +33,22 @@ class SpatialStar;
 // One (head, query block) of the layer: whose partials its home core merges, and where O goes.
 struct PartialMerge {
   std::uint32_t home = 0;
-  std::vector<std::uint32_t> sources;  // cores whose shards the block visits, in shard order
+  std::vector<std::uint32_t> shards;   // key shards the block visits, ascending (the merge order)
   std::uint64_t o_addr = 0;            // the block's first O row
   std::uint32_t rows = 0, head_dim = 0;
   double v_scale = 1;
 };
 
+// What a partial-output job computes: its layer head, its key shard, and its query blocks
+// [block0, block0 + blocks) within the head (block b's partials belong to merge
+// head * blocks per head + block0 + b).
+struct PartialJobTag {
+  std::uint32_t head = 0, shard = 0, block0 = 0, blocks = 0;
+};
+
 struct KeySplit {
   std::vector<std::vector<CoreJob>> per_core;        // one partial-output job per (core, head)
-  std::vector<std::vector<std::uint32_t>> job_head;  // per core and job: the layer head index
+  std::vector<std::vector<PartialJobTag>> tags;      // per core and job
   std::vector<PartialMerge> merges;                  // [layer head * blocks + block]
   std::uint32_t blocks = 0;                          // query blocks per head
 };
@@ -60,7 +67,7 @@ KeySplit split_keys(const std::vector<std::pair<const CoreJob*, std::uint32_t>>&
 class PartialExchange {
  public:
   PartialExchange(SpatialStar& mesh, const std::vector<PartialMerge>& merges,
-                  const std::vector<std::vector<std::uint32_t>>& job_head, std::uint32_t blocks);
+                  const std::vector<std::vector<PartialJobTag>>& tags, std::uint32_t blocks);
 
   // Spawns the threads; `on_merger_done(core)` is called when a core's last merge is written.
   // Returns the number of merger threads spawned.
@@ -88,7 +95,7 @@ class PartialExchange {
 
   SpatialStar& mesh_;
   const std::vector<PartialMerge>& merges_;
-  const std::vector<std::vector<std::uint32_t>>& job_head_;
+  const std::vector<std::vector<PartialJobTag>>& tags_;
   std::uint32_t blocks_;
   std::vector<std::vector<Outgoing>> outbox_;        // per core, FIFO
   std::vector<std::size_t> outbox_next_;
@@ -97,6 +104,7 @@ class PartialExchange {
   std::vector<std::size_t> ready_next_;
   std::vector<Pending> pending_;
   std::uint64_t messages_ = 0, message_bytes_ = 0, local_ = 0;
+  std::vector<std::uint64_t> sends_;  // per core: partials it hands over
   OpCounts ops_;
 };
 

@@ -174,9 +174,6 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   if (active_cores > mesh.cores())
     throw std::invalid_argument("plan_layer: " + std::to_string(active_cores) + " cores asked, the mesh has " +
                                 std::to_string(mesh.cores()));
-  if (kind != Orchestration::baseline && kind != Orchestration::query_split && kind != Orchestration::kv_split &&
-      kind != Orchestration::query_split_multicast)
-    throw std::invalid_argument("plan_layer: orchestration '" + to_string(kind) + "' is not implemented yet");
   MeshPlan plan;
   plan.kind = kind;
   const std::vector<HeadRef> heads = all_heads(parts);
@@ -189,14 +186,30 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
     for (const HeadRef& h : heads) refs.emplace_back(h.part, h.head);
     KeySplit ks = split_keys(refs, active_cores, mesh.config().core);
     per = std::move(ks.per_core);
-    plan.job_head = std::move(ks.job_head);
-    plan.job_head.resize(mesh.cores());
+    plan.tags = std::move(ks.tags);
+    plan.tags.resize(mesh.cores());
     plan.merges = std::move(ks.merges);
     plan.blocks = ks.blocks;
   } else if (kind == Orchestration::query_split_multicast) {
     if (std::any_of(parts.begin(), parts.end(), [](const CoreJob& p) { return p.flow != Flow::coordinated; }))
       throw std::invalid_argument("plan_layer: query_split_multicast needs the coordinated flow");
     per = split_multicast(parts, active_cores, multicast_groups, mesh, plan);
+  } else if (kind == Orchestration::ring) {
+    // Phases: the heads grouped by K/V head (one part's K/V head at a time).
+    std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>> groups;
+    for (const HeadRef& h : heads) {
+      if (groups.empty() || groups.back().front().first != h.part ||
+          groups.back().front().second / h.part->group() != h.head / h.part->group())
+        groups.emplace_back();
+      groups.back().emplace_back(h.part, h.head);
+    }
+    RingSplit rs = split_ring(groups, mesh.config().width, mesh.config().height, active_cores,
+                              mesh.config().core);
+    per = std::move(rs.split.per_core);
+    plan.tags = std::move(rs.split.tags);
+    plan.merges = std::move(rs.split.merges);
+    plan.blocks = rs.split.blocks;
+    plan.ring = std::move(rs.schedule);
   } else {
     per = kind == Orchestration::baseline ? split_baseline(heads, active_cores) : split_queries(heads, active_cores);
   }
@@ -304,12 +317,13 @@ void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
     end_ = std::max(end_, sc_core::sc_time_stamp());
     if (--remaining_ == 0) done();
   };
-  if (plan.kind == Orchestration::kv_split) {
-    exchange_ = std::make_unique<PartialExchange>(mesh, plan.merges, plan.job_head, plan.blocks);
+  if (plan.kind == Orchestration::kv_split || plan.kind == Orchestration::ring) {
+    exchange_ = std::make_unique<PartialExchange>(mesh, plan.merges, plan.tags, plan.blocks);
     remaining_ += exchange_->spawn(finished);
   }
+  if (plan.kind == Orchestration::ring) remaining_ += spawn_ring(mesh, plan, *exchange_, r_, perf_, finished);
   for (std::uint32_t c = 0; c < n; ++c) {
-    if (plan.per_core[c].empty()) continue;
+    if (plan.per_core[c].empty() || plan.kind == Orchestration::ring) continue;
     ++remaining_;
     Barrier* barrier = group_of_[c] >= 0 ? &barriers_[group_of_[c]] : nullptr;
     sc_core::sc_spawn([this, &mesh, &plan, finished, hooks, c, barrier] {
@@ -357,6 +371,7 @@ MeshRunResult PlanExecution::result() const {
     r.partial_messages = exchange_->messages();
     r.partial_bytes = exchange_->message_bytes();
   }
+  if (plan_.kind == Orchestration::ring) r.shard_messages = r_.shard_messages, r.shard_bytes = r_.shard_bytes;
   r.noc = mesh_.fabric.model().stats().since(noc_before_);
   r.multicast = mesh_.multicast_hub().stats().since(multicast_before_);
   for (std::uint32_t m = 0; m < mesh_.controllers(); ++m) {

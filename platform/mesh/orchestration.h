@@ -13,6 +13,8 @@
 //    (multicast_hub.h), so K/V DRAM bytes drop by the group size.
 //  - kv_split: cores own contiguous key shards; every query block visits every shard; the SU-FA
 //    partials go over the NoC to the block's home core, which merges them (kv_split.h).
+//  - ring: cores own query blocks and one K/V shard each; the shards rotate around a snake-order
+//    ring over the NoC, the partials merge where they are computed (ring.h).
 // Every per-core job holds one query head (heads = kv_heads = 1) and a contiguous query range, so
 // output rows equal the single-core model's bit for bit. Causal masking: a core's last query sits
 // at position S - n_q + b, so its job sees only the first S - n_q + b keys with the full job's
@@ -29,6 +31,7 @@
 
 #include "common/op_counts.h"
 #include "mesh/kv_split.h"
+#include "mesh/ring.h"
 #include "mesh/spatial_star.h"
 #include "noc/noc_stats.h"
 #include "star_core/core_job.h"
@@ -36,7 +39,7 @@
 
 namespace star {
 
-// Every name is parsed; plan_layer says which are not implemented yet.
+// The orchestrations, by name (docs/mesh.md describes their data movement).
 enum class Orchestration { baseline, query_split, query_split_multicast, kv_split, ring };
 // "baseline" | "query_split" | "query_split_multicast" | "kv_split" | "ring"
 Orchestration parse_orchestration(const std::string& name);
@@ -51,8 +54,8 @@ struct MeshPlan {
   Orchestration kind = Orchestration::query_split;
   std::vector<std::vector<CoreJob>> per_core;  // jobs each core runs in order (global addresses)
   std::uint64_t query_rows = 0;                // query rows of the whole job (all heads)
-  // kv_split (kv_split.h): per core and job its layer head; the (head, block) partial merges.
-  std::vector<std::vector<std::uint32_t>> job_head;
+  // kv_split (kv_split.h): per core and job what it computes; the (head, block) partial merges.
+  std::vector<std::vector<PartialJobTag>> tags;
   std::vector<PartialMerge> merges;
   std::uint32_t blocks = 0;
   // query_split_multicast: the groups' member cores, per core the stripe of each of its jobs
@@ -63,6 +66,7 @@ struct MeshPlan {
   std::vector<std::vector<std::uint32_t>> groups;
   std::vector<std::vector<std::uint32_t>> stripes;
   std::uint32_t tiles_in_flight = 4;
+  RingSchedule ring;  // ring (ring.h)
 };
 
 // The per-core job for query rows [a, b) of head h of `job` (scratch address left to the caller).
@@ -102,6 +106,7 @@ struct MeshRunResult {
   std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
   std::uint64_t partial_messages = 0, partial_bytes = 0;  // kv_split: partials sent over the NoC
   MulticastStats multicast;                  // the run's multicast rounds (query_split_multicast)
+  std::uint64_t shard_messages = 0, shard_bytes = 0;      // ring: K/V shards passed on
 };
 
 // One plan in flight: one dispatcher thread per core starts its jobs in turn and waits for each

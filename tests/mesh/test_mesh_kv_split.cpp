@@ -32,7 +32,7 @@ std::vector<std::uint32_t> shard_bounds(const MeshPlan& plan) {
 std::uint64_t expected_messages(const MeshPlan& plan) {
   std::uint64_t n = 0;
   for (const PartialMerge& m : plan.merges)
-    for (std::uint32_t s : m.sources) n += s != m.home;
+    for (std::uint32_t s : m.shards) n += s != m.home;  // kv_split: shard s is core s's
   return n;
 }
 
@@ -78,7 +78,7 @@ int sc_main(int, char*[]) {
         CHECK_MSG(r.partial_bytes == msgs * 128 * (32 + 2) * 4, tag + ": partial bytes");
         CHECK_MSG(r.noc.packets_delivered > msgs, tag + ": traffic crossed the NoC");
         std::uint32_t full = 0, fewer = 0;
-        for (const PartialMerge& m : plan.merges) (m.sources.size() + 1 == bounds.size() ? full : fewer)++;
+        for (const PartialMerge& m : plan.merges) (m.shards.size() + 1 == bounds.size() ? full : fewer)++;
         CHECK_MSG(causal ? fewer > 0 : fewer == 0, tag + ": causal blocks skip later shards");
         CHECK_MSG(cores_used(r) == bounds.size() - 1, tag + ": cores used");
         std::printf("%-24s kv_split %9.0f ns, %llu packets, %llu partial messages, error %.2e\n", tag.c_str(),

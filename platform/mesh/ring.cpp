@@ -1,0 +1,203 @@
+#include "mesh/ring.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include <memory>
+
+#include <sysc/kernel/sc_dynamic_processes.h>
+
+#include "mesh/orchestration.h"
+#include "mesh/spatial_star.h"
+
+namespace star {
+
+std::vector<std::uint32_t> snake_ring(std::uint32_t width, std::uint32_t height) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> xy;  // (row, column) in a transposed frame
+  const bool transpose = height % 2 != 0 && width % 2 == 0;
+  const std::uint32_t rows = transpose ? width : height, cols = transpose ? height : width;
+  if (rows % 2 == 0 && cols >= 2) {
+    // Row 0 left to right, the other rows snaking over columns 1.., back up column 0.
+    for (std::uint32_t x = 0; x < cols; ++x) xy.emplace_back(0, x);
+    for (std::uint32_t y = 1; y < rows; ++y)
+      for (std::uint32_t i = 1; i < cols; ++i) xy.emplace_back(y, y % 2 ? cols - i : i);
+    for (std::uint32_t y = rows - 1; y >= 1; --y) xy.emplace_back(y, 0);
+  } else {
+    for (std::uint32_t y = 0; y < rows; ++y)
+      for (std::uint32_t i = 0; i < cols; ++i) xy.emplace_back(y, y % 2 ? cols - 1 - i : i);
+  }
+  std::vector<std::uint32_t> ring;
+  for (const auto& [r, c] : xy) ring.push_back(transpose ? c * width + r : r * width + c);
+  return ring;
+}
+
+RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>>& groups,
+                     std::uint32_t width, std::uint32_t height, std::uint32_t cores,
+                     const CoreConfig& core) {
+  if (groups.empty() || groups.front().empty() || cores == 0)
+    throw std::invalid_argument("ring: no heads or no cores");
+  const CoreJob& first = *groups.front().front().first;
+  const std::uint32_t nq = first.queries(), T = std::max<std::uint32_t>(1, first.algo.block_queries);
+  const std::uint32_t tiles = first.tiling().n_tiles(), P = std::min(cores, tiles);
+  const std::vector<std::uint32_t> snake = snake_ring(width, height);
+  RingSplit rs;
+  KeySplit& ks = rs.split;
+  RingSchedule& sch = rs.schedule;
+  for (std::uint32_t i = 0, taken = 0; i < snake.size() && taken < P; ++i)
+    if (snake[i] < cores) sch.members.push_back(snake[i]), ++taken;
+  const std::uint32_t n_cores = width * height;
+  ks.blocks = (nq + T - 1) / T;
+  ks.per_core.resize(n_cores);
+  ks.tags.resize(n_cores);
+  sch.step_jobs.assign(n_cores, std::vector<std::uint32_t>{0});
+  sch.phases = static_cast<std::uint32_t>(groups.size());
+  std::vector<std::uint32_t> bounds;
+  for (std::uint32_t s = 0; s <= P; ++s) bounds.push_back(static_cast<std::uint32_t>(std::uint64_t(tiles) * s / P));
+  std::uint32_t gh0 = 0;  // layer index of the group's first head
+  for (const auto& group : groups) {
+    const CoreJob& part = *group.front().first;
+    if (part.tiling().n_tiles() != tiles || part.queries() != nq)
+      throw std::invalid_argument("ring: the K/V groups differ in key tiles or queries");
+    const std::uint32_t kv = part.group() > 0 ? group.front().second / part.group() : 0;
+    const std::uint32_t d = part.head_dim;
+    std::vector<RingSchedule::Shard> shards;
+    for (std::uint32_t s = 0; s < P; ++s) {
+      const KeyTiling kt = part.tiling();
+      const std::uint32_t k0 = kt.tile_first(bounds[s]);
+      const std::uint32_t k1 = kt.tile_first(bounds[s + 1] - 1) + kt.tile_len(bounds[s + 1] - 1);
+      shards.push_back({part.k_row(kv, k0), part.v_row(kv, k0), std::uint64_t(k1 - k0) * d * 2});
+    }
+    sch.shards.push_back(shards);
+    // The group's (head, block) units in contiguous runs over the members (as query_split).
+    const std::uint64_t units = std::uint64_t(group.size()) * ks.blocks;
+    struct Range { std::uint32_t gi, a, b; };
+    std::vector<std::vector<Range>> owned(P);
+    for (std::uint32_t p = 0; p < P; ++p) {
+      const std::uint64_t u0 = units * p / P, u1 = units * (p + 1) / P;
+      for (std::uint64_t u = u0; u < u1;) {
+        const std::uint64_t gi = u / ks.blocks, end = std::min(u1, (gi + 1) * ks.blocks);
+        owned[p].push_back({static_cast<std::uint32_t>(gi), static_cast<std::uint32_t>((u - gi * ks.blocks) * T),
+                            static_cast<std::uint32_t>(std::min<std::uint64_t>(nq, (end - gi * ks.blocks) * T))});
+        for (std::uint64_t v = u; v < end; ++v) {
+          PartialMerge m;
+          m.home = sch.members[p];
+          const CoreJob& pj = *group[gi].first;
+          const std::uint32_t h = group[gi].second, b = static_cast<std::uint32_t>(v - gi * ks.blocks);
+          m.o_addr = pj.o_row(h, b * T);
+          m.rows = std::min(nq, (b + 1) * T) - b * T;
+          m.head_dim = d;
+          m.v_scale = pj.v_scale;
+          ks.merges.resize(std::max<std::size_t>(ks.merges.size(), std::size_t(gh0 + gi + 1) * ks.blocks));
+          ks.merges[std::size_t(gh0 + gi) * ks.blocks + b] = m;
+        }
+        u = end;
+      }
+    }
+    // Steps: member p holds shard (p - s) mod P at step s (shards move to the successor).
+    for (std::uint32_t s = 0; s < P; ++s)
+      for (std::uint32_t p = 0; p < P; ++p) {
+        const std::uint32_t c = sch.members[p], shard = (p + P - s) % P;
+        for (const Range& r : owned[p]) {
+          CoreJob job = query_range_job(*group[r.gi].first, group[r.gi].second, r.a, r.b);
+          const std::uint32_t job_tiles = job.tiling().n_tiles();  // causal: fewer
+          if (bounds[shard] >= job_tiles) continue;                // the shard is after every row
+          job.tile_begin = bounds[shard];
+          job.tile_end = std::min(bounds[shard + 1], job_tiles);
+          job.partial_output = true;
+          job.kv_on_chip = true;
+          const TilingConfig tc = job.tiling_config(core);
+          bool any = false;
+          for (std::uint32_t b = 0; b < tc.n_blocks(); ++b)
+            if (tc.visits(b, job.tile_begin)) {
+              any = true;
+              ks.merges[std::size_t(gh0 + r.gi) * ks.blocks + r.a / T + b].shards.push_back(shard);
+            }
+          if (!any) continue;
+          ks.per_core[c].push_back(job);
+          ks.tags[c].push_back(PartialJobTag{gh0 + r.gi, shard, r.a / T, (r.b - r.a + T - 1) / T});
+        }
+        sch.step_jobs[c].push_back(static_cast<std::uint32_t>(ks.per_core[c].size()));
+      }
+    gh0 += static_cast<std::uint32_t>(group.size());
+  }
+  for (PartialMerge& m : ks.merges) std::sort(m.shards.begin(), m.shards.end());
+  return rs;
+}
+
+namespace {
+
+// The members' shard hand-over state.
+struct RingState {
+  std::vector<std::uint64_t> received;  // per core: shards received so far
+  std::vector<std::unique_ptr<sc_core::sc_event>> arrived, sent;
+  std::vector<char> sending;
+};
+
+constexpr std::uint64_t kChunkBytes = 16 * 1024;
+
+}  // namespace
+
+std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchange& exchange,
+                         MeshRunResult& r, PerformanceWorkload perf, const std::function<void()>& finished) {
+  const RingSchedule& sch = plan.ring;
+  const auto P = static_cast<std::uint32_t>(sch.members.size());
+  auto st = std::make_shared<RingState>();
+  st->received.assign(mesh.cores(), 0);
+  st->sending.assign(mesh.cores(), 0);
+  for (std::uint32_t c = 0; c < mesh.cores(); ++c) {
+    st->arrived.push_back(std::make_unique<sc_core::sc_event>());
+    st->sent.push_back(std::make_unique<sc_core::sc_event>());
+  }
+  for (std::uint32_t p = 0; p < P; ++p) {
+    const std::uint32_t c = sch.members[p], succ = sch.members[(p + 1) % P];
+    sc_core::sc_spawn([&mesh, &plan, &sch, &exchange, &r, st, finished, perf, P, p, c, succ] {
+      StarCore& core = mesh.core(c);
+      const std::uint32_t flit_bytes = mesh.fabric.config().flit_bytes();
+      for (std::uint32_t f = 0; f < sch.phases; ++f) {
+        for (std::uint32_t s = 0; s < P; ++s) {
+          const RingSchedule::Shard& held = sch.shards[f][(p + P - s) % P];
+          if (s == 0) {  // the member's own shard, from DRAM once per phase
+            const sc_core::sc_time now = sc_core::sc_time_stamp();
+            const sc_core::sc_time t = std::max(
+                core.fetcher.transfer(Stage::predict, Direction::read, held.k_addr, held.bytes, now),
+                core.fetcher.transfer(Stage::formal, Direction::read, held.v_addr, held.bytes, now));
+            if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+          } else {
+            while (st->received[c] < std::uint64_t(f) * (P - 1) + s) sc_core::wait(*st->arrived[c]);
+          }
+          if (s + 1 < P) {  // pass the held shard (K and V) on while computing with it
+            st->sending[c] = 1;
+            sc_core::sc_spawn([&mesh, &r, st, held, c, succ, flit_bytes] {
+              for (std::uint64_t done = 0; done < 2 * held.bytes; done += kChunkBytes) {
+                const std::uint64_t bytes = std::min(kChunkBytes, 2 * held.bytes - done);
+                const auto flits = static_cast<std::uint32_t>(1 + (bytes + flit_bytes - 1) / flit_bytes);
+                mesh.fabric.transfer(mesh.core_node(c), mesh.core_node(succ), flits, 1);
+                ++r.shard_messages;
+                r.shard_bytes += bytes;
+              }
+              ++st->received[succ];
+              st->arrived[succ]->notify(sc_core::SC_ZERO_TIME);
+              st->sending[c] = 0;
+              st->sent[c]->notify(sc_core::SC_ZERO_TIME);
+            });
+          }
+          const std::size_t k = std::size_t(f) * P + s;
+          for (std::uint32_t j = sch.step_jobs[c][k]; j < sch.step_jobs[c][k + 1]; ++j) {
+            core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf);
+            while (core.busy()) sc_core::wait(core.done());
+            r.core_busy[c] += core.job_time();
+            r.ops += core.ops();
+            ++r.core_jobs[c];
+            exchange.job_done(c, j);
+          }
+          while (st->sending[c]) sc_core::wait(*st->sent[c]);  // the outgoing buffer is free again
+        }
+      }
+      finished();
+    }, ("ring_member" + std::to_string(c)).c_str());
+  }
+  return P;
+}
+
+}  // namespace star

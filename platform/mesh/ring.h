@@ -1,0 +1,64 @@
+// ring (STAR-SPEC section 5): the key tiles are cut into P shards (whole tiles, as kv_split) held
+// by P cores in a ring. The layer runs one K/V group (a phase) at a time: the group's query
+// blocks are dealt to the ring members in contiguous runs (as query_split), and each member
+// loads the group's K/V shard of its ring position from DRAM once. In P steps every member runs
+// its queries against the shard it holds (a partial-output job whose K/V are on chip:
+// CoreJob::kv_on_chip) while passing that shard to its ring successor over the NoC (double
+// buffered: a step ends when the job, the outgoing shard and the incoming one are done). The
+// ring is a cycle in snake order over the mesh, so successors are one hop apart (when W or H is
+// even; otherwise the closing hop is longer). Each member keeps its blocks' partials and, once
+// every shard has passed, merges them in shard order (sufa_merge, as kv_split's home cores:
+// the result equals kv_split's bit for bit) and writes O once.
+//
+// [design] A member holds two shards of one K/V group (S / P keys x d x 2 bytes x K and V, twice)
+// on chip; the core model does not bound that buffer (docs/mesh.md gives the sizes).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "mesh/kv_split.h"
+#include "star_core/job_context.h"
+
+namespace star {
+
+struct MeshPlan;
+struct MeshRunResult;
+
+// A Hamiltonian cycle over a W x H mesh (core indices, row-major) in snake order: consecutive
+// entries, and the last and the first, are one hop apart when W or H is even (and both >= 2).
+std::vector<std::uint32_t> snake_ring(std::uint32_t width, std::uint32_t height);
+
+struct RingSchedule {
+  std::vector<std::uint32_t> members;  // ring position -> core
+  std::uint32_t phases = 0;            // K/V groups, run one after the other
+  // Per core: the jobs (of MeshPlan::per_core) of phase f, step s are
+  // [step_jobs[c][f * P + s], step_jobs[c][f * P + s + 1]).
+  std::vector<std::vector<std::uint32_t>> step_jobs;
+  // Per phase and shard: where the shard's K and V rows start in DRAM and their bytes (each).
+  struct Shard {
+    std::uint64_t k_addr = 0, v_addr = 0, bytes = 0;
+  };
+  std::vector<std::vector<Shard>> shards;  // [phase][shard]
+};
+
+struct RingSplit {
+  KeySplit split;  // jobs, tags and merges (home: the member owning the block)
+  RingSchedule schedule;
+};
+
+// Groups of heads (part job, head) sharing one K/V head form the phases. Members: the first
+// min(cores, tiles) cores of snake_ring(width, height).
+RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>>& groups,
+                     std::uint32_t width, std::uint32_t height, std::uint32_t cores,
+                     const CoreConfig& core);
+
+// Spawns one thread per ring member that runs its steps (jobs, shard loads, shard passing in
+// chunks of 16 KiB over the NoC, data class); each calls `finished` at its end. Returns the
+// number of threads. `r` receives the per-core statistics and the shard traffic.
+std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchange& exchange,
+                         MeshRunResult& r, PerformanceWorkload perf, const std::function<void()>& finished);
+
+}  // namespace star

@@ -13,10 +13,11 @@ Orchestration mesh_orchestration(std::uint32_t v) {
     case 2: return Orchestration::query_split;
     case 3: return Orchestration::query_split_multicast;
     case 4: return Orchestration::kv_split;
+    case 5: return Orchestration::ring;
     default: break;
   }
   throw std::invalid_argument("MESH_ORCHESTRATION value " + std::to_string(v) +
-                              " names no orchestration (0 to 4)");
+                              " names no orchestration (0 to 5)");
 }
 
 MeshJobEngine::MeshJobEngine(SpatialStar& mesh, const RegisterBank& regs) : mesh_(mesh), regs_(regs) {}

@@ -321,45 +321,57 @@ void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
     exchange_ = std::make_unique<PartialExchange>(mesh, plan.merges, plan.tags, plan.blocks);
     remaining_ += exchange_->spawn(finished);
   }
-  if (plan.kind == Orchestration::ring) remaining_ += spawn_ring(mesh, plan, *exchange_, r_, perf_, finished);
+  if (plan.kind == Orchestration::ring) {
+    // The ring members run their jobs in steps between shard hand-overs (ring.h).
+    remaining_ += spawn_ring(
+        mesh, plan, r_, [this, hooks](std::uint32_t c, std::size_t j) { run_job(hooks, c, j); },
+        [hooks, finished](std::uint32_t c) {
+          if (hooks.after_core) hooks.after_core(c);
+          finished();
+        });
+  }
   for (std::uint32_t c = 0; c < n; ++c) {
     if (plan.per_core[c].empty() || plan.kind == Orchestration::ring) continue;
     ++remaining_;
     Barrier* barrier = group_of_[c] >= 0 ? &barriers_[group_of_[c]] : nullptr;
     sc_core::sc_spawn([this, &mesh, &plan, finished, hooks, c, barrier] {
-      StarCore& core = mesh.core(c);
       for (std::size_t j = 0; j < plan.per_core[c].size(); ++j) {
         if (barrier) {  // the group starts each stripe in step
           const std::uint32_t stripe = plan.stripes[c][j];
           while (barrier->completed < stripe) sc_core::wait(barrier->advanced);
           mesh.multicast_hub().begin_job(c, stripe);
         }
-        if (hooks.before_job) hooks.before_job(c, j);
-        core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf_);
-        while (core.busy()) sc_core::wait(core.done());
+        run_job(hooks, c, j);
         if (barrier) {
           --barrier->remaining[plan.stripes[c][j]];
           while (barrier->completed < barrier->remaining.size() && barrier->remaining[barrier->completed] == 0)
             ++barrier->completed;
           barrier->advanced.notify();
         }
-        r_.core_busy[c] += core.job_time();
-        r_.ops += core.ops();
-        ++r_.core_jobs[c];
-        CoreActivity& act = r_.core_activity[c];
-        const auto stages = core.stages();
-        for (std::size_t i = 0; i < stages.size(); ++i) {
-          act.stage_busy_cycles[i] += stages[i]->busy_cycles();
-          act.stage_ops[i] += stages[i]->ops();
-        }
-        act.dram_bytes += core.fetcher.dram_bytes();
-        if (exchange_) exchange_->job_done(c, j);
       }
       if (hooks.after_core) hooks.after_core(c);
       finished();
     }, ("dispatch_core" + std::to_string(c)).c_str());
   }
   if (remaining_ == 0) done();
+}
+
+void PlanExecution::run_job(const Hooks& hooks, std::uint32_t c, std::size_t j) {
+  StarCore& core = mesh_.core(c);
+  if (hooks.before_job) hooks.before_job(c, j);
+  core.start(plan_.per_core[c][j], mesh_.functional(), mesh_.memory_bytes(), perf_);
+  while (core.busy()) sc_core::wait(core.done());
+  r_.core_busy[c] += core.job_time();
+  r_.ops += core.ops();
+  ++r_.core_jobs[c];
+  CoreActivity& act = r_.core_activity[c];
+  const auto stages = core.stages();
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    act.stage_busy_cycles[i] += stages[i]->busy_cycles();
+    act.stage_ops[i] += stages[i]->ops();
+  }
+  act.dram_bytes += core.fetcher.dram_bytes();
+  if (exchange_) exchange_->job_done(c, j);
 }
 
 MeshRunResult PlanExecution::result() const {
@@ -371,7 +383,6 @@ MeshRunResult PlanExecution::result() const {
     r.partial_messages = exchange_->messages();
     r.partial_bytes = exchange_->message_bytes();
   }
-  if (plan_.kind == Orchestration::ring) r.shard_messages = r_.shard_messages, r.shard_bytes = r_.shard_bytes;
   r.noc = mesh_.fabric.model().stats().since(noc_before_);
   r.multicast = mesh_.multicast_hub().stats().since(multicast_before_);
   for (std::uint32_t m = 0; m < mesh_.controllers(); ++m) {

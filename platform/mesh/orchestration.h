@@ -134,6 +134,9 @@ class PlanExecution {
 
  private:
   struct Barrier;
+  // Runs core c's job j to completion (hooks.before_job, start, wait) and records it.
+  void run_job(const Hooks& hooks, std::uint32_t c, std::size_t j);
+
   SpatialStar& mesh_;
   const MeshPlan& plan_;
   PerformanceWorkload perf_;

@@ -138,8 +138,9 @@ constexpr std::uint64_t kChunkBytes = 16 * 1024;
 
 }  // namespace
 
-std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchange& exchange,
-                         MeshRunResult& r, PerformanceWorkload perf, const std::function<void()>& finished) {
+std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, MeshRunResult& r,
+                         const std::function<void(std::uint32_t, std::size_t)>& run_job,
+                         const std::function<void(std::uint32_t)>& member_done) {
   const RingSchedule& sch = plan.ring;
   const auto P = static_cast<std::uint32_t>(sch.members.size());
   auto st = std::make_shared<RingState>();
@@ -151,18 +152,20 @@ std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchang
   }
   for (std::uint32_t p = 0; p < P; ++p) {
     const std::uint32_t c = sch.members[p], succ = sch.members[(p + 1) % P];
-    sc_core::sc_spawn([&mesh, &plan, &sch, &exchange, &r, st, finished, perf, P, p, c, succ] {
+    sc_core::sc_spawn([&mesh, &sch, &r, st, run_job, member_done, P, p, c, succ] {
       StarCore& core = mesh.core(c);
       const std::uint32_t flit_bytes = mesh.fabric.config().flit_bytes();
       for (std::uint32_t f = 0; f < sch.phases; ++f) {
         for (std::uint32_t s = 0; s < P; ++s) {
           const RingSchedule::Shard& held = sch.shards[f][(p + P - s) % P];
-          if (s == 0) {  // the member's own shard, from DRAM once per phase
+          if (s == 0) {  // the member's own shard, from DRAM once per phase (the core is idle)
+            const std::uint64_t before = core.fetcher.dram_bytes();
             const sc_core::sc_time now = sc_core::sc_time_stamp();
             const sc_core::sc_time t = std::max(
                 core.fetcher.transfer(Stage::predict, Direction::read, held.k_addr, held.bytes, now),
                 core.fetcher.transfer(Stage::formal, Direction::read, held.v_addr, held.bytes, now));
             if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+            r.core_activity[c].dram_bytes += core.fetcher.dram_bytes() - before;
           } else {
             while (st->received[c] < std::uint64_t(f) * (P - 1) + s) sc_core::wait(*st->arrived[c]);
           }
@@ -183,18 +186,11 @@ std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchang
             });
           }
           const std::size_t k = std::size_t(f) * P + s;
-          for (std::uint32_t j = sch.step_jobs[c][k]; j < sch.step_jobs[c][k + 1]; ++j) {
-            core.start(plan.per_core[c][j], mesh.functional(), mesh.memory_bytes(), perf);
-            while (core.busy()) sc_core::wait(core.done());
-            r.core_busy[c] += core.job_time();
-            r.ops += core.ops();
-            ++r.core_jobs[c];
-            exchange.job_done(c, j);
-          }
+          for (std::uint32_t j = sch.step_jobs[c][k]; j < sch.step_jobs[c][k + 1]; ++j) run_job(c, j);
           while (st->sending[c]) sc_core::wait(*st->sent[c]);  // the outgoing buffer is free again
         }
       }
-      finished();
+      member_done(c);
     }, ("ring_member" + std::to_string(c)).c_str());
   }
   return P;

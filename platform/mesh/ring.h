@@ -55,10 +55,14 @@ RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std
                      std::uint32_t width, std::uint32_t height, std::uint32_t cores,
                      const CoreConfig& core);
 
-// Spawns one thread per ring member that runs its steps (jobs, shard loads, shard passing in
-// chunks of 16 KiB over the NoC, data class); each calls `finished` at its end. Returns the
-// number of threads. `r` receives the per-core statistics and the shard traffic.
-std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, PartialExchange& exchange,
-                         MeshRunResult& r, PerformanceWorkload perf, const std::function<void()>& finished);
+// Spawns one thread per ring member that runs its steps: the shard loads (counted in the
+// member's CoreActivity::dram_bytes), the shard passing in chunks of 16 KiB over the NoC (data
+// class; counted in r.shard_messages / shard_bytes) and its jobs, each through `run_job(c, j)`
+// (job j of MeshPlan::per_core[c], run to completion: PlanExecution's job path with its hooks
+// and per-core statistics); each member calls `member_done(c)` at its end. Returns the number
+// of threads.
+std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, MeshRunResult& r,
+                         const std::function<void(std::uint32_t, std::size_t)>& run_job,
+                         const std::function<void(std::uint32_t)>& member_done);
 
 }  // namespace star

@@ -37,7 +37,7 @@ int star_mesh_cores(star_dev* dev, uint32_t* cores) {
 }
 
 int star_mesh_set_orchestration(star_dev* dev, uint32_t orchestration) {
-  if (!dev || orchestration < STAR_MESH_BASELINE || orchestration > STAR_MESH_KV_SPLIT) return STAR_E_ARG;
+  if (!dev || orchestration < STAR_MESH_BASELINE || orchestration > STAR_MESH_RING) return STAR_E_ARG;
   uint32_t cores = 0;
   STAR_TRY(star_mesh_cores(dev, &cores));
   if (cores == 0) return STAR_E_ARG;

@@ -82,7 +82,8 @@ enum {
   STAR_MESH_QUERY_SPLIT = 2,
   STAR_MESH_BASELINE = 1,
   STAR_MESH_QUERY_SPLIT_MULTICAST = 3,
-  STAR_MESH_KV_SPLIT = 4
+  STAR_MESH_KV_SPLIT = 4,
+  STAR_MESH_RING = 5
 };
 int star_mesh_cores(star_dev* dev, uint32_t* cores);
 int star_mesh_set_orchestration(star_dev* dev, uint32_t orchestration);

@@ -3,7 +3,7 @@
 // the mesh command processor, which plans the job, sends each core its job as a NoC message and
 // raises the completion interrupt as a NoC message to the host. O (read back from DRAM) equals the
 // single-core model's bit for bit for query_split (the default), baseline and query_split_multicast
-// (kv_split within its merge tolerance), and a full layer (X and weights) too; a bad descriptor and
+// (kv_split and ring within their merge tolerance), and a full layer (X and weights) too; a bad descriptor and
 // a bad MESH_ORCHESTRATION value get their error codes and interrupts, and the next job runs.
 #include <string>
 
@@ -96,8 +96,9 @@ int sc_main(int, char*[]) {
     MatF out;
     std::uint64_t plan_jobs = 0, plan_cores = 0;  // per-core jobs and cores with work in the plan
     std::uint64_t job_messages = 0, completion_messages = 0;
+    std::uint64_t shard_messages = 0, ring_members = 0;  // ring: shards passed on, members
   };
-  Run split, baseline, multicast, kv_split, full_layer, after_error;
+  Run split, baseline, multicast, kv_split, ring, full_layer, after_error;
   star_result bad{}, bad_orch{};
   int bad_rc = 0, bad_orch_rc = 0, set_rc = -99, set_bad_rc = 0;
   std::uint32_t cores = 0;
@@ -127,6 +128,8 @@ int sc_main(int, char*[]) {
         r.plan_jobs += per.size();
         r.plan_cores += !per.empty();
       }
+      r.shard_messages = engine.last_run().shard_messages;
+      r.ring_members = engine.last_plan().ring.members.size();
     };
     offload(split);
     set_rc = star_mesh_set_orchestration(&dev, STAR_MESH_BASELINE);
@@ -135,6 +138,8 @@ int sc_main(int, char*[]) {
     offload(multicast);
     star_mesh_set_orchestration(&dev, STAR_MESH_KV_SPLIT);
     offload(kv_split);
+    star_mesh_set_orchestration(&dev, STAR_MESH_RING);
+    offload(ring);
     // A bad descriptor: keep ratio 0.
     star_job_desc_t desc;
     prepare_attention(&dev, q, kv.k, kv.v, heads, kv_heads, d, opt, &desc);
@@ -171,18 +176,28 @@ int sc_main(int, char*[]) {
   StarAlgoConfig algo;
   const MatF want = run_layer(qkv, algo).out;
   HT_CHECK(!same_bits(run_layer(qkv, test::negative_control(algo)).out, want));  // the comparison tells outputs apart
-  for (const Run* r : {&split, &baseline, &multicast, &kv_split, &full_layer, &after_error}) {
+  for (const Run* r : {&split, &baseline, &multicast, &kv_split, &ring, &full_layer, &after_error}) {
     HT_CHECK_EQ(r->rep.status, STAR_OK);
     HT_CHECK(r->rep.cycles > 0);
     // One descriptor-sized message per per-core job, one completion per core with work.
     HT_CHECK_EQ(r->job_messages, r->plan_jobs);
     HT_CHECK_EQ(r->completion_messages, r->plan_cores);
-    if (r != &kv_split && r != &full_layer) HT_CHECK(same_bits(r->out, want));
+    if (r != &kv_split && r != &ring && r != &full_layer) HT_CHECK(same_bits(r->out, want));
   }
-  // kv_split merges SU-FA partials (reassociated float sums): within docs/mesh.md's tolerance.
+  // kv_split and ring merge SU-FA partials (reassociated float sums): within docs/mesh.md's
+  // tolerance.
   const double kv_split_error = test::relative_error(kv_split.out, want);
+  const double ring_error = test::relative_error(ring.out, want);
   HT_CHECK_EQ(kv_split.out.size(), want.size());
+  HT_CHECK_EQ(ring.out.size(), want.size());
   HT_CHECK(kv_split_error <= test::kKvSplitTolerance);
+  HT_CHECK(ring_error <= test::kKvSplitTolerance);
+  // ring: 4 key tiles of 64, so 4 members with jobs; each shard (K and V of 64 keys x 64 x 2
+  // bytes: one 16 KiB message) travels 3 hops.
+  HT_CHECK_EQ(ring.ring_members, 4u);
+  HT_CHECK_EQ(ring.plan_cores, 4u);
+  HT_CHECK_EQ(ring.shard_messages, 4u * 3);
+  HT_CHECK_EQ(kv_split.shard_messages, 0u);
   HT_CHECK_EQ(split.plan_cores, 4u);     // 2 heads x 2 blocks of 128 queries: one block a core
   HT_CHECK_EQ(baseline.plan_cores, 2u);  // whole heads: two cores
   HT_CHECK_EQ(kv_split.plan_cores, 4u);
@@ -197,29 +212,31 @@ int sc_main(int, char*[]) {
   for (QuantizedI8* t : {&layer.x, &layer.w_q, &layer.w_k, &layer.w_v}) t->scale = float(t->scale);
   HT_CHECK(same_bits(full_layer.out, run_layer(layer, algo).out));
   // PERF: the good and failed jobs since star_reset; cycles and DRAM bytes of the good ones.
-  HT_CHECK_EQ(perf.jobs_done, 6u);
+  HT_CHECK_EQ(perf.jobs_done, 7u);
   HT_CHECK_EQ(perf.jobs_failed, 2u);
   HT_CHECK_EQ(perf.cycles, split.rep.cycles + baseline.rep.cycles + multicast.rep.cycles + kv_split.rep.cycles +
-                               full_layer.rep.cycles + after_error.rep.cycles);
-  HT_CHECK(perf.dram_read_bytes > 6ull * 3 * S * d * 2);  // at least Q, K and V of each good job
-  HT_CHECK(perf.dram_write_bytes >= 6ull * S * heads * d * 4);  // O of each good job
+                               ring.rep.cycles + full_layer.rep.cycles + after_error.rep.cycles);
+  HT_CHECK(perf.dram_read_bytes > 7ull * 3 * S * d * 2);  // at least Q, K and V of each good job
+  HT_CHECK(perf.dram_write_bytes >= 7ull * S * heads * d * 4);  // O of each good job
   HT_CHECK(top.device.engine.last_plan().kind == Orchestration::query_split);
-  // Only the five good jobs reached the cores.
+  // Only the seven good jobs reached the cores.
   HT_CHECK_EQ(top.device.engine.job_messages(), split.plan_jobs + baseline.plan_jobs + multicast.plan_jobs +
-                                                    kv_split.plan_jobs + full_layer.plan_jobs + after_error.plan_jobs);
-  // Interrupt line changes crossed the NoC: raised and cleared for each of the eight jobs.
-  HT_CHECK(top.device.irq_messages() >= 16u);
+                                                    kv_split.plan_jobs + ring.plan_jobs + full_layer.plan_jobs +
+                                                    after_error.plan_jobs);
+  // Interrupt line changes crossed the NoC: raised and cleared for each of the nine jobs.
+  HT_CHECK(top.device.irq_messages() >= 18u);
   // The host sees the last job's interrupt one NoC message after the command processor raised it.
   HT_CHECK(irq_seen > top.device.cp.last_irq_time());
   HT_CHECK(irq_seen - top.device.cp.last_irq_time() < sc_core::sc_time(1, sc_core::SC_US));
   // Register accesses = request packets from the host's router.
   HT_CHECK(counted > 50u);
   HT_CHECK_EQ(top.host_ni.transactions() - ni_before, counted);
-  std::printf("cycles: query_split %llu, baseline %llu, query_split_multicast %llu, kv_split %llu (max |diff| / max |O| "
-              "%.3g), full layer (d_model 128) %llu; %llu register accesses from the host "
+  std::printf("cycles: query_split %llu, baseline %llu, query_split_multicast %llu, kv_split %llu, ring %llu "
+              "(max |diff| / max |O| %.3g, %.3g), full layer (d_model 128) %llu; %llu register accesses from the host "
               "node, %llu IRQ messages; last run NoC packets %llu\n",
               (unsigned long long)split.rep.cycles, (unsigned long long)baseline.rep.cycles,
-              (unsigned long long)multicast.rep.cycles, (unsigned long long)kv_split.rep.cycles, kv_split_error,
+              (unsigned long long)multicast.rep.cycles, (unsigned long long)kv_split.rep.cycles,
+              (unsigned long long)ring.rep.cycles, kv_split_error, ring_error,
               (unsigned long long)full_layer.rep.cycles,
               (unsigned long long)counted, (unsigned long long)top.device.irq_messages(),
               (unsigned long long)top.device.engine.last_run().noc.packets_delivered);

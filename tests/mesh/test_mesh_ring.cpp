@@ -10,43 +10,16 @@
 //  - every shard but the last of each phase was passed on: phases x P x (P - 1) shards of
 //    S / P keys x d x 2 bytes x (K, V), in 16 KiB messages; no partial crossed the NoC.
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 
 #include "../platform/platform_test_support.h"
 #include "mesh/mesh_placement.h"
 #include "mesh/orchestration.h"
-#include "reference/generators.h"
+#include "mesh_test_support.h"
 
 using namespace star;
 using namespace star::test;
 
 namespace {
-
-bool same_bits(const MatF& a, const MatF& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
-double relative_error(const MatF& a, const MatF& b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return 1e30;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = std::max(diff, std::fabs(double(a.data()[i]) - double(b.data()[i])));
-    scale = std::max(scale, std::fabs(double(b.data()[i])));
-  }
-  return diff / scale;
-}
-
-constexpr double kTolerance = 1e-5;
-
-MeshConfig mesh_config(std::uint32_t w, std::uint32_t h) {
-  MeshConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.memory.capacity_bytes = std::uint64_t{4} << 30;
-  return cfg;
-}
 
 std::vector<std::uint32_t> even_bounds(std::uint32_t tiles, std::uint32_t shards) {
   std::vector<std::uint32_t> b;
@@ -84,25 +57,11 @@ int sc_main(int, char*[]) {
 
   SpatialStar mesh22("mesh22", mesh_config(2, 2));
   SpatialStar mesh32("mesh32", mesh_config(3, 2));
-  MeshConfig perf_cfg;  // 4x4, performance mode
-  perf_cfg.memory.mode = DataMode::performance;
-  SpatialStar mesh44("mesh44", perf_cfg);
+  SpatialStar mesh44("mesh44", performance_mesh_config(4, 4));
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
 
-  const QkvInputs in = generate_qkv(RowType::mixed, 2 * 384, 384, 32, 5);
-  MatF q(384, 64);
-  for (std::size_t i = 0; i < 384; ++i)
-    for (std::size_t c = 0; c < 32; ++c) q(i, c) = in.q(i, c), q(i, 32 + c) = in.q(384 + i, c);
-  const QuantizedQkv qkv = quantize_qkv(q, in.k, in.v, 2, 1, 32);
-  const QkvInputs in4 = generate_qkv(RowType::spread, 256, 256, 32, 11);
-  MatF q4(256, 128), k4(256, 64), v4(256, 64);
-  for (std::size_t i = 0; i < 256; ++i)
-    for (std::size_t c = 0; c < 32; ++c) {
-      for (std::size_t h = 0; h < 4; ++h) q4(i, h * 32 + c) = in4.q(i, c) * (1 + 0.25f * h);
-      k4(i, c) = in4.k(i, c), k4(i, 32 + c) = in4.k(255 - i, c);
-      v4(i, c) = in4.v(i, c), v4(i, 32 + c) = -in4.v(i, c);
-    }
-  const QuantizedQkv qkv4 = quantize_qkv(q4, k4, v4, 4, 2, 32);
+  const QuantizedQkv qkv = gqa_2on1_qkv();   // 2 query heads on 1 K/V head, S = 384, d = 32
+  const QuantizedQkv qkv4 = gqa_4on2_qkv();  // 4 query heads on 2 K/V heads, S = 256, d = 32
 
   for (SpatialStar* mesh : {&mesh22, &mesh32}) {
     for (bool causal : {false, true}) {
@@ -126,8 +85,8 @@ int sc_main(int, char*[]) {
         CHECK_MSG(plan.ring.members.size() == P && plan.ring.phases == 1, tag);
         CHECK_MSG(same_bits(got, run_layer_key_shards(qkv, algo, even_bounds(6, P))), tag + ": equals the sharded model");
         const double err = relative_error(got, single);
-        CHECK_MSG(err <= kTolerance, tag + ": error vs one core " + std::to_string(err));
-        CHECK_MSG(relative_error(got, different) > kTolerance, tag + " (negative control)");
+        CHECK_MSG(err <= kKvSplitTolerance, tag + ": error vs one core " + std::to_string(err));
+        CHECK_MSG(relative_error(got, different) > kKvSplitTolerance, tag + " (negative control)");
         CHECK_MSG(r.partial_messages == 0, tag + ": partials merge where computed");
         CHECK_MSG(r.shard_messages == expected_shard_messages(plan),
                   tag + ": shard messages " + std::to_string(r.shard_messages));
@@ -153,7 +112,7 @@ int sc_main(int, char*[]) {
         CHECK_MSG(plan.ring.phases == 2, tag + " spread: phases");
         CHECK_MSG(same_bits(got, run_layer_key_shards(qkv4, algo, even_bounds(6, P))), tag + " spread: sharded model");
         const double err = relative_error(got, run_layer(qkv4, algo).out);
-        CHECK_MSG(err <= kTolerance, tag + " spread: error vs one core " + std::to_string(err));
+        CHECK_MSG(err <= kKvSplitTolerance, tag + " spread: error vs one core " + std::to_string(err));
         CHECK_MSG(r.shard_messages == expected_shard_messages(plan), tag + " spread: shard messages");
         CHECK_MSG(r.controller_bytes_read[0] > 0 && r.controller_bytes_read[1] > 0, tag + " spread: both controllers");
         std::printf("%-24s spread %9.0f ns, error %.2e\n", tag.c_str(), r.makespan.to_seconds() * 1e9, err);

@@ -33,6 +33,7 @@ int sc_main(int, char*[]) {
   job.head_dim = 32;
   job.kind = JobKind::full_layer;
   CHECK(throws_naming([&] { plan_layer(job, Orchestration::kv_split, mesh); }, "attention-only"));
+  CHECK(throws_naming([&] { plan_layer(job, Orchestration::ring, mesh); }, "ring splits attention-only"));
   job.kind = JobKind::attention_only;
   CHECK(throws_naming([&] { plan_layer(job, Orchestration::query_split, mesh, 3); }, "3 cores"));
   CHECK(throws_naming([&] { query_range_job(job, 0, 10, 300); }, "rows [10, 300)"));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "functional_data.h"
@@ -67,17 +68,24 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
     g.rass = shape.rass;
   }
 
-  // Every plan before the first simulation step.
+  // Every plan before the first simulation step; a plan's error names its run.
+  auto plan = [&](const std::string& label, Orchestration o, std::uint32_t cores = 0) {
+    try {
+      return plan_layer(groups, o, mesh, cores);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("planning {} (mesh.orchestration / mesh.compare): {}", label, e.what()));
+    }
+  };
   std::vector<PlannedRun> runs;
-  for (const std::string& o : sc.orchestrations) runs.push_back({o, plan_layer(groups, parse_orchestration(o), mesh)});
+  for (const std::string& o : sc.orchestrations) runs.push_back({o, plan(o, parse_orchestration(o))});
   auto have = [&](const std::string& l) {
     for (const PlannedRun& r : runs)
       if (r.label == l) return true;
     return false;
   };
   if (sc.compare_baseline && !have("baseline"))
-    runs.push_back({"baseline", plan_layer(groups, Orchestration::baseline, mesh)});
-  if (sc.compare_one_core) runs.push_back({"one_core", plan_layer(groups, Orchestration::query_split, mesh, 1)});
+    runs.push_back({"baseline", plan("baseline", Orchestration::baseline)});
+  if (sc.compare_one_core) runs.push_back({"one_core", plan("one_core", Orchestration::query_split, 1)});
 
   nlohmann::json skip = functional ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
   std::unique_ptr<LayerResult> model;

@@ -39,6 +39,7 @@ CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, st
   if (h >= job.heads || a >= b || b > job.queries())
     throw std::invalid_argument("query_range_job: head " + std::to_string(h) + " rows [" +
                                 std::to_string(a) + ", " + std::to_string(b) + ") outside the job");
+  job.algo.validate(job.seq_len);  // the full job's tiling, before a causal slice narrows it
   const std::uint32_t g = h / job.group();
   CoreJob sub = job;
   sub.heads = sub.kv_heads = 1;
@@ -63,8 +64,10 @@ CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, st
   if (job.algo.causal) {
     sub.tokens_after_queries = 0;
     // Keys after the core's last query are never visible: drop them, keeping the full job's tiles.
-    sub.algo.tile_keys = job.tiling().tile_keys;
+    // Rows that end before one tile see a single partial tile: a tile of exactly their keys (the
+    // single-core job's first tile cut at the same causal horizon, same budgets and order).
     sub.seq_len = job.seq_len - job.queries() + b;
+    sub.algo.tile_keys = std::min(job.tiling().tile_keys, sub.seq_len);
   }
   return sub;
 }

@@ -43,6 +43,16 @@ int sc_main(int, char*[]) {
   const CoreJob sub = query_range_job(job, 0, 0, 64);
   CHECK(sub.seq_len == 256 - 128 + 64 && sub.n_queries == 64);
   CHECK(sub.algo.tile_keys == job.tiling().tile_keys);
+  // Rows ending before one key tile see one partial tile of exactly their keys; longer slices keep
+  // the full job's tiles (the last one ragged).
+  job.algo.tile_keys = 192;
+  const CoreJob first = query_range_job(job, 0, 0, 32);
+  CHECK(first.seq_len == 160 && first.algo.tile_keys == 160 && first.tiling().n_tiles() == 1);
+  CHECK(query_range_job(job, 0, 0, 128).algo.tile_keys == 192);
+  // A full job whose tile is longer than its keys is still refused, causal or not.
+  job.algo.tile_keys = 512;
+  CHECK(throws_naming([&] { query_range_job(job, 0, 0, 64); }, "tile_keys = 512 exceeds the sequence length 256"));
+  job.algo.tile_keys = 0;
   // A key shard must be a non-empty range of the job's tiles.
   CoreJob shard = sub;
   shard.tile_begin = 2;

@@ -66,15 +66,27 @@ uint64_t NocFabric::multicast(uint32_t src, const std::vector<uint32_t>& dsts, u
 }
 
 uint64_t NocFabric::send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class) {
+  if (flits > (uint32_t(1) << 31))
+    throw std::invalid_argument("NocFabric: a message of " + std::to_string(flits) + " flits (at most 2^31)");
   const uint64_t created = created_cycle();
+  // A message longer than a packet is a train: one head flit per kMaxPacketFlits - 1 flits of
+  // payload. Timed as one by a model that can, otherwise sent packet by packet.
+  const uint32_t packets = flits <= kMaxPacketFlits ? 1 : (flits - 1 + kMaxPacketFlits - 2) / (kMaxPacketFlits - 1);
+  const uint32_t total = flits - 1 + packets;
+  const bool train = packets > 1 && model_->times_trains();
+  const uint32_t parts = train ? 1 : packets;
   Waiter waiter;
-  waiter.remaining = uint32_t(dsts.size());
-  const uint64_t first = next_id_;
-  const NocPacket packet{first, src, dsts[0], flits, vc_class, created};
-  if (dsts.size() == 1) model_->inject(packet);
-  else model_->inject_multicast(packet, dsts);  // copy i is packet first + i
-  next_id_ += dsts.size();
-  for (size_t i = 0; i < dsts.size(); ++i) waiting_[first + i] = &waiter;
+  waiter.remaining = uint32_t(dsts.size()) * parts;
+  for (uint32_t k = 0; k < parts; ++k) {
+    const uint64_t first = next_id_;
+    NocPacket packet{first, src, dsts[0], total, vc_class, created};
+    if (train) packet.packets = packets;
+    else if (packets > 1) packet.flits = k + 1 < packets ? kMaxPacketFlits : total - k * kMaxPacketFlits;
+    if (dsts.size() == 1) model_->inject(packet);
+    else model_->inject_multicast(packet, dsts);  // copy i is packet first + i
+    next_id_ += dsts.size();
+    for (size_t i = 0; i < dsts.size(); ++i) waiting_[first + i] = &waiter;
+  }
   wake_.notify(sc_core::SC_ZERO_TIME);
   sc_core::wait(waiter.done);
   return cycle_floor(sc_core::sc_time_stamp()) - created;

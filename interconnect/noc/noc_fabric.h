@@ -25,6 +25,9 @@ class NocFabric : public sc_core::sc_module {
 
   // Sends a packet of `flits` flits from src to dst in `vc_class` and blocks the calling
   // SC_THREAD until its tail flit has been reassembled at dst. Returns the latency in cycles.
+  // A message of more than kMaxPacketFlits flits (head included, at most 2^31) goes as a train of
+  // packets, each with its own head flit (NocPacket::packets; split here when the model does not
+  // time trains); multicast likewise.
   uint64_t transfer(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class);
   // Sends one packet of `flits` flits from src to every node of `dsts`, all created in the same
   // cycle, and blocks the calling SC_THREAD until it has been reassembled at every destination.

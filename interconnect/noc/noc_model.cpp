@@ -13,7 +13,13 @@ void NocModel::reject_packet(const NocPacket& p, uint64_t now, const NocConfig& 
   const std::string id = "noc packet " + std::to_string(p.id) + ": ";
   if (p.src >= c.nodes()) throw std::invalid_argument(id + "source node " + std::to_string(p.src) + " outside the mesh");
   if (p.dst >= c.nodes()) throw std::invalid_argument(id + "destination node " + std::to_string(p.dst) + " outside the mesh");
-  if (p.flits < 1 || p.flits > 65536) throw std::invalid_argument(id + "length must be 1..65536 flits");
+  if (p.packets < 1) throw std::invalid_argument(id + "a train needs at least one packet");
+  if (p.packets > 1 && p.flits >= p.packets && p.flits <= uint64_t(kMaxPacketFlits) * p.packets)
+    throw std::invalid_argument(id + "a train of " + std::to_string(p.packets) +
+                                " packets, but this model does not time trains");
+  if (p.flits < p.packets || p.flits > uint64_t(kMaxPacketFlits) * p.packets)
+    throw std::invalid_argument(id + "length must be 1..65536 flits per packet (" + std::to_string(p.flits) +
+                                " flits in " + std::to_string(p.packets) + " packets)");
   if (p.vc_class >= c.num_vc_classes)
     throw std::invalid_argument(id + "vc_class " + std::to_string(p.vc_class) + " >= num_vc_classes");
   if (p.created_cycle < now)
@@ -23,14 +29,14 @@ void NocModel::reject_packet(const NocPacket& p, uint64_t now, const NocConfig& 
 }
 
 void NocModel::check_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts, uint64_t now,
-                               const NocConfig& config) {
+                               const NocConfig& config, bool trains) {
   const std::string id = "noc multicast " + std::to_string(packet.id) + ": ";
   if (dsts.empty()) throw std::invalid_argument(id + "no destination");
   std::vector<bool> seen(config.nodes(), false);
   for (const uint32_t d : dsts) {
     NocPacket copy = packet;
     copy.dst = d;
-    check_packet(copy, now, config);
+    check_packet(copy, now, config, trains);
     if (d == packet.src)
       throw std::invalid_argument(id + "the source node " + std::to_string(d) + " is among the destinations");
     if (seen[d]) throw std::invalid_argument(id + "destination node " + std::to_string(d) + " listed twice");
@@ -39,7 +45,7 @@ void NocModel::check_multicast(const NocPacket& packet, const std::vector<uint32
 }
 
 void NocModel::inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
-  check_multicast(packet, dsts, now(), config());
+  check_multicast(packet, dsts, now(), config(), times_trains());
   for (size_t i = 0; i < dsts.size(); ++i) {
     NocPacket copy = packet;
     copy.id = packet.id + i;

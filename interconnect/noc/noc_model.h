@@ -26,6 +26,9 @@ class NocModel {
   // Default (and flit fidelity): source replication, one inject per destination in the order
   // given. The packet model overrides it with a dimension-order tree.
   virtual void inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts);
+  // Whether inject takes a train of packets (NocPacket::packets > 1) and times it as one
+  // message; otherwise the sender splits a long message into packets itself.
+  virtual bool times_trains() const { return false; }
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;
@@ -41,15 +44,17 @@ class NocModel {
 
  protected:
   // Throws for a bad packet (see inject); `config` is the model's own (no virtual call per packet).
-  static void check_packet(const NocPacket& packet, uint64_t now, const NocConfig& config) {
-    if (packet.src < config.nodes() && packet.dst < config.nodes() && packet.flits >= 1 &&
-        packet.flits <= 65536 && packet.vc_class < config.num_vc_classes && packet.created_cycle >= now)
+  static void check_packet(const NocPacket& packet, uint64_t now, const NocConfig& config, bool trains = false) {
+    if (packet.src < config.nodes() && packet.dst < config.nodes() && packet.packets >= 1 &&
+        packet.flits >= packet.packets && (packet.packets == 1 || trains) &&
+        packet.flits <= uint64_t(kMaxPacketFlits) * packet.packets && packet.vc_class < config.num_vc_classes &&
+        packet.created_cycle >= now)
       return;
     reject_packet(packet, now, config);
   }
   // Throws for a bad destination list (see inject_multicast) or a bad packet to any of them.
   static void check_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts, uint64_t now,
-                              const NocConfig& config);
+                              const NocConfig& config, bool trains = false);
   [[noreturn]] static void reject_packet(const NocPacket& packet, uint64_t now, const NocConfig& config);
 };
 

@@ -12,7 +12,13 @@ struct NocPacket {
   uint32_t flits = 1;          // packet length including the head flit
   uint32_t vc_class = 0;       // virtual network (0 = request, 1 = response for TLM traffic)
   uint64_t created_cycle = 0;  // cycle the packet enters the source queue
+  // A train: `packets` packets sent back to back, the first packets - 1 of kMaxPacketFlits flits,
+  // the last the rest of `flits` (the train's total); only models that time trains
+  // (NocModel::times_trains) take more than 1.
+  uint32_t packets = 1;
 };
+
+constexpr uint32_t kMaxPacketFlits = 65536;
 
 struct DeliveredPacket {
   NocPacket packet;

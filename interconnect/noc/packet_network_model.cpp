@@ -64,10 +64,10 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
     NocModel::inject_multicast(packet, dsts);
     return;
   }
-  check_multicast(packet, dsts, now_, config_);
+  check_multicast(packet, dsts, now_, config_, times_trains());
   calendars_.advance(now_);
   const uint32_t f = packet.flits;
-  const uint32_t span = occupancy_cycles(f);
+  const uint64_t span = train_cycles(packet);
   // The union of the dimension-order paths.
   uint64_t links = 0;
   for (const uint32_t d : dsts) {
@@ -123,7 +123,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
   stats_.energy.buffer_writes += uint64_t(f) * routers;
   stats_.energy.buffer_reads += uint64_t(f) * routers;
   stats_.energy.link_flits += uint64_t(f) * links;
-  stats_.packets_injected += dsts.size();
+  stats_.packets_injected += dsts.size() * packet.packets;
   stats_.flits_injected += uint64_t(f) * dsts.size();
   for (const uint32_t n : tree_nodes_) tree_[n] = 0;
   tree_nodes_.clear();
@@ -141,7 +141,7 @@ uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
 // `in_vc` to the VC it takes at the next router. Written with few branches: the conditions
 // below depend on the random traffic and would be mispredicted.
 uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive,
-                                         uint32_t span, uint32_t class_base, uint32_t& in_vc) {
+                                         uint64_t span, uint32_t class_base, uint32_t& in_vc) {
   const size_t router = size_t(node) * calendars_per_router_;
   const uint32_t nv = config_.num_vcs, vpc = vcs_per_class_;
   // The flit model frees an output VC when the packet's tail leaves, so the next packet may enter
@@ -204,12 +204,17 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
   return grant;
 }
 
+uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet) const {
+  const uint64_t full = packet.packets - 1;
+  return full * occupancy_cycles(kMaxPacketFlits) + occupancy_cycles(uint32_t(packet.flits - full * kMaxPacketFlits));
+}
+
 void PacketNetworkModel::inject(const NocPacket& packet) {
-  check_packet(packet, now_, config_);
+  check_packet(packet, now_, config_, times_trains());
   calendars_.advance(now_);
   const uint32_t f = packet.flits;
   // Cycles from head to tail on every hop (a packet that never leaves its router is not throttled).
-  const uint32_t span = packet.src == packet.dst ? f : occupancy_cycles(f);
+  const uint64_t span = packet.src == packet.dst ? f : train_cycles(packet);
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
   uint64_t arrive = injected;
@@ -272,7 +277,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   const uint64_t head_out = path_[n - 1].grant;  // switch allocation of the head at the destination
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
-    tail_out = stream_wormhole(injected, f, span, n);
+    tail_out = stream_wormhole(injected, f, uint32_t(span), n);
   } else {
     inject_free_[packet.src] = injected + span;
   }
@@ -285,7 +290,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   stats_.energy.buffer_reads += uint64_t(f) * (hops + 1);
   stats_.energy.crossbar += uint64_t(f) * (hops + 1);
   stats_.energy.link_flits += uint64_t(f) * hops;
-  ++stats_.packets_injected;
+  stats_.packets_injected += packet.packets;
   stats_.flits_injected += f;
 }
 
@@ -335,7 +340,7 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
 void PacketNetworkModel::release(const DeliveredPacket& delivery) {
   delivered_.push_back(delivery);
   --pending_count_;
-  ++stats_.packets_delivered;
+  stats_.packets_delivered += delivery.packet.packets;
   stats_.flits_delivered += delivery.packet.flits;
 }
 

@@ -35,6 +35,11 @@ class PacketNetworkModel final : public NocModel {
   // dimension-order paths to all destinations; each of its links is reserved once, and the flits
   // are replicated at the routers where it branches.
   void inject_multicast(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
+  // Trains (NocPacket::packets > 1) with several VCs per class: the train takes one gap of all
+  // its packets' occupancy on every link, as one long packet would, but counts each packet's
+  // head flit (O(hops) whatever its length; its packets do not interleave with other traffic).
+  // With one VC per class the body flits are timed one by one, so trains are left to the sender.
+  bool times_trains() const override { return !hold_upstream_links_; }
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return pending_count_ == 0; }
@@ -63,6 +68,8 @@ class PacketNetworkModel final : public NocModel {
   // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
   uint32_t credit_loop_;
   uint32_t occupancy_cycles(uint32_t flits) const;
+  // Cycles a train occupies each link: its packets' occupancies back to back.
+  uint64_t train_cycles(const NocPacket& packet) const;
   // With one VC per class a packet owns each link until its tail has crossed it: its body flits
   // are then timed one by one (stream_wormhole) and the links held while it is blocked downstream
   // are marked on the calendars.
@@ -104,7 +111,7 @@ class PacketNetworkModel final : public NocModel {
     uint32_t last_vc = 0;
   };
   std::vector<InputPortState> input_ports_;
-  uint64_t pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive, uint32_t span,
+  uint64_t pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive, uint64_t span,
                        uint32_t class_base, uint32_t& in_vc);
   uint32_t vcs_per_class_, va_lead_;
   bool router_detail_;  // config.packet_router_detail with several VCs per class

@@ -19,6 +19,9 @@ JobContext::~JobContext() = default;
 void check_workload(const PerformanceWorkload& perf, const CoreJob& job, bool functional) {
   if (perf.batch_tiles == 0)
     throw std::invalid_argument("PerformanceWorkload.batch_tiles must be at least 1");
+  if (perf.batch_tiles > 65536)  // a macro cell's bursts (batch_tiles x max_burst_bytes) stay under 4 GiB
+    throw std::invalid_argument("PerformanceWorkload.batch_tiles must be at most 65536, got " +
+                                std::to_string(perf.batch_tiles));
   if (perf.batch_tiles == 1) return;
   if (functional)
     throw std::invalid_argument(

@@ -56,10 +56,10 @@ struct PerformanceWorkload {
 };
 
 // The longest burst a macro cell of `tiles` key tiles issues: its merged streams move in bursts
-// of up to min(tiles, 32) x max_burst_bytes (the NoC's packets hold at most 65536 flits: 512 KiB
-// leaves room at 128-bit links).
+// of up to tiles x max_burst_bytes (a NoC message longer than a packet travels as a train of
+// packets, timed as one by the packet model).
 inline std::uint64_t macro_cell_burst_bytes(std::uint32_t max_burst_bytes, std::uint32_t tiles) {
-  return std::uint64_t{max_burst_bytes} * std::min<std::uint32_t>(std::max<std::uint32_t>(tiles, 1), 32);
+  return std::uint64_t{max_burst_bytes} * std::max<std::uint32_t>(tiles, 1);
 }
 
 // Throws std::invalid_argument when `perf` cannot drive `job` (batch_tiles 0, or batching in

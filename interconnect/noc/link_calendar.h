@@ -2,35 +2,63 @@
 // future cycles already carry a flit, so a packet can take the first gap long enough for its
 // flits even between reservations made earlier for packets that arrive later.
 //
-// Each calendar is a sorted list of disjoint busy intervals [start, end) (touching intervals are
-// merged). A packet costs O(log n + gaps skipped) per link whatever its length (a bit per cycle
-// made a 32768-flit packet cost 512 word writes per link, and a window reaching far into the
-// future cost one bit per cycle for every calendar), and the memory is bounded by the
-// reservations still ahead of the present. Answers are the same, cycle for cycle, as the bit
-// calendars this replaced: cycles before the current 64-cycle-aligned horizon are forgotten
-// (as the bit window slid a word at a time).
+// A cycle is busy when either of two records of its calendar says so:
+//  - bits: a fixed window of kWindowWords 64-cycle words (one bit per cycle) that slides with
+//    simulated time, for the short reservations (at most 64 cycles) that lie inside it. The words
+//    are stored time-major (all calendars' words for the same 64 cycles side by side): the packets
+//    in flight reserve cycles near the present, so the words they touch share a few cache lines,
+//    and a short packet costs one word test and OR per calendar.
+//  - intervals: a sorted list of disjoint busy intervals [start, end) (touching ones merged) for
+//    the long reservations and those beyond the window (the 1M-token runs queue packets of
+//    thousands of flits seconds ahead): O(log n) each whatever their length.
+// Memory is calendars x window + the intervals still ahead of the present, never a window that
+// grows with the furthest reservation. Sliding clears only the words that held bits; intervals
+// behind the present are dropped when their calendar is next used. Answers are the same, cycle
+// for cycle, as one bit per cycle: cycles before the current 64-cycle-aligned horizon are
+// forgotten.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace star {
 
 class LinkCalendars {
  public:
+  static constexpr uint64_t kWindowWords = 32;  // a power of two
+  static constexpr uint64_t kWindowCycles = kWindowWords * 64;
+
   explicit LinkCalendars(size_t count = 0);
 
-  size_t size() const { return calendars_.size(); }
+  size_t size() const { return count_; }
   // Forgets the cycles before `now` (rounded down to a multiple of 64); `now` never decreases,
   // and every other call asks only about cycles at or after the latest `now`.
-  void advance(uint64_t now) { horizon_ = std::max(horizon_, now & ~uint64_t(63)); }
+  void advance(uint64_t now) {
+    if ((now >> 6) > base_word_) slide(now >> 6);
+  }
   // First cycle >= `earliest` starting `length` free cycles of calendar `c`, without reserving.
   // Used to find a gap free in two calendars at once (an output and the input it comes from).
-  uint64_t find_gap(size_t c, uint64_t earliest, uint64_t length);
+  uint64_t find_gap(size_t c, uint64_t earliest, uint64_t length) {
+    const uint64_t w = earliest >> 6;
+    const uint64_t bit = earliest & 63;
+    if (in_window(w) && length <= 64 - bit && !(word(c, w) & span_mask(bit, length)) &&
+        earliest + length <= far_front(c))
+      return earliest;  // fast path: free and inside one word of the window, before any interval
+    return find_gap_slow(c, earliest, length);
+  }
   // Marks [start, start + length) busy (it must be free).
-  void mark(size_t c, uint64_t start, uint64_t length) { insert(calendars_[c], start, start + length); }
+  void mark(size_t c, uint64_t start, uint64_t length) {
+    const uint64_t w = start >> 6;
+    const uint64_t bit = start & 63;
+    if (in_window(w) && length <= 64 - bit) {
+      set_bits(c, w, span_mask(bit, length));
+      return;
+    }
+    mark_slow(c, start, start + length);
+  }
   // Reserves `length` consecutive cycles at the first gap at or after `earliest`; returns its start.
   uint64_t reserve(size_t c, uint64_t earliest, uint64_t length) {
     const uint64_t start = find_gap(c, earliest, length);
@@ -39,7 +67,31 @@ class LinkCalendars {
   }
   // Reserves the first `length` cycles at or after `earliest` free in both calendars `a` and `b`
   // (a router output and the switch input the packet comes from).
-  uint64_t reserve_pair(size_t a, size_t b, uint64_t earliest, uint64_t length);
+  uint64_t reserve_pair(size_t a, size_t b, uint64_t earliest, uint64_t length) {
+    const uint64_t w = earliest >> 6;
+    const uint64_t bit = earliest & 63;
+    if (in_window(w) && length <= 64 - bit) {  // fast path: one word of the window, no interval
+      const uint64_t front = std::min(far_front(a), far_front(b));
+      const uint64_t wa = word(a, w), wb = word(b, w);
+      const uint64_t mask = span_mask(bit, length);
+      if (!((wa | wb) & mask) && earliest + length <= front) {
+        set_bits(a, w, mask);
+        set_bits(b, w, mask);
+        return earliest;
+      }
+      if (length == 1) {  // a single flit: the next cycle free in both, if in this word
+        const uint64_t free = ~(wa | wb) & (~uint64_t(0) << bit);
+        const uint64_t at = (w << 6) + uint64_t(__builtin_ctzll(free | (uint64_t(1) << 63)));
+        if (free && at < front) {
+          const uint64_t first = free & (~free + 1);
+          set_bits(a, w, first);
+          set_bits(b, w, first);
+          return at;
+        }
+      }
+    }
+    return reserve_pair_slow(a, b, earliest, length);
+  }
   // First free cycle at or after `earliest` (adaptive routing compares these).
   uint64_t first_free(size_t c, uint64_t earliest);
   // Marks [from, to) busy whether or not parts already are (a packet holding the link while
@@ -48,24 +100,61 @@ class LinkCalendars {
   // cycle on average, as many free cycles after `to` are marked busy in their place (those
   // packets are pushed back). Returns that number.
   uint64_t hold(size_t c, uint64_t from, uint64_t to);
-  // Busy intervals held by calendar `c` (memory use; tests).
-  size_t intervals(size_t c) const { return calendars_[c].spans.size() - calendars_[c].head; }
+  // Busy intervals calendar `c` holds (long or far reservations; memory use, tests). Those behind
+  // the present go when the calendar is next used.
+  size_t intervals(size_t c) const { return far_[c].spans.size() - far_[c].head; }
 
  private:
   struct Span {
     uint64_t start, end;  // busy [start, end)
   };
-  struct Calendar {
+  struct Far {                // the long or far reservations of one calendar
     std::vector<Span> spans;  // sorted, disjoint, not touching; [head, size) are live
     size_t head = 0;
   };
-  // Drops the intervals that end at or before the horizon; returns the index of the first live
-  // interval ending after `t` (spans.size() if none).
-  size_t first_ending_after(Calendar& cal, uint64_t t);
-  static void insert(Calendar& cal, uint64_t start, uint64_t end);
 
-  std::vector<Calendar> calendars_;
-  uint64_t horizon_ = 0;  // cycles before it are forgotten (a multiple of 64)
+  static uint64_t span_mask(uint64_t bit, uint64_t length) {
+    return (length == 64 ? ~uint64_t(0) : ((uint64_t(1) << length) - 1)) << bit;
+  }
+  bool in_window(uint64_t w) const { return w - base_word_ < kWindowWords; }  // w >= base too
+  uint64_t window_begin() const { return base_word_ << 6; }
+  uint64_t window_end() const { return (base_word_ + kWindowWords) << 6; }
+  uint64_t& word(size_t c, uint64_t w) { return words_[size_t(w & (kWindowWords - 1)) * count_ + c]; }
+  void set_bits(size_t c, uint64_t w, uint64_t mask) {
+    word(c, w) |= mask;
+    if (w >= bits_end_[c]) bits_end_[c] = w + 1;
+    if (w >= all_bits_end_) all_bits_end_ = w + 1;
+  }
+  // Start of the first interval of calendar `c` (possibly one already behind the present).
+  uint64_t far_front(size_t c) const {
+    const Far& f = far_[c];
+    return f.head < f.spans.size() ? f.spans[f.head].start : std::numeric_limits<uint64_t>::max();
+  }
+
+  void slide(uint64_t now_word);
+  uint64_t find_gap_slow(size_t c, uint64_t earliest, uint64_t length);
+  void mark_slow(size_t c, uint64_t start, uint64_t end);
+  uint64_t reserve_pair_slow(size_t a, size_t b, uint64_t earliest, uint64_t length);
+  void mark_bits(size_t c, uint64_t start, uint64_t end);  // inside the window
+  uint64_t count_bits(size_t c, uint64_t start, uint64_t end);  // busy bits in [start, end)
+  // First cycle >= `from` (and inside the window) whose bit is clear; the window's end if none.
+  uint64_t free_bit(size_t c, uint64_t from);
+  // First cycle in [from, to) whose bit is set, or `to`.
+  uint64_t busy_bit(size_t c, uint64_t from, uint64_t to);
+  uint64_t find_free(size_t c, uint64_t from);
+  // First reserved cycle in [from, to), or `to` when all are free.
+  uint64_t find_busy(size_t c, uint64_t from, uint64_t to);
+  // Drops the intervals behind the window; returns the index of the first live interval
+  // ending after `t` (spans.size() if none).
+  size_t first_ending_after(Far& f, uint64_t t);
+  static void insert(Far& f, uint64_t start, uint64_t end);
+
+  size_t count_;
+  uint64_t base_word_ = 0;       // absolute index (cycle / 64) of the window's oldest word
+  uint64_t all_bits_end_ = 0;    // absolute words at or after it hold no bits
+  std::vector<uint64_t> words_;  // [(word % kWindowWords) * count + calendar]
+  std::vector<uint64_t> bits_end_;  // per calendar: its words at or after it hold no bits
+  std::vector<Far> far_;         // per calendar
 };
 
 }  // namespace star

@@ -3,6 +3,7 @@
 // by the reservations ahead).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -69,13 +70,68 @@ TEST_CASE("calendar memory is bounded by the reservations ahead, not their lengt
   for (int i = 0; i < 1000; ++i) CHECK(c.reserve(0, 0, 65536) == uint64_t(i) * 65536);
   CHECK(c.intervals(0) == 1);
   CHECK(c.first_free(0, 0) == 65536000);
-  // Separate reservations stay separate until the present passes them.
-  for (uint64_t i = 0; i < 100; ++i) c.mark(1, i * 1000, 10);
-  CHECK(c.intervals(1) == 100);
+  // Short reservations beyond the bit window are intervals until the present passes them; those
+  // inside it are bits.
+  const uint64_t window = LinkCalendars::kWindowCycles;
+  size_t beyond = 0;
+  for (uint64_t i = 0; i < 100; ++i) {
+    c.mark(1, i * 1000, 10);
+    beyond += i * 1000 + 10 > window;
+  }
+  CHECK(c.intervals(1) == beyond);
   c.advance(50000);
-  CHECK(c.reserve(1, 50000, 1) == 50010);  // right after [50000, 50010): merged with it
+  CHECK(c.reserve(1, 50000, 1) == 50010);  // right after [50000, 50010)
   CHECK(c.intervals(1) == 50);              // the 50 behind cycle 49984 (= 50000 rounded to 64) are gone
   CHECK(c.first_free(1, 50000) == 50011);
+  c.advance(200000);  // past everything: dropped at the calendar's next use
+  CHECK(c.first_free(1, 200000) == 200000);
+  CHECK(c.intervals(1) == 0);
+}
+
+TEST_CASE("short reservations near the present respect intervals and the window's end", "[noc]") {
+  LinkCalendars c(2);
+  const uint64_t end = LinkCalendars::kWindowCycles;  // the bit window is [0, end) at first
+  c.mark(0, 300, 100);                                // a long packet: an interval
+  CHECK(c.reserve_pair(0, 1, 290, 4) == 290);         // bits, before it
+  CHECK(c.reserve_pair(0, 1, 297, 1) == 297);
+  CHECK(c.reserve_pair(0, 1, 298, 4) == 400);         // [298, 302) reaches into the interval
+  CHECK(c.reserve_pair(0, 1, 299, 1) == 299);         // the single-flit path stops before it
+  CHECK(c.reserve_pair(0, 1, 300, 1) == 404);         // covered: the first cycle free in both
+  CHECK(c.reserve(0, 280, 30) == 404 + 1);            // gaps in bits before the interval are too short
+  CHECK(c.first_free(0, 290) == 294);
+  CHECK(c.first_free(0, 296) == 296);
+  // A short reservation across the window's end, and others on both sides of it.
+  CHECK(c.reserve(1, end - 10, 20) == end - 10);
+  CHECK(c.intervals(1) == 1);
+  CHECK(c.reserve(1, end - 12, 2) == end - 12);  // bits
+  CHECK(c.reserve(1, end - 12, 1) == end + 10);  // beyond: an interval, merged
+  CHECK(c.intervals(1) == 1);
+  CHECK(c.first_free(1, end - 12) == end + 11);
+  CHECK(c.reserve(1, end + 20, 1) == end + 20);  // beyond the window: an interval of its own
+  CHECK(c.intervals(1) == 2);
+  // The window slides over both: answers stay the same.
+  c.advance(end - 64);
+  CHECK(c.first_free(1, end - 12) == end + 11);
+  CHECK(c.reserve_pair(0, 1, end + 19, 2) == end + 21);
+  CHECK(c.reserve_pair(0, 1, end + 19, 1) == end + 19);
+  c.advance(end + 64);
+  CHECK(c.first_free(1, end + 64) == end + 64);
+  CHECK(c.intervals(1) == 0);
+}
+
+TEST_CASE("a hold across the window's end counts bits and intervals once each", "[noc]") {
+  LinkCalendars c(1);
+  const uint64_t end = LinkCalendars::kWindowCycles;
+  c.mark(0, end - 20, 5);    // bits
+  c.mark(0, end + 10, 100);  // an interval
+  c.mark(0, end + 150, 3);   // a short interval beyond the window
+  // [end - 30, end + 30) covers the 5 bits and 20 cycles of the interval.
+  CHECK(c.hold(0, end - 30, end + 30) == 25);
+  // Pushed back: the first 25 free cycles after end + 30, i.e. after the interval (end + 110).
+  CHECK(c.first_free(0, end - 30) == end + 110 + 25);
+  // Holding it again counts every cycle once although bits and intervals now overlap.
+  CHECK(c.hold(0, end - 30, end + 30) == 60);
+  CHECK(c.first_free(0, end - 30) == end + 110 + 25 + 60 + 3);  // skipping [end + 150, end + 153)
 }
 
 // Long packets (hundreds to thousands of flits) are one interval per link: the calendars must
@@ -115,4 +171,63 @@ TEST_CASE("long reservations and holds agree with a cycle-by-cycle reference", "
   }
   for (size_t k = 0; k < 2; ++k)
     for (uint64_t t = 0; t < 30000; t += 7) CHECK(c.first_free(k, t) == ref_gap(k, t, 1));
+}
+
+// Short and long reservations, pairs and holds near the present and far beyond the bit window,
+// while the present advances: the same answers as a one-bool-per-cycle reference.
+TEST_CASE("calendars agree with a cycle-by-cycle reference while the window slides", "[noc]") {
+  LinkCalendars c(3);
+  const uint64_t window = LinkCalendars::kWindowCycles;
+  std::vector<std::vector<bool>> ref(3, std::vector<bool>(200000, false));
+  auto ref_gap = [&](std::vector<size_t> ks, uint64_t from, uint64_t length) {
+    for (uint64_t s = from;; ++s) {
+      uint64_t n = 0;
+      while (n < length && std::none_of(ks.begin(), ks.end(), [&](size_t k) { return bool(ref[k][s + n]); })) ++n;
+      if (n == length) return s;
+    }
+  };
+  uint64_t seed = 987654321;
+  auto next = [&](uint64_t bound) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % bound;
+  };
+  uint64_t now = 0;
+  for (int i = 0; i < 4000; ++i) {
+    if (i % 10 == 0) {
+      now += next(300);
+      c.advance(now);
+    }
+    const size_t k = next(3);
+    const uint64_t from = now + (i % 4 == 0 ? next(4 * window) : next(200));
+    const uint64_t length = 1 + (i % 7 == 0 ? next(500) : next(i % 2 ? 4 : 70));
+    switch (i % 5) {
+      case 0: {  // a hold: booked over whatever is there, double-booked cycles pushed back
+        const uint64_t to = from + length;
+        uint64_t twice = 0;
+        for (uint64_t t = from; t < to; ++t) twice += ref[k][t], ref[k][t] = true;
+        for (uint64_t t = to, left = twice; left > 0; ++t)
+          if (!ref[k][t]) ref[k][t] = true, --left;
+        CHECK(c.hold(k, from, to) == twice);
+        break;
+      }
+      case 1:
+      case 2: {
+        const size_t other = (k + 1 + next(2)) % 3;
+        const uint64_t expect = ref_gap({k, other}, from, length);
+        for (uint64_t t = expect; t < expect + length; ++t) ref[k][t] = ref[other][t] = true;
+        CHECK(c.reserve_pair(k, other, from, length) == expect);
+        break;
+      }
+      case 3:
+        CHECK(c.first_free(k, from) == ref_gap({k}, from, 1));
+        break;
+      default: {
+        const uint64_t expect = ref_gap({k}, from, length);
+        for (uint64_t t = expect; t < expect + length; ++t) ref[k][t] = true;
+        CHECK(c.reserve(k, from, length) == expect);
+      }
+    }
+  }
+  for (size_t k = 0; k < 3; ++k)
+    for (uint64_t t = now; t < now + 5 * window; t += 3) CHECK(c.first_free(k, t) == ref_gap({k}, t, 1));
 }

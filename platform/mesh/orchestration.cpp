@@ -207,7 +207,7 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
       groups.back().emplace_back(h.part, h.head);
     }
     RingSplit rs = split_ring(groups, mesh.config().width, mesh.config().height, active_cores,
-                              mesh.config().core);
+                              mesh.config().core, mesh.config().ring_buffer_bytes);
     per = std::move(rs.split.per_core);
     plan.tags = std::move(rs.split.tags);
     plan.merges = std::move(rs.split.merges);

@@ -34,7 +34,7 @@ std::vector<std::uint32_t> snake_ring(std::uint32_t width, std::uint32_t height)
 
 RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>>& groups,
                      std::uint32_t width, std::uint32_t height, std::uint32_t cores,
-                     const CoreConfig& core) {
+                     const CoreConfig& core, std::uint64_t buffer_bytes) {
   if (groups.empty() || groups.front().empty() || cores == 0)
     throw std::invalid_argument("ring: no heads or no cores");
   const CoreJob& first = *groups.front().front().first;
@@ -51,9 +51,21 @@ RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std
   ks.per_core.resize(n_cores);
   ks.tags.resize(n_cores);
   sch.step_jobs.assign(n_cores, std::vector<std::uint32_t>{0});
-  sch.phases = static_cast<std::uint32_t>(groups.size());
-  std::vector<std::uint32_t> bounds;
-  for (std::uint32_t s = 0; s <= P; ++s) bounds.push_back(static_cast<std::uint32_t>(std::uint64_t(tiles) * s / P));
+  // Pieces: a member holds one piece and receives the next (K and V each): 4 x keys x d x 2 bytes
+  // must fit its ring buffer. At most `fit` whole tiles a piece; R rounds of P pieces each.
+  const std::uint64_t tile_kv = std::uint64_t(first.tiling().tile_keys) * first.head_dim * 2;
+  const std::uint64_t fit = buffer_bytes / (4 * tile_kv);
+  if (fit == 0)
+    throw std::invalid_argument("ring: one key tile (" + std::to_string(first.tiling().tile_keys) + " keys x d " +
+                                std::to_string(first.head_dim) + " x 2 B = " + std::to_string(tile_kv) +
+                                " bytes each of K and V) held and received needs " + std::to_string(4 * tile_kv) +
+                                " bytes; the ring buffer (MeshConfig::ring_buffer_bytes) holds " +
+                                std::to_string(buffer_bytes) + " bytes");
+  const std::uint32_t R = static_cast<std::uint32_t>(((tiles + fit - 1) / fit + P - 1) / P), N = R * P;
+  sch.rounds = R;
+  sch.phases = static_cast<std::uint32_t>(groups.size()) * R;
+  std::vector<std::uint32_t> bounds;  // piece i: tiles [bounds[i], bounds[i + 1])
+  for (std::uint32_t s = 0; s <= N; ++s) bounds.push_back(static_cast<std::uint32_t>(std::uint64_t(tiles) * s / N));
   std::uint32_t gh0 = 0;  // layer index of the group's first head
   for (const auto& group : groups) {
     const CoreJob& part = *group.front().first;
@@ -61,14 +73,20 @@ RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std
       throw std::invalid_argument("ring: the K/V groups differ in key tiles or queries");
     const std::uint32_t kv = part.group() > 0 ? group.front().second / part.group() : 0;
     const std::uint32_t d = part.head_dim;
-    std::vector<RingSchedule::Shard> shards;
-    for (std::uint32_t s = 0; s < P; ++s) {
-      const KeyTiling kt = part.tiling();
-      const std::uint32_t k0 = kt.tile_first(bounds[s]);
-      const std::uint32_t k1 = kt.tile_first(bounds[s + 1] - 1) + kt.tile_len(bounds[s + 1] - 1);
-      shards.push_back({part.k_row(kv, k0), part.v_row(kv, k0), std::uint64_t(k1 - k0) * d * 2});
+    for (std::uint32_t rd = 0; rd < R; ++rd) {
+      std::vector<RingSchedule::Shard> shards;
+      for (std::uint32_t i = rd * P; i < (rd + 1) * P; ++i) {
+        if (bounds[i] == bounds[i + 1]) {  // more pieces than tiles: an empty one
+          shards.push_back({});
+          continue;
+        }
+        const KeyTiling kt = part.tiling();
+        const std::uint32_t k0 = kt.tile_first(bounds[i]);
+        const std::uint32_t k1 = kt.tile_first(bounds[i + 1] - 1) + kt.tile_len(bounds[i + 1] - 1);
+        shards.push_back({part.k_row(kv, k0), part.v_row(kv, k0), std::uint64_t(k1 - k0) * d * 2});
+      }
+      sch.shards.push_back(shards);
     }
-    sch.shards.push_back(shards);
     // The group's (head, block) units in contiguous runs over the members (as query_split).
     const std::uint64_t units = std::uint64_t(group.size()) * ks.blocks;
     struct Range { std::uint32_t gi, a, b; };
@@ -94,31 +112,34 @@ RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std
         u = end;
       }
     }
-    // Steps: member p holds shard (p - s) mod P at step s (shards move to the successor).
-    for (std::uint32_t s = 0; s < P; ++s)
-      for (std::uint32_t p = 0; p < P; ++p) {
-        const std::uint32_t c = sch.members[p], shard = (p + P - s) % P;
-        for (const Range& r : owned[p]) {
-          CoreJob job = query_range_job(*group[r.gi].first, group[r.gi].second, r.a, r.b);
-          const std::uint32_t job_tiles = job.tiling().n_tiles();  // causal: fewer
-          if (bounds[shard] >= job_tiles) continue;                // the shard is after every row
-          job.tile_begin = bounds[shard];
-          job.tile_end = std::min(bounds[shard + 1], job_tiles);
-          job.partial_output = true;
-          job.kv_on_chip = true;
-          const TilingConfig tc = job.tiling_config(core);
-          bool any = false;
-          for (std::uint32_t b = 0; b < tc.n_blocks(); ++b)
-            if (tc.visits(b, job.tile_begin)) {
-              any = true;
-              ks.merges[std::size_t(gh0 + r.gi) * ks.blocks + r.a / T + b].shards.push_back(shard);
-            }
-          if (!any) continue;
-          ks.per_core[c].push_back(job);
-          ks.tags[c].push_back(PartialJobTag{gh0 + r.gi, shard, r.a / T, (r.b - r.a + T - 1) / T});
+    // Steps: in round rd, member p holds piece rd P + (p - s) mod P at step s (pieces move to the
+    // successor).
+    for (std::uint32_t rd = 0; rd < R; ++rd)
+      for (std::uint32_t s = 0; s < P; ++s)
+        for (std::uint32_t p = 0; p < P; ++p) {
+          const std::uint32_t c = sch.members[p], shard = rd * P + (p + P - s) % P;
+          for (const Range& r : owned[p]) {
+            if (bounds[shard] == bounds[shard + 1]) break;  // an empty piece
+            CoreJob job = query_range_job(*group[r.gi].first, group[r.gi].second, r.a, r.b);
+            const std::uint32_t job_tiles = job.tiling().n_tiles();  // causal: fewer
+            if (bounds[shard] >= job_tiles) continue;                // the piece is after every row
+            job.tile_begin = bounds[shard];
+            job.tile_end = std::min(bounds[shard + 1], job_tiles);
+            job.partial_output = true;
+            job.kv_on_chip = true;
+            const TilingConfig tc = job.tiling_config(core);
+            bool any = false;
+            for (std::uint32_t b = 0; b < tc.n_blocks(); ++b)
+              if (tc.visits(b, job.tile_begin)) {
+                any = true;
+                ks.merges[std::size_t(gh0 + r.gi) * ks.blocks + r.a / T + b].shards.push_back(shard);
+              }
+            if (!any) continue;
+            ks.per_core[c].push_back(job);
+            ks.tags[c].push_back(PartialJobTag{gh0 + r.gi, shard, r.a / T, (r.b - r.a + T - 1) / T});
+          }
+          sch.step_jobs[c].push_back(static_cast<std::uint32_t>(ks.per_core[c].size()));
         }
-        sch.step_jobs[c].push_back(static_cast<std::uint32_t>(ks.per_core[c].size()));
-      }
     gh0 += static_cast<std::uint32_t>(group.size());
   }
   for (PartialMerge& m : ks.merges) std::sort(m.shards.begin(), m.shards.end());
@@ -160,11 +181,17 @@ std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, MeshRunResult&
           const RingSchedule::Shard& held = sch.shards[f][(p + P - s) % P];
           if (s == 0) {  // the member's own shard, from DRAM once per phase (the core is idle)
             const std::uint64_t before = core.fetcher.dram_bytes();
-            const sc_core::sc_time now = sc_core::sc_time_stamp();
-            const sc_core::sc_time t = std::max(
-                core.fetcher.transfer(Stage::predict, Direction::read, held.k_addr, held.bytes, now),
-                core.fetcher.transfer(Stage::formal, Direction::read, held.v_addr, held.bytes, now));
-            if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+            // One burst per call: the fetcher times a call's bursts from the call's start, and
+            // the mesh's network interface waits each burst's delay in turn.
+            const std::uint64_t burst = core.config().max_burst_bytes;
+            for (std::uint64_t off = 0; off < held.bytes; off += burst) {
+              const std::uint64_t len = std::min(burst, held.bytes - off);
+              const sc_core::sc_time now = sc_core::sc_time_stamp();
+              const sc_core::sc_time t =
+                  std::max(core.fetcher.transfer(Stage::predict, Direction::read, held.k_addr + off, len, now),
+                           core.fetcher.transfer(Stage::formal, Direction::read, held.v_addr + off, len, now));
+              if (t > sc_core::sc_time_stamp()) sc_core::wait(t - sc_core::sc_time_stamp());
+            }
             r.core_activity[c].dram_bytes += core.fetcher.dram_bytes() - before;
           } else {
             while (st->received[c] < std::uint64_t(f) * (P - 1) + s) sc_core::wait(*st->arrived[c]);

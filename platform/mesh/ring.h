@@ -10,8 +10,12 @@
 // every shard has passed, merges them in shard order (sufa_merge, as kv_split's home cores:
 // the result equals kv_split's bit for bit) and writes O once.
 //
-// [design] A member holds two shards of one K/V group (S / P keys x d x 2 bytes x K and V, twice)
-// on chip; the core model does not bound that buffer (docs/mesh.md gives the sizes).
+// Ring buffer [design]: a member holds the piece it computes with and receives the next one (K
+// and V each) in a buffer next to its network interface, MeshConfig::ring_buffer_bytes (default
+// 512 KiB, the multicast receive buffer's default: 4 tiles of 512 keys x d 128). When a shard
+// (S / P keys) does not fit, the keys are cut into R x P pieces of whole tiles and the ring runs
+// R rounds per K/V group (each piece still leaves DRAM once); plan_layer throws
+// std::invalid_argument naming the sizes when not even one tile fits (4 x tile_keys x d x 2 B).
 #pragma once
 
 #include <cstdint>
@@ -33,11 +37,14 @@ std::vector<std::uint32_t> snake_ring(std::uint32_t width, std::uint32_t height)
 
 struct RingSchedule {
   std::vector<std::uint32_t> members;  // ring position -> core
-  std::uint32_t phases = 0;            // K/V groups, run one after the other
+  std::uint32_t rounds = 1;            // per K/V group: rounds of P pieces (the ring buffer's fit)
+  std::uint32_t phases = 0;            // K/V groups x rounds, run one after the other
   // Per core: the jobs (of MeshPlan::per_core) of phase f, step s are
   // [step_jobs[c][f * P + s], step_jobs[c][f * P + s + 1]).
   std::vector<std::vector<std::uint32_t>> step_jobs;
-  // Per phase and shard: where the shard's K and V rows start in DRAM and their bytes (each).
+  // Per phase and ring position: where the piece's K and V rows start in DRAM and their bytes
+  // (each; 0: an empty piece, when there are more pieces than tiles). Phase g R + rd holds
+  // pieces rd P .. rd P + P - 1 of K/V group g (the partial tags' and merges' shard numbers).
   struct Shard {
     std::uint64_t k_addr = 0, v_addr = 0, bytes = 0;
   };
@@ -49,11 +56,12 @@ struct RingSplit {
   RingSchedule schedule;
 };
 
-// Groups of heads (part job, head) sharing one K/V head form the phases. Members: the first
-// min(cores, tiles) cores of snake_ring(width, height).
+// Groups of heads (part job, head) sharing one K/V head, each in `rounds` phases. Members: the
+// first P = min(cores, tiles) cores of snake_ring(width, height). `buffer_bytes`: the ring
+// buffer (see above); throws std::invalid_argument when one tile does not fit it.
 RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>>& groups,
                      std::uint32_t width, std::uint32_t height, std::uint32_t cores,
-                     const CoreConfig& core);
+                     const CoreConfig& core, std::uint64_t buffer_bytes);
 
 // Spawns one thread per ring member that runs its steps: the shard loads (counted in the
 // member's CoreActivity::dram_bytes), the shard passing in chunks of 16 KiB over the NoC (data

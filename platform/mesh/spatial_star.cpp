@@ -43,6 +43,7 @@ void MeshConfig::validate() const {
                                 " x " + std::to_string(height) + ")");
   const auto p = placements();
   if (p.empty()) throw std::invalid_argument("mesh: no memory controller");
+  if (ring_buffer_bytes == 0) throw std::invalid_argument("mesh: ring_buffer_bytes must be positive");
   if (attach_host) {
     for (const auto* pos : {&host_position, &command_processor_position})
       if (pos->row >= height)

@@ -44,6 +44,8 @@ struct MeshConfig {
   bool attach_host = false;
   MemoryControllerPlacement host_position{MeshEdge::west, 0};
   MemoryControllerPlacement command_processor_position{MeshEdge::east, 0};
+  // ring: each core's shard buffer (the piece it holds and the one it receives; mesh/ring.h).
+  std::uint64_t ring_buffer_bytes = 512 * 1024;
 
   std::uint32_t cores() const { return width * height; }
   std::vector<MemoryControllerPlacement> placements() const;

@@ -8,7 +8,10 @@
 //    reassociates float sums, docs/mesh.md), a negative control (keep 0.5) outside it;
 //  - bit for bit equal to run_layer on one core (one shard);
 //  - every shard but the last of each phase was passed on: phases x P x (P - 1) shards of
-//    S / P keys x d x 2 bytes x (K, V), in 16 KiB messages; no partial crossed the NoC.
+//    S / P keys x d x 2 bytes x (K, V), in 16 KiB messages; no partial crossed the NoC;
+//  - a ring buffer that holds one tile per piece: the keys go round in 2 rounds of 4 pieces of
+//    one tile (two of them empty), same bits as the one-tile-per-shard model; a buffer smaller
+//    than one tile (held and received, K and V) is refused before the simulation, naming sizes.
 #include <algorithm>
 
 #include "../platform/platform_test_support.h"
@@ -57,11 +60,33 @@ int sc_main(int, char*[]) {
 
   SpatialStar mesh22("mesh22", mesh_config(2, 2));
   SpatialStar mesh32("mesh32", mesh_config(3, 2));
+  MeshConfig small_cfg = mesh_config(2, 2);
+  small_cfg.ring_buffer_bytes = 16 * 1024;  // 4 x 64 keys x d 32 x 2 B: one tile a piece
+  SpatialStar small("small", small_cfg);
   SpatialStar mesh44("mesh44", performance_mesh_config(4, 4));
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
 
   const QuantizedQkv qkv = gqa_2on1_qkv();   // 2 query heads on 1 K/V head, S = 384, d = 32
   const QuantizedQkv qkv4 = gqa_4on2_qkv();  // 4 query heads on 2 K/V heads, S = 256, d = 32
+
+  {  // The buffer holds one tile per piece: 6 tiles in 2 rounds of 4 pieces on 2x2.
+    StarAlgoConfig algo = mesh_algo(false);
+    algo.subsegments = 6;
+    const CoreJob job = place_qkv_on_mesh(small, qkv, algo, 1);
+    const MeshPlan plan = plan_layer(job, Orchestration::ring, small);
+    CoreJob too_big = job;  // d 32 -> 128: one tile K and V, held and received, is 64 KiB
+    too_big.head_dim = 128;
+    CHECK(throws_naming([&] { plan_layer(too_big, Orchestration::ring, small); },
+                        "needs 65536 bytes; the ring buffer (MeshConfig::ring_buffer_bytes) holds 16384 bytes"));
+    const MeshRunResult r = run_plan(small, plan);
+    const MatF got = read_mesh_output(small, job);
+    CHECK(plan.ring.rounds == 2 && plan.ring.phases == 2);
+    CHECK(same_bits(got, run_layer_key_shards(qkv, algo, {0, 1, 2, 3, 4, 5, 6})));
+    CHECK(relative_error(got, run_layer(qkv, algo).out) <= kKvSplitTolerance);
+    CHECK(r.shard_messages == expected_shard_messages(plan));
+    CHECK(r.shard_bytes == 2 * 384ull * 32 * 2 * 3);  // every piece travels 3 hops
+    std::printf("ring buffer 16 KiB: 2 rounds, %llu shard messages\n", static_cast<unsigned long long>(r.shard_messages));
+  }
 
   for (SpatialStar* mesh : {&mesh22, &mesh32}) {
     for (bool causal : {false, true}) {

@@ -64,6 +64,15 @@ int sc_main(int, char*[]) {
   small_cfg.ring_buffer_bytes = 16 * 1024;  // 4 x 64 keys x d 32 x 2 B: one tile a piece
   SpatialStar small("small", small_cfg);
   SpatialStar mesh44("mesh44", performance_mesh_config(4, 4));
+  {  // Refused before the first simulation step (ASan: no exception after sc_start): at d = 128
+     // one 64-key tile's K and V, held and received, is 64 KiB.
+    CoreJob too_big;
+    too_big.seq_len = too_big.n_queries = 384;
+    too_big.head_dim = 128;
+    too_big.algo.tile_keys = 64;
+    CHECK(throws_naming([&] { plan_layer(too_big, Orchestration::ring, small); },
+                        "needs 65536 bytes; the ring buffer (MeshConfig::ring_buffer_bytes) holds 16384 bytes"));
+  }
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
 
   const QuantizedQkv qkv = gqa_2on1_qkv();   // 2 query heads on 1 K/V head, S = 384, d = 32
@@ -74,10 +83,6 @@ int sc_main(int, char*[]) {
     algo.subsegments = 6;
     const CoreJob job = place_qkv_on_mesh(small, qkv, algo, 1);
     const MeshPlan plan = plan_layer(job, Orchestration::ring, small);
-    CoreJob too_big = job;  // d 32 -> 128: one tile K and V, held and received, is 64 KiB
-    too_big.head_dim = 128;
-    CHECK(throws_naming([&] { plan_layer(too_big, Orchestration::ring, small); },
-                        "needs 65536 bytes; the ring buffer (MeshConfig::ring_buffer_bytes) holds 16384 bytes"));
     const MeshRunResult r = run_plan(small, plan);
     const MatF got = read_mesh_output(small, job);
     CHECK(plan.ring.rounds == 2 && plan.ring.phases == 2);

@@ -3,40 +3,54 @@
 namespace star {
 
 LinkCalendars::LinkCalendars(size_t count)
-    : count_(count), words_(size_t(kWindowWords) * count, 0), bits_end_(count, 0), far_(count) {}
+    : count_(count), words_(size_t(kWindowWords) * count, 0), far_(count), meta_(count) {}
 
 // The words leaving the window (behind the new present) are the slots of the words entering
-// it: cleared, but only those that held bits.
+// it: cleared, but only in the calendars that hold bits (long packets alone set none).
 void LinkCalendars::slide(uint64_t now_word) {
-  const uint64_t clear_end = std::min({now_word, all_bits_end_, base_word_ + kWindowWords});
-  for (uint64_t w = base_word_; w < clear_end; ++w)
-    std::fill_n(words_.begin() + std::ptrdiff_t(size_t(w & (kWindowWords - 1)) * count_), count_, 0);
+  for (size_t k = 0; k < dirty_.size();) {
+    const size_t c = dirty_[k];
+    const uint64_t clear_end = std::min({now_word, meta_[c].bits_end, base_word_ + kWindowWords});
+    for (uint64_t w = base_word_; w < clear_end; ++w) word(c, w) = 0;
+    if (meta_[c].bits_end > now_word) {
+      ++k;
+    } else {  // no bits left in the window
+      dirty_[k] = dirty_.back();
+      dirty_.pop_back();
+    }
+  }
   base_word_ = now_word;
-  all_bits_end_ = std::max(all_bits_end_, now_word);
 }
 
-size_t LinkCalendars::first_ending_after(Far& f, uint64_t t) {
+size_t LinkCalendars::first_ending_after(size_t c, uint64_t t) {
+  Far& f = far_[c];
   std::vector<Span>& s = f.spans;
+  const size_t head = f.head;
   while (f.head < s.size() && s[f.head].end <= window_begin()) ++f.head;
-  if (f.head == s.size()) {
-    s.clear();
-    f.head = 0;
-  } else if (f.head >= 16 && 2 * f.head >= s.size()) {  // reclaim the forgotten front
-    s.erase(s.begin(), s.begin() + std::ptrdiff_t(f.head));
-    f.head = 0;
+  if (f.head != head) {
+    if (f.head == s.size()) {
+      s.clear();
+      f.head = 0;
+    } else if (f.head >= 16 && 2 * f.head >= s.size()) {  // reclaim the forgotten front
+      s.erase(s.begin(), s.begin() + std::ptrdiff_t(f.head));
+      f.head = 0;
+    }
+    update_front(c);
   }
   return size_t(std::partition_point(s.begin() + std::ptrdiff_t(f.head), s.end(),
                                      [t](const Span& x) { return x.end <= t; }) -
                 s.begin());
 }
 
-void LinkCalendars::insert(Far& f, uint64_t start, uint64_t end) {
+void LinkCalendars::insert(size_t c, uint64_t start, uint64_t end) {
+  Far& f = far_[c];
   std::vector<Span>& s = f.spans;
   // First live interval that ends at or after `start` (touching it or beyond).
   auto it = std::partition_point(s.begin() + std::ptrdiff_t(f.head), s.end(),
                                  [start](const Span& x) { return x.end < start; });
   if (it == s.end() || it->start > end) {  // disjoint from every interval: a new one
     s.insert(it, Span{start, end});
+    update_front(c);
     return;
   }
   // Merge with every interval [start, end] overlaps or touches.
@@ -45,6 +59,7 @@ void LinkCalendars::insert(Far& f, uint64_t start, uint64_t end) {
   while (last + 1 != s.end() && (last + 1)->start <= end) ++last;
   it->end = std::max(end, last->end);
   s.erase(it + 1, last + 1);
+  update_front(c);
 }
 
 void LinkCalendars::mark_bits(size_t c, uint64_t start, uint64_t end) {
@@ -75,12 +90,12 @@ void LinkCalendars::mark_slow(size_t c, uint64_t start, uint64_t end) {
   if (end - start <= 64 && end <= window_end())
     mark_bits(c, start, end);
   else
-    insert(far_[c], start, end);
+    insert(c, start, end);
 }
 
 // Both scan only up to the calendar's last word holding bits (none for long packets alone).
 uint64_t LinkCalendars::free_bit(size_t c, uint64_t from) {
-  const uint64_t end_word = bits_end_[c];  // <= the window's end
+  const uint64_t end_word = meta_[c].bits_end;  // <= the window's end
   if ((from >> 6) >= end_word) return from;
   uint64_t w = from >> 6;
   uint64_t busy = word(c, w) | ((uint64_t(1) << (from & 63)) - 1);  // cycles before `from` count as busy
@@ -92,7 +107,7 @@ uint64_t LinkCalendars::free_bit(size_t c, uint64_t from) {
 }
 
 uint64_t LinkCalendars::busy_bit(size_t c, uint64_t from, uint64_t to) {
-  const uint64_t end = std::min(to, bits_end_[c] << 6);
+  const uint64_t end = std::min(to, meta_[c].bits_end << 6);
   for (uint64_t at = from; at < end;) {
     const uint64_t w = at >> 6;
     const uint64_t busy = word(c, w) & ~((uint64_t(1) << (at & 63)) - 1);
@@ -107,24 +122,31 @@ uint64_t LinkCalendars::find_free(size_t c, uint64_t from) {
   Far& f = far_[c];
   while (true) {  // alternately past set bits and intervals until neither covers `from`
     from = free_bit(c, from);
-    const size_t i = first_ending_after(f, from);
+    const size_t i = first_ending_after(c, from);
     if (i == f.spans.size() || f.spans[i].start > from) return from;
     from = f.spans[i].end;
   }
 }
 
-uint64_t LinkCalendars::first_free(size_t c, uint64_t earliest) { return find_free(c, earliest); }
-
 uint64_t LinkCalendars::find_busy(size_t c, uint64_t from, uint64_t to) {
   from = std::max(from, window_begin());
   if (from >= to) return to;
   Far& f = far_[c];
-  const size_t i = first_ending_after(f, from);
+  const size_t i = first_ending_after(c, from);
   const uint64_t in_far = i < f.spans.size() && f.spans[i].start < to ? std::max(f.spans[i].start, from) : to;
   return busy_bit(c, from, in_far);
 }
 
 uint64_t LinkCalendars::find_gap_slow(size_t c, uint64_t earliest, uint64_t length) {
+  if (earliest >= meta_[c].bits_end << 6) {  // no bits from `earliest` on: the intervals alone
+    const std::vector<Span>& s = far_[c].spans;
+    uint64_t start = earliest;
+    // Intervals from i on end after `start`; the gap before each is too short while it begins
+    // before start + length.
+    for (size_t i = first_ending_after(c, earliest); i < s.size() && s[i].start < start + length; ++i)
+      start = s[i].end;
+    return start;
+  }
   uint64_t start = find_free(c, earliest);
   while (true) {
     const uint64_t busy = find_busy(c, start, start + length);
@@ -147,13 +169,14 @@ uint64_t LinkCalendars::reserve_pair_slow(size_t a, size_t b, uint64_t earliest,
 }
 
 uint64_t LinkCalendars::hold(size_t c, uint64_t from, uint64_t to) {
+  sync();
   from = std::max(from, window_begin());
   if (to <= from) return 0;
   // Busy cycles in [from, to): the intervals' plus the bits' in the gaps between them.
   Far& f = far_[c];
   uint64_t double_booked = 0;
   uint64_t at = from;
-  for (size_t i = first_ending_after(f, from); at < to; ++i) {
+  for (size_t i = first_ending_after(c, from); at < to; ++i) {
     const bool more = i < f.spans.size() && f.spans[i].start < to;
     const uint64_t gap_end = more ? std::max(f.spans[i].start, at) : to;
     double_booked += count_bits(c, at, gap_end);

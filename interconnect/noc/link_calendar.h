@@ -36,12 +36,14 @@ class LinkCalendars {
   size_t size() const { return count_; }
   // Forgets the cycles before `now` (rounded down to a multiple of 64); `now` never decreases,
   // and every other call asks only about cycles at or after the latest `now`.
+  // The window slides lazily, at the next use (many advances may come between two packets).
   void advance(uint64_t now) {
-    if ((now >> 6) > base_word_) slide(now >> 6);
+    if ((now >> 6) > now_word_) now_word_ = now >> 6;
   }
   // First cycle >= `earliest` starting `length` free cycles of calendar `c`, without reserving.
   // Used to find a gap free in two calendars at once (an output and the input it comes from).
   uint64_t find_gap(size_t c, uint64_t earliest, uint64_t length) {
+    sync();
     const uint64_t w = earliest >> 6;
     const uint64_t bit = earliest & 63;
     if (in_window(w) && length <= 64 - bit && !(word(c, w) & span_mask(bit, length)) &&
@@ -51,6 +53,7 @@ class LinkCalendars {
   }
   // Marks [start, start + length) busy (it must be free).
   void mark(size_t c, uint64_t start, uint64_t length) {
+    sync();
     const uint64_t w = start >> 6;
     const uint64_t bit = start & 63;
     if (in_window(w) && length <= 64 - bit) {
@@ -68,6 +71,7 @@ class LinkCalendars {
   // Reserves the first `length` cycles at or after `earliest` free in both calendars `a` and `b`
   // (a router output and the switch input the packet comes from).
   uint64_t reserve_pair(size_t a, size_t b, uint64_t earliest, uint64_t length) {
+    sync();
     const uint64_t w = earliest >> 6;
     const uint64_t bit = earliest & 63;
     if (in_window(w) && length <= 64 - bit) {  // fast path: one word of the window, no interval
@@ -93,7 +97,10 @@ class LinkCalendars {
     return reserve_pair_slow(a, b, earliest, length);
   }
   // First free cycle at or after `earliest` (adaptive routing compares these).
-  uint64_t first_free(size_t c, uint64_t earliest);
+  uint64_t first_free(size_t c, uint64_t earliest) {
+    sync();
+    return find_free(c, earliest);
+  }
   // Marks [from, to) busy whether or not parts already are (a packet holding the link while
   // blocked further on). Cycles in it that were already reserved (by packets injected earlier
   // but passing later) are booked twice; so that the link never carries more than one flit per
@@ -108,6 +115,10 @@ class LinkCalendars {
   struct Span {
     uint64_t start, end;  // busy [start, end)
   };
+  struct Meta {  // what the fast paths read, side by side
+    uint64_t front = std::numeric_limits<uint64_t>::max();  // start of the first interval
+    uint64_t bits_end = 0;  // absolute words at or after it hold no bits
+  };
   struct Far {                // the long or far reservations of one calendar
     std::vector<Span> spans;  // sorted, disjoint, not touching; [head, size) are live
     size_t head = 0;
@@ -116,20 +127,22 @@ class LinkCalendars {
   static uint64_t span_mask(uint64_t bit, uint64_t length) {
     return (length == 64 ? ~uint64_t(0) : ((uint64_t(1) << length) - 1)) << bit;
   }
+  void sync() {
+    if (now_word_ != base_word_) slide(now_word_);
+  }
   bool in_window(uint64_t w) const { return w - base_word_ < kWindowWords; }  // w >= base too
   uint64_t window_begin() const { return base_word_ << 6; }
   uint64_t window_end() const { return (base_word_ + kWindowWords) << 6; }
   uint64_t& word(size_t c, uint64_t w) { return words_[size_t(w & (kWindowWords - 1)) * count_ + c]; }
   void set_bits(size_t c, uint64_t w, uint64_t mask) {
     word(c, w) |= mask;
-    if (w >= bits_end_[c]) bits_end_[c] = w + 1;
-    if (w >= all_bits_end_) all_bits_end_ = w + 1;
+    if (w >= meta_[c].bits_end) {
+      if (meta_[c].bits_end <= base_word_) dirty_.push_back(c);
+      meta_[c].bits_end = w + 1;
+    }
   }
   // Start of the first interval of calendar `c` (possibly one already behind the present).
-  uint64_t far_front(size_t c) const {
-    const Far& f = far_[c];
-    return f.head < f.spans.size() ? f.spans[f.head].start : std::numeric_limits<uint64_t>::max();
-  }
+  uint64_t far_front(size_t c) const { return meta_[c].front; }
 
   void slide(uint64_t now_word);
   uint64_t find_gap_slow(size_t c, uint64_t earliest, uint64_t length);
@@ -146,15 +159,20 @@ class LinkCalendars {
   uint64_t find_busy(size_t c, uint64_t from, uint64_t to);
   // Drops the intervals behind the window; returns the index of the first live interval
   // ending after `t` (spans.size() if none).
-  size_t first_ending_after(Far& f, uint64_t t);
-  static void insert(Far& f, uint64_t start, uint64_t end);
+  size_t first_ending_after(size_t c, uint64_t t);
+  void insert(size_t c, uint64_t start, uint64_t end);
+  void update_front(size_t c) {
+    const Far& f = far_[c];
+    meta_[c].front = f.head < f.spans.size() ? f.spans[f.head].start : std::numeric_limits<uint64_t>::max();
+  }
 
   size_t count_;
   uint64_t base_word_ = 0;       // absolute index (cycle / 64) of the window's oldest word
-  uint64_t all_bits_end_ = 0;    // absolute words at or after it hold no bits
+  uint64_t now_word_ = 0;        // the latest advance's (the window slides there at the next use)
   std::vector<uint64_t> words_;  // [(word % kWindowWords) * count + calendar]
-  std::vector<uint64_t> bits_end_;  // per calendar: its words at or after it hold no bits
+  std::vector<size_t> dirty_;    // the calendars with bits in the window (bits_end > base)
   std::vector<Far> far_;         // per calendar
+  std::vector<Meta> meta_;       // per calendar
 };
 
 }  // namespace star

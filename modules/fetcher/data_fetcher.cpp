@@ -19,8 +19,7 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
                                        std::uint64_t max_burst) {
   if (max_burst == 0) max_burst = cfg_.max_burst_bytes;
   bytes_[static_cast<std::size_t>(stage)][dir == Direction::read ? 0 : 1] += bytes;
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  sc_core::sc_time done = std::max(start, now);
+  sc_core::sc_time done = std::max(start, sc_core::sc_time_stamp());
   TimingOnly marker;
   tlm::tlm_generic_payload trans;
   trans.set_extension(&marker);
@@ -33,6 +32,9 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
   } detach{trans, marker};
   for (std::uint64_t off = 0; off < bytes; off += max_burst) {
     const std::uint64_t len = std::min<std::uint64_t>(max_burst, bytes - off);
+    // A target may wait inside b_transport (the mesh's network interface waits the round trip):
+    // each burst's delay is annotated relative to the time of its own call.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
     // The interface serialises the bursts of every stage.
     const sc_core::sc_time issue = std::max(std::max(start, now), iface_free_);
     const std::uint64_t cycles = (len + cfg_.fetch_bytes_per_cycle - 1) / cfg_.fetch_bytes_per_cycle;
@@ -58,8 +60,9 @@ sc_core::sc_time DataFetcher::transfer(Stage stage, Direction dir, std::uint64_t
       continue;
     }
     ++bursts_;
-    done = std::max(done, now + delay);
-    if (monitor_) monitor_->record(len, issue, now + delay);
+    const sc_core::sc_time end = sc_core::sc_time_stamp() + delay;
+    done = std::max(done, end);
+    if (monitor_) monitor_->record(len, issue, end);
   }
   return done;
 }

@@ -181,8 +181,8 @@ std::uint32_t spawn_ring(SpatialStar& mesh, const MeshPlan& plan, MeshRunResult&
           const RingSchedule::Shard& held = sch.shards[f][(p + P - s) % P];
           if (s == 0) {  // the member's own shard, from DRAM once per phase (the core is idle)
             const std::uint64_t before = core.fetcher.dram_bytes();
-            // One burst per call: the fetcher times a call's bursts from the call's start, and
-            // the mesh's network interface waits each burst's delay in turn.
+            // One burst of K and one of V per call: the two streams alternate on the network
+            // interface, which holds one request at a time.
             const std::uint64_t burst = core.config().max_burst_bytes;
             for (std::uint64_t off = 0; off < held.bytes; off += burst) {
               const std::uint64_t len = std::min(burst, held.bytes - off);

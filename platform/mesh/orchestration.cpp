@@ -161,6 +161,38 @@ std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& pa
   return per;
 }
 
+// query_split: the order in which each core runs its jobs. With the spread placement consecutive
+// heads live in consecutive controllers, so cores that all ran their jobs in head order would read
+// the same controller at the same time: a convoy through one controller link (a 2x2 mesh with 16
+// heads ran no faster than one core). Each core instead starts at the rotation of its job list
+// whose controller sequence collides least with the cores before it (greedy, over the first 64
+// steps and rotations). The jobs and their outputs are the same; only the order changes.
+void stagger_by_controller(std::vector<std::vector<CoreJob>>& per, const SpatialStar& mesh) {
+  constexpr std::size_t kWindow = 64;
+  const std::uint64_t capacity = mesh.config().memory.capacity_bytes;
+  const std::uint32_t controllers = std::max<std::uint32_t>(1, mesh.controllers());
+  std::vector<std::vector<std::uint32_t>> readers(kWindow, std::vector<std::uint32_t>(controllers, 0));
+  for (std::vector<CoreJob>& jobs : per) {
+    const std::size_t n = jobs.size();
+    if (n == 0) continue;
+    std::vector<std::uint32_t> ctrl(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t addr = jobs[j].kind == JobKind::full_layer ? jobs[j].x_addr : jobs[j].k_addr;
+      ctrl[j] = static_cast<std::uint32_t>(std::min<std::uint64_t>(addr / capacity, controllers - 1));
+    }
+    const std::size_t steps = std::min(n, kWindow);
+    std::size_t best = 0;
+    std::uint64_t best_cost = UINT64_MAX;
+    for (std::size_t r = 0; r < std::min(n, kWindow); ++r) {
+      std::uint64_t cost = 0;
+      for (std::size_t s = 0; s < steps; ++s) cost += readers[s][ctrl[(r + s) % n]];
+      if (cost < best_cost) best_cost = cost, best = r;
+    }
+    for (std::size_t s = 0; s < steps; ++s) ++readers[s][ctrl[(best + s) % n]];
+    std::rotate(jobs.begin(), jobs.begin() + static_cast<std::ptrdiff_t>(best), jobs.end());
+  }
+}
+
 }  // namespace
 
 MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
@@ -214,7 +246,12 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
     plan.blocks = rs.split.blocks;
     plan.ring = std::move(rs.schedule);
   } else {
-    per = kind == Orchestration::baseline ? split_baseline(heads, active_cores) : split_queries(heads, active_cores);
+    if (kind == Orchestration::baseline) {
+      per = split_baseline(heads, active_cores);
+    } else {
+      per = split_queries(heads, active_cores);
+      stagger_by_controller(per, mesh);
+    }
   }
   per.resize(mesh.cores());
   plan.stripes.resize(kind == Orchestration::query_split_multicast ? mesh.cores() : 0);

@@ -11,6 +11,45 @@
 
 using namespace star;
 
+namespace {
+
+// One bool per cycle per calendar: the reference the randomised tests compare LinkCalendars with.
+struct ReferenceCalendars {
+  std::vector<std::vector<bool>> busy;
+  ReferenceCalendars(size_t count, uint64_t cycles) : busy(count, std::vector<bool>(cycles, false)) {}
+  // First cycle >= from starting `length` cycles free in every calendar of `ks`.
+  uint64_t gap(const std::vector<size_t>& ks, uint64_t from, uint64_t length) const {
+    for (uint64_t s = from;; ++s) {
+      uint64_t n = 0;
+      while (n < length && std::none_of(ks.begin(), ks.end(), [&](size_t k) { return bool(busy[k][s + n]); })) ++n;
+      if (n == length) return s;
+    }
+  }
+  void mark(size_t k, uint64_t start, uint64_t length) {
+    for (uint64_t t = start; t < start + length; ++t) busy[k][t] = true;
+  }
+  // A hold: [from, to) booked over whatever is there, as many free cycles after `to` booked as
+  // were booked twice; returns that number.
+  uint64_t hold(size_t k, uint64_t from, uint64_t to) {
+    uint64_t twice = 0;
+    for (uint64_t t = from; t < to; ++t) twice += busy[k][t], busy[k][t] = true;
+    for (uint64_t t = to, left = twice; left > 0; ++t)
+      if (!busy[k][t]) busy[k][t] = true, --left;
+    return twice;
+  }
+};
+
+// A seeded linear congruential generator: draws in [0, bound).
+struct Draws {
+  uint64_t seed;
+  uint64_t operator()(uint64_t bound) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (seed >> 33) % bound;
+  }
+};
+
+}  // namespace
+
 TEST_CASE("link calendars reserve the first gap long enough", "[noc]") {
   LinkCalendars c(3);
   CHECK(c.reserve(0, 10, 4) == 10);  // [10, 14)
@@ -139,38 +178,22 @@ TEST_CASE("a hold across the window's end counts bits and intervals once each", 
 // marks and holds of every length from 1 to 3000 cycles at every bit offset.
 TEST_CASE("long reservations and holds agree with a cycle-by-cycle reference", "[noc]") {
   LinkCalendars c(2);
-  std::vector<std::vector<bool>> ref(2, std::vector<bool>(400000, false));
-  auto ref_gap = [&](size_t k, uint64_t from, uint32_t length) {
-    for (uint64_t s = from;; ++s) {
-      uint32_t n = 0;
-      while (n < length && !ref[k][s + n]) ++n;
-      if (n == length) return s;
-    }
-  };
-  uint64_t seed = 12345;
-  auto next = [&](uint64_t bound) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (seed >> 33) % bound;
-  };
+  ReferenceCalendars ref(2, 400000);
+  Draws next{12345};
   for (int i = 0; i < 300; ++i) {
     const size_t k = next(2);
     const uint64_t from = next(20000);
     const uint32_t length = uint32_t(1 + (i % 3 == 0 ? next(3000) : next(100)));
-    if (i % 5 == 4) {  // a hold: booked over whatever is there, double-booked cycles pushed back
-      const uint64_t to = from + length;
-      uint64_t twice = 0;
-      for (uint64_t t = from; t < to; ++t) twice += ref[k][t], ref[k][t] = true;
-      for (uint64_t t = to, left = twice; left > 0; ++t)
-        if (!ref[k][t]) ref[k][t] = true, --left;
-      CHECK(c.hold(k, from, to) == twice);
+    if (i % 5 == 4) {
+      CHECK(c.hold(k, from, from + length) == ref.hold(k, from, from + length));
     } else {
-      const uint64_t expect = ref_gap(k, from, length);
-      for (uint64_t t = expect; t < expect + length; ++t) ref[k][t] = true;
+      const uint64_t expect = ref.gap({k}, from, length);
+      ref.mark(k, expect, length);
       CHECK(c.reserve(k, from, length) == expect);
     }
   }
   for (size_t k = 0; k < 2; ++k)
-    for (uint64_t t = 0; t < 30000; t += 7) CHECK(c.first_free(k, t) == ref_gap(k, t, 1));
+    for (uint64_t t = 0; t < 30000; t += 7) CHECK(c.first_free(k, t) == ref.gap({k}, t, 1));
 }
 
 // Short and long reservations, pairs and holds near the present and far beyond the bit window,
@@ -178,19 +201,8 @@ TEST_CASE("long reservations and holds agree with a cycle-by-cycle reference", "
 TEST_CASE("calendars agree with a cycle-by-cycle reference while the window slides", "[noc]") {
   LinkCalendars c(3);
   const uint64_t window = LinkCalendars::kWindowCycles;
-  std::vector<std::vector<bool>> ref(3, std::vector<bool>(200000, false));
-  auto ref_gap = [&](std::vector<size_t> ks, uint64_t from, uint64_t length) {
-    for (uint64_t s = from;; ++s) {
-      uint64_t n = 0;
-      while (n < length && std::none_of(ks.begin(), ks.end(), [&](size_t k) { return bool(ref[k][s + n]); })) ++n;
-      if (n == length) return s;
-    }
-  };
-  uint64_t seed = 987654321;
-  auto next = [&](uint64_t bound) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (seed >> 33) % bound;
-  };
+  ReferenceCalendars ref(3, 200000);
+  Draws next{987654321};
   uint64_t now = 0;
   for (int i = 0; i < 4000; ++i) {
     if (i % 10 == 0) {
@@ -201,33 +213,28 @@ TEST_CASE("calendars agree with a cycle-by-cycle reference while the window slid
     const uint64_t from = now + (i % 4 == 0 ? next(4 * window) : next(200));
     const uint64_t length = 1 + (i % 7 == 0 ? next(500) : next(i % 2 ? 4 : 70));
     switch (i % 5) {
-      case 0: {  // a hold: booked over whatever is there, double-booked cycles pushed back
-        const uint64_t to = from + length;
-        uint64_t twice = 0;
-        for (uint64_t t = from; t < to; ++t) twice += ref[k][t], ref[k][t] = true;
-        for (uint64_t t = to, left = twice; left > 0; ++t)
-          if (!ref[k][t]) ref[k][t] = true, --left;
-        CHECK(c.hold(k, from, to) == twice);
+      case 0:
+        CHECK(c.hold(k, from, from + length) == ref.hold(k, from, from + length));
         break;
-      }
       case 1:
       case 2: {
         const size_t other = (k + 1 + next(2)) % 3;
-        const uint64_t expect = ref_gap({k, other}, from, length);
-        for (uint64_t t = expect; t < expect + length; ++t) ref[k][t] = ref[other][t] = true;
+        const uint64_t expect = ref.gap({k, other}, from, length);
+        ref.mark(k, expect, length);
+        ref.mark(other, expect, length);
         CHECK(c.reserve_pair(k, other, from, length) == expect);
         break;
       }
       case 3:
-        CHECK(c.first_free(k, from) == ref_gap({k}, from, 1));
+        CHECK(c.first_free(k, from) == ref.gap({k}, from, 1));
         break;
       default: {
-        const uint64_t expect = ref_gap({k}, from, length);
-        for (uint64_t t = expect; t < expect + length; ++t) ref[k][t] = true;
+        const uint64_t expect = ref.gap({k}, from, length);
+        ref.mark(k, expect, length);
         CHECK(c.reserve(k, from, length) == expect);
       }
     }
   }
   for (size_t k = 0; k < 3; ++k)
-    for (uint64_t t = now; t < now + 5 * window; t += 3) CHECK(c.first_free(k, t) == ref_gap({k}, t, 1));
+    for (uint64_t t = now; t < now + 5 * window; t += 3) CHECK(c.first_free(k, t) == ref.gap({k}, t, 1));
 }

@@ -256,11 +256,16 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
 }
 
 // Separable input-first round-robin switch allocation: each input port nominates one ready VC
-// with a credit, then each output port grants one of the inputs nominating it.
+// with a credit, then each output port grants one of the inputs nominating it. With
+// switch_alloc_iterations > 1, the inputs whose nominee lost nominate again among their VCs
+// bound for outputs still free, and those outputs grant again (iSLIP-style: only the first
+// iteration moves the round-robin pointers).
 void FlitNetworkModel::allocate_switch(uint32_t router) {
   int32_t nominee[kNocPorts];
   uint32_t request_inputs[kNocPorts] = {0, 0, 0, 0, 0};  // per output: bit per nominating input
   uint32_t requests = 0;                                 // bit per requested output
+  uint32_t lost_inputs = 0;                              // bit per input whose nominee lost
+  uint32_t granted_outputs = 0;
   for (uint32_t port = 0; port < kNocPorts; ++port) {
     nominee[port] = -1;
     const size_t rp = size_t(router) * kNocPorts + port;
@@ -302,11 +307,58 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
     const uint32_t upper = inputs & ~((1u << ptr) - 1u);
     const uint32_t port = uint32_t(__builtin_ctz(upper ? upper : inputs));
     if (inputs & ~(1u << port)) wake_at(router, now_ + 1);  // the losers retry next cycle
+    lost_inputs |= inputs & ~(1u << port);
+    granted_outputs |= 1u << out;
     const uint32_t v = uint32_t(nominee[port]);
     traverse(router, uint8_t(port), v);
     sa_in_rr_[size_t(router) * kNocPorts + port] = v + 1 == vcs_ ? 0 : v + 1;
     sa_out_rr_[ro] = port + 1 == kNocPorts ? 0 : port + 1;
   }
+  for (uint32_t it = 1; it < config_.switch_alloc_iterations && lost_inputs; ++it)
+    lost_inputs = allocate_switch_again(router, lost_inputs, granted_outputs);
+}
+
+// One further iteration of switch allocation among the inputs in `inputs` (their nominee lost)
+// and the outputs not in `granted` (updated); returns the inputs that still sent nothing. The
+// inputs and outputs scan from their round-robin pointers, which do not move.
+uint32_t FlitNetworkModel::allocate_switch_again(uint32_t router, uint32_t inputs, uint32_t& granted) {
+  int32_t nominee[kNocPorts];
+  uint32_t request_inputs[kNocPorts] = {0, 0, 0, 0, 0};
+  uint32_t requests = 0, requesting = 0;
+  for (uint32_t left = inputs; left; left &= left - 1) {
+    const uint32_t port = uint32_t(__builtin_ctz(left));
+    nominee[port] = -1;
+    const size_t rp = size_t(router) * kNocPorts + port;
+    const uint32_t mask = active_mask_[rp];
+    const uint32_t ptr = sa_in_rr_[rp];
+    const uint32_t order[2] = {mask & ~((1u << ptr) - 1u), mask & ((1u << ptr) - 1u)};
+    for (uint32_t bits : order) {
+      for (; bits && nominee[port] < 0; bits &= bits - 1) {
+        const uint32_t v = uint32_t(__builtin_ctz(bits));
+        const InputVc& s = input_vcs_[vc_index(router, port, v)];
+        if (s.count == 0 || s.front_arrive + sa_offset_ > now_ || (granted & (1u << uint32_t(s.out_port))) ||
+            (va_before_sa_ && s.va_cycle >= now_) ||
+            credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0)
+          continue;  // not ready, or its output is taken (the first iteration set the wake-ups)
+        nominee[port] = int32_t(v);
+        request_inputs[uint32_t(s.out_port)] |= 1u << port;
+        requests |= 1u << uint32_t(s.out_port);
+        requesting |= 1u << port;
+      }
+    }
+  }
+  uint32_t served = 0;
+  for (uint32_t requested = requests; requested; requested &= requested - 1) {
+    const uint32_t out = uint32_t(__builtin_ctz(requested));
+    const uint32_t in = request_inputs[out];
+    const uint32_t ptr = sa_out_rr_[size_t(router) * kNocPorts + out];
+    const uint32_t upper = in & ~((1u << ptr) - 1u);
+    const uint32_t port = uint32_t(__builtin_ctz(upper ? upper : in));
+    granted |= 1u << out;
+    served |= 1u << port;
+    traverse(router, uint8_t(port), uint32_t(nominee[port]));
+  }
+  return requesting & ~served;
 }
 
 // Switch and link traversal of the front flit of one input VC (it won switch allocation).

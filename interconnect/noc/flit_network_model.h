@@ -1,6 +1,7 @@
 // Cycle-level flit network: input-buffered virtual-channel routers with credit-based wormhole flow
 // control, a configurable pipeline (route computation, VC allocation, switch allocation, switch
-// traversal) and link latency, separable round-robin allocators.
+// traversal) and link latency, separable round-robin allocators (switch allocation in one or more
+// iterations, NocConfig::switch_alloc_iterations).
 //
 // Written for speed as a plain C++ engine (BookSim-like, no SystemC): all buffers are fixed rings
 // allocated once, only routers holding flits are visited each cycle, and time jumps over cycles in
@@ -87,6 +88,7 @@ class FlitNetworkModel final : public NocModel {
   void apply_credits(uint32_t router);
   void allocate_vcs(uint32_t router);
   void allocate_switch(uint32_t router);
+  uint32_t allocate_switch_again(uint32_t router, uint32_t inputs, uint32_t& granted);
   void traverse(uint32_t router, uint8_t in_port, uint32_t vc);
   void write_flit(uint32_t router, uint8_t port, uint32_t vc, const Flit& flit);
   void touch_occupancy(uint32_t router);

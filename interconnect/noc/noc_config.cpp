@@ -45,6 +45,7 @@ void NocConfig::validate() const {
   require(num_vcs % num_vc_classes == 0,
           "num_vcs must be a multiple of num_vc_classes (each class gets its own VCs)");
   require(vc_buffer_flits >= 1 && vc_buffer_flits <= 256, "vc_buffer_flits must be in 1..256");
+  require(switch_alloc_iterations >= 1 && switch_alloc_iterations <= 4, "switch_alloc_iterations must be in 1..4");
   require(router_stages >= 1 && router_stages <= 8, "router_stages must be in 1..8");
   require(link_latency <= 64, "link_latency must be in 0..64");
   require(credit_latency <= 64, "credit_latency must be in 0..64");

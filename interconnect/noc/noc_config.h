@@ -38,6 +38,12 @@ struct NocConfig {
   // their VC allocation and the switch allocator's input nominee (closer to the flit model near
   // saturation, about 1.7x the time per packet; docs/noc.md). No effect on the flit model.
   bool packet_router_detail = false;
+  // Flit fidelity: iterations of the separable input-first switch allocator, 1..4. With 1 (the
+  // default) an input whose nominated VC loses its output sends nothing that cycle even if
+  // another of its VCs could go; further iterations (iSLIP-style, the round-robin pointers move
+  // in the first only) let such inputs try their other VCs towards the outputs still free.
+  // The packet model ignores it (its matching is ideal: docs/noc.md measures what this costs).
+  uint32_t switch_alloc_iterations = 1;
   uint32_t router_stages = 4;         // RC, VA, SA, ST; 1..8 (extra stages lengthen routing)
   uint32_t link_latency = 1;          // cycles on an inter-router link
   uint32_t credit_latency = 1;        // extra cycles for a credit to travel back (plus link latency)

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   app.add_flag("--both", both, "run flit and packet fidelity and print both tables");
   app.add_flag("--router-detail", noc.packet_router_detail,
                "packet fidelity, several VCs: model VC FIFOs, VC allocation and the switch allocator's nominee");
+  app.add_option("--sa-iterations", noc.switch_alloc_iterations,
+                 "flit fidelity: switch allocator iterations (1: one nominee per input per cycle)")
+      ->capture_default_str()->check(CLI::Range(1, 4));
   app.add_option("--vcs", noc.num_vcs, "virtual channels per port")->capture_default_str()->check(CLI::Range(1, 16));
   app.add_option("--buffer", noc.vc_buffer_flits, "flits per VC buffer")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--stages", noc.router_stages, "router pipeline stages")->capture_default_str()->check(CLI::Range(1, 8));

@@ -34,6 +34,8 @@ TEST_CASE("noc config rejects out-of-range parameters with a message", "[noc]") 
   bad([](NocConfig& c) { c.num_vcs = 3; c.num_vc_classes = 2; }, "num_vcs must be a multiple");
   bad([](NocConfig& c) { c.vc_buffer_flits = 0; }, "vc_buffer_flits");
   bad([](NocConfig& c) { c.router_stages = 9; }, "router_stages");
+  bad([](NocConfig& c) { c.switch_alloc_iterations = 0; }, "switch_alloc_iterations");
+  bad([](NocConfig& c) { c.switch_alloc_iterations = 5; }, "switch_alloc_iterations");
   bad([](NocConfig& c) { c.flit_bits = 12; }, "flit_bits");
   CHECK_THROWS_AS(parse_noc_routing("zigzag"), std::invalid_argument);
   CHECK_THROWS_AS(parse_noc_fidelity("cycle"), std::invalid_argument);

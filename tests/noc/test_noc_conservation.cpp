@@ -73,6 +73,21 @@ TEST_CASE("no packet lost or duplicated, no buffer overflow, at any load", "[noc
       }
 }
 
+TEST_CASE("flit model with 2 and 4 switch allocator iterations: no packet lost or duplicated at any load", "[noc]") {
+  for (uint32_t iterations : {2u, 4u})
+    for (NocRouting r : {NocRouting::XY, NocRouting::WestFirst})
+      for (double rate : {0.05, 0.4, 1.0})
+        for (uint32_t flits : {1u, 4u}) {
+          NocConfig c;
+          c.width = 4;
+          c.height = 4;
+          c.routing = r;
+          c.switch_alloc_iterations = iterations;
+          INFO(iterations << " iterations " << to_string(r) << " rate " << rate << " flits " << flits);
+          check_conservation(c, TrafficPattern::UniformRandom, rate, flits, 1500, 13);
+        }
+}
+
 TEST_CASE("packet model with router detail: no packet lost or duplicated at any load", "[noc]") {
   for (NocRouting r : {NocRouting::XY, NocRouting::WestFirst})
     for (double rate : {0.05, 0.4, 1.0})

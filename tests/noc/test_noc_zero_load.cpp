@@ -42,10 +42,11 @@ TEST_CASE("zero-load latency equals pipeline plus links plus serialisation", "[n
     for (uint32_t link : {0u, 1u, 3u})
       for (uint32_t flits : {1u, 2u, 9u})
         for (NocRouting r : {NocRouting::XY, NocRouting::YX, NocRouting::WestFirst})
-          for (int variant = 0; variant < 3; ++variant) {  // flit, packet, packet with router detail
-            const NocFidelity f = variant == 0 ? NocFidelity::Flit : NocFidelity::Packet;
+          for (int variant = 0; variant < 4; ++variant) {  // flit, packet, packet with router detail, flit with 2 SA iterations
+            const NocFidelity f = variant == 0 || variant == 3 ? NocFidelity::Flit : NocFidelity::Packet;
             NocConfig c;
             c.packet_router_detail = variant == 2;
+            c.switch_alloc_iterations = variant == 3 ? 2 : 1;
             c.width = mesh.width;
             c.height = mesh.height;
             c.router_stages = stages;
@@ -57,7 +58,7 @@ TEST_CASE("zero-load latency equals pipeline plus links plus serialisation", "[n
               const uint64_t h = mesh.hops(src, dst);
               const DeliveredPacket d = send_one(c, src, dst, flits, 0);
               INFO("stages " << stages << " link " << link << " flits " << flits << " routing "
-                             << to_string(r) << " fidelity " << to_string(f) << (variant == 2 ? " detail " : " ") << src << "->" << dst);
+                             << to_string(r) << " fidelity " << to_string(f) << (variant == 2 ? " detail " : variant == 3 ? " 2 iterations " : " ") << src << "->" << dst);
               CHECK(d.head_latency() == (h + 1) * stages + h * link);
               CHECK(d.latency() == (h + 1) * stages + h * link + flits - 1);
             }

@@ -65,28 +65,64 @@ uint64_t NocFabric::multicast(uint32_t src, const std::vector<uint32_t>& dsts, u
   return send(src, dsts, flits, vc_class);
 }
 
-uint64_t NocFabric::send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class) {
+NocPacket NocFabric::message(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class, uint64_t created) const {
   if (flits > (uint32_t(1) << 31))
     throw std::invalid_argument("NocFabric: a message of " + std::to_string(flits) + " flits (at most 2^31)");
-  const uint64_t created = created_cycle();
   // A message longer than a packet is a train: one head flit per kMaxPacketFlits - 1 flits of
-  // payload. Timed as one by a model that can, otherwise sent packet by packet.
+  // payload. Timed as one by a model that can, otherwise sent packet by packet (send_parts).
   const uint32_t packets = flits <= kMaxPacketFlits ? 1 : (flits - 1 + kMaxPacketFlits - 2) / (kMaxPacketFlits - 1);
-  const uint32_t total = flits - 1 + packets;
-  const bool train = packets > 1 && model_->times_trains();
-  const uint32_t parts = train ? 1 : packets;
-  Waiter waiter;
-  waiter.remaining = uint32_t(dsts.size()) * parts;
+  NocPacket packet{0, src, dst, flits - 1 + packets, vc_class, created};
+  packet.packets = packets;
+  return packet;
+}
+
+template <class Inject>
+void NocFabric::send_parts(const NocPacket& message, size_t copies, Inject&& inject) {
+  const bool train = message.packets > 1 && model_->times_trains();
+  const uint32_t parts = train ? 1 : message.packets;
   for (uint32_t k = 0; k < parts; ++k) {
-    const uint64_t first = next_id_;
-    NocPacket packet{first, src, dsts[0], total, vc_class, created};
-    if (train) packet.packets = packets;
-    else if (packets > 1) packet.flits = k + 1 < packets ? kMaxPacketFlits : total - k * kMaxPacketFlits;
-    if (dsts.size() == 1) model_->inject(packet);
-    else model_->inject_multicast(packet, dsts);  // copy i is packet first + i
-    next_id_ += dsts.size();
-    for (size_t i = 0; i < dsts.size(); ++i) waiting_[first + i] = &waiter;
+    NocPacket packet = message;
+    packet.id = next_id_;
+    if (!train) {
+      packet.packets = 1;
+      if (message.packets > 1)
+        packet.flits = k + 1 < message.packets ? kMaxPacketFlits : message.flits - k * kMaxPacketFlits;
+    }
+    inject(packet);  // copy i of a multicast is packet.id + i
+    next_id_ += copies;
   }
+}
+
+uint64_t NocFabric::inject_timed(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class,
+                                 uint64_t created) {
+  const NocPacket m = message(src, dsts[0], flits, vc_class, created);
+  static const std::vector<uint32_t> unicast;
+  uint64_t tail = 0;
+  send_parts(m, dsts.size(), [&](const NocPacket& packet) {
+    tail = std::max(tail, model_->inject_timed(packet, dsts.size() == 1 ? unicast : dsts));
+  });
+  if (tracing_) sample_trace();
+  return tail;
+}
+
+uint64_t NocFabric::send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class) {
+  const uint64_t created = created_cycle();
+  if (model_->times_at_injection()) {  // the delivery is known now: one wait, no fabric thread
+    // The model's present follows simulated time (its link calendars forget the past).
+    if (model_->idle()) model_->advance_to(std::max(model_->now(), cycle_floor(sc_core::sc_time_stamp())));
+    const uint64_t tail = inject_timed(src, dsts, flits, vc_class, created);
+    sc_core::wait(period_ * double(tail) - sc_core::sc_time_stamp());
+    return tail - created;
+  }
+  Waiter waiter;
+  const NocPacket m = message(src, dsts[0], flits, vc_class, created);
+  send_parts(m, dsts.size(), [&](const NocPacket& packet) {
+    if (dsts.size() == 1) model_->inject(packet);
+    else model_->inject_multicast(packet, dsts);
+    for (size_t i = 0; i < dsts.size(); ++i) waiting_[packet.id + i] = &waiter;
+    ++waiter.remaining;
+  });
+  waiter.remaining *= uint32_t(dsts.size());
   wake_.notify(sc_core::SC_ZERO_TIME);
   sc_core::wait(waiter.done);
   return cycle_floor(sc_core::sc_time_stamp()) - created;

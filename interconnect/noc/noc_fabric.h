@@ -65,6 +65,17 @@ class NocFabric : public sc_core::sc_module {
   };
   uint64_t created_cycle() const;  // the cycle a packet sent now enters its source queue
   uint64_t send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class);
+  // A message of `flits` flits (head included) as one packet or train (NocPacket::packets > 1),
+  // id 0; throws for more than 2^31 flits.
+  NocPacket message(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class, uint64_t created) const;
+  // Calls inject(packet) for the message as one train, or packet by packet when the model does
+  // not time trains, numbering them (`copies` ids each).
+  template <class Inject>
+  void send_parts(const NocPacket& message, size_t copies, Inject&& inject);
+  // For a model that times_at_injection: injects the message created in cycle `created` and
+  // returns the cycle its last copy's tail is reassembled.
+  uint64_t inject_timed(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class,
+                        uint64_t created);
   struct Region {
     uint64_t base, size;
     uint32_t node;

@@ -29,6 +29,14 @@ class NocModel {
   // Whether inject takes a train of packets (NocPacket::packets > 1) and times it as one
   // message; otherwise the sender splits a long message into packets itself.
   virtual bool times_trains() const { return false; }
+  // Whether the model computes a packet's whole path when it is injected, so that the cycle it
+  // is delivered in is known then (the packet model): inject_timed can replace inject.
+  virtual bool times_at_injection() const { return false; }
+  // Only for a model that times_at_injection (otherwise throws std::logic_error): injects like
+  // inject (dsts empty: to packet.dst) or inject_multicast (to dsts) and returns the cycle the
+  // last copy's tail is reassembled (DeliveredPacket::tail_cycle). Nothing is queued for
+  // take_delivered: the copies count as delivered in the statistics at once.
+  virtual uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts);
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;

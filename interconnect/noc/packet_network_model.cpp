@@ -39,6 +39,12 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
 }
 
 void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
+  if (timed_) {  // inject_timed: the caller takes the delivery cycle, nothing is queued
+    timed_tail_ = std::max(timed_tail_, tail_out + st_cycles_);
+    stats_.packets_delivered += packet.packets;
+    stats_.flits_delivered += packet.flits;
+    return;
+  }
   // Written in place in its release bucket (no temporary); a release beyond the bucket ring
   // (deep saturation) waits in the heap.
   DeliveredPacket far;
@@ -335,6 +341,18 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
   inject_free_[path_[0].output / calendars_per_router_] = free_at;
   return t[size_t(n - 1) * d + last];
+}
+
+uint64_t PacketNetworkModel::inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
+  timed_ = true;
+  timed_tail_ = 0;
+  struct Reset {  // back to queueing on every way out (inject throws for a bad packet)
+    bool& on;
+    ~Reset() { on = false; }
+  } reset{timed_};
+  if (dsts.empty()) inject(packet);
+  else inject_multicast(packet, dsts);
+  return timed_tail_;
 }
 
 void PacketNetworkModel::release(const DeliveredPacket& delivery) {

@@ -40,6 +40,8 @@ class PacketNetworkModel final : public NocModel {
   // head flit (O(hops) whatever its length; its packets do not interleave with other traffic).
   // With one VC per class the body flits are timed one by one, so trains are left to the sender.
   bool times_trains() const override { return !hold_upstream_links_; }
+  bool times_at_injection() const override { return true; }
+  uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return pending_count_ == 0; }
@@ -128,6 +130,10 @@ class PacketNetworkModel final : public NocModel {
   uint64_t next_bucket_cycle(uint64_t from) const;
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;
+  // Inside inject_timed: schedule() counts the delivery and keeps the latest tail instead of
+  // queueing it.
+  bool timed_ = false;
+  uint64_t timed_tail_ = 0;
   void release(const DeliveredPacket& delivery);
   // Files the delivery of `packet` whose head and tail win the destination's ejection port in
   // cycles head_out and tail_out.

@@ -2,8 +2,9 @@
 // mesh (one elaboration per process), with the run's summary. --one-core adds the same layer on
 // core 0 alone (speedup over one core); --orchestration all runs every implemented one.
 // --batch-tiles k issues k key tiles per macro cell (PerformanceWorkload::batch_tiles; 0 picks k
-// so the layer has at most --target-cells cells; query_split_multicast's one-block jobs keep at
-// least --min-job-cells macro cells). --scaling runs this program once per mesh size
+// with auto_batch_tiles (mesh/orchestration.h): at most --target-cells cells in the layer,
+// query_split_multicast's one-block jobs keep at least --min-job-cells macro cells). --causal
+// masks the layer causally. --scaling runs this program once per mesh size
 // (1x1 .. 8x8) and once per sequence length (32K .. --max-seq) and prints wall-time tables.
 #include <systemc>
 
@@ -24,14 +25,6 @@
 using namespace star;
 
 namespace {
-
-// The smallest k with heads x blocks x ceil(tiles / k) <= target (non-causal cell count).
-std::uint32_t auto_batch(const CoreJob& job, std::uint64_t target) {
-  const std::uint64_t blocks = (job.queries() + job.algo.block_queries - 1) / job.algo.block_queries;
-  const std::uint64_t tiles = job.tiling().n_tiles(), per_tile_row = std::uint64_t(job.heads) * blocks;
-  const std::uint64_t rows_allowed = std::max<std::uint64_t>(1, target / per_tile_row);  // macro cells per block
-  return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (tiles + rows_allowed - 1) / rows_allowed));
-}
 
 struct Child {
   double wall = -1, simulated_ms = -1;
@@ -69,7 +62,7 @@ int sc_main(int argc, char* argv[]) {
   std::uint64_t target_cells = 200000;
   std::uint32_t min_job_cells = 8;
   double keep = 0.2;
-  bool one_core = false, scaling = false;
+  bool one_core = false, scaling = false, causal = false;
   app.add_option("--mesh", mesh_size, "W x H cores, e.g. 8x8");
   app.add_option("--seq", seq, "sequence length S (queries = S)");
   app.add_option("--heads", heads, "query heads");
@@ -81,10 +74,12 @@ int sc_main(int argc, char* argv[]) {
   app.add_option("--orchestration", orchestration,
                  "baseline | query_split | query_split_multicast | kv_split | ring | all");
   app.add_option("--batch-tiles", batch, "key tiles per performance-mode macro cell (0: automatic)");
-  app.add_option("--target-cells", target_cells, "--batch-tiles 0: most cells of the layer");
+  app.add_option("--target-cells", target_cells, "--batch-tiles 0: most cells of the layer")
+      ->check(CLI::PositiveNumber);
   app.add_option("--min-job-cells", min_job_cells,
                  "--batch-tiles 0: query_split_multicast's one-block jobs keep at least this many macro cells")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--causal", causal, "causal masking (decoder prefill)");
   app.add_flag("--one-core", one_core, "also run the layer on one core");
   app.add_flag("--scaling", scaling, "wall time vs mesh size and vs S (child runs of this program)");
   app.add_option("--max-seq", max_seq, "--scaling: the longest S");
@@ -97,9 +92,9 @@ int sc_main(int argc, char* argv[]) {
                                  " --keep " + std::to_string(keep) + " --fidelity " + fidelity +
                                  " --orchestration " + orchestration + " --batch-tiles " + std::to_string(batch) +
                                  " --target-cells " + std::to_string(target_cells) +
-                                 " --min-job-cells " + std::to_string(min_job_cells);
-      std::printf("wall time vs mesh size (S = %u, %u heads, d = %u, batch %u, %s NoC)\n", seq, heads,
-                  head_dim, batch, fidelity.c_str());
+                                 " --min-job-cells " + std::to_string(min_job_cells) + (causal ? " --causal" : "");
+      std::printf("wall time vs mesh size (S = %u, %u heads, d = %u, batch %u, %s NoC%s)\n", seq, heads,
+                  head_dim, batch, fidelity.c_str(), causal ? ", causal" : "");
       std::printf("| mesh | cores | NoC packets | simulated ms | wall s |\n|---|---|---|---|---|\n");
       for (const char* m : {"1x1", "2x2", "4x4", "8x8"}) {
         const Child c = run_child(argv[0], std::string("--mesh ") + m + " --seq " + std::to_string(seq) + common);
@@ -139,25 +134,25 @@ int sc_main(int argc, char* argv[]) {
     job.head_dim = head_dim;
     job.algo.sads.keep = keep;
     job.algo.tile_keys = tile_keys;
+    job.algo.causal = causal;
     PerformanceWorkload perf;
-    perf.batch_tiles = batch ? batch : auto_batch(job, target_cells);
+    perf.batch_tiles = batch ? batch : auto_batch_tiles(Orchestration::query_split, job, target_cells, min_job_cells);
     const std::vector<CoreJob> groups = spread_layer(job, mesh, std::uint64_t{1} << 30);
-    std::printf("mesh %ux%u (%u controllers), S = %u, %u heads (%u K/V), d = %u, keep %.2f, %s NoC, "
+    std::printf("mesh %ux%u (%u controllers), S = %u, %u heads (%u K/V), d = %u, keep %.2f, %s%s NoC, "
                 "%u key tiles per cell\n",
                 cfg.width, cfg.height, mesh.controllers(), seq, heads, job.kv_heads, head_dim, keep,
-                fidelity.c_str(), perf.batch_tiles);
+                causal ? "causal, " : "", fidelity.c_str(), perf.batch_tiles);
     std::printf("elaboration %.2f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t_elab).count());
 
     // Scratch right above the data (spread_layer: 4 GiB regions per group and controller).
     const std::uint64_t per_controller = (job.kv_heads + mesh.controllers() - 1) / mesh.controllers();
     const std::uint64_t scratch_at = std::max<std::uint64_t>(1, per_controller) * (std::uint64_t{4} << 30);
-    // query_split_multicast runs one-block jobs: a job of n tiles in n / k macro cells overlaps its
-    // pipeline stages less as k nears n (docs/mesh.md), so the automatic k keeps min_job_cells.
+    // query_split_multicast's automatic k keeps min_job_cells macro cells per one-block job.
     PerformanceWorkload multicast_perf = perf;
     if (batch == 0)
       multicast_perf.batch_tiles =
-          std::min(perf.batch_tiles, std::max<std::uint32_t>(1, job.tiling().n_tiles() / min_job_cells));
+          auto_batch_tiles(Orchestration::query_split_multicast, job, target_cells, min_job_cells);
     struct Run {
       std::string name;
       MeshPlan plan;

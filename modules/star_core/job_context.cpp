@@ -32,6 +32,40 @@ void check_workload(const PerformanceWorkload& perf, const CoreJob& job, bool fu
         "PerformanceWorkload.batch_tiles > 1 needs an attention-only job in the coordinated flow");
 }
 
+std::uint32_t auto_batch_tiles(const CoreJob& job, std::uint64_t target_cells, bool functional) {
+  if (target_cells == 0) throw std::invalid_argument("automatic batching: target_cells must be at least 1");
+  if (functional || job.kind != JobKind::attention_only || job.flow != Flow::coordinated) return 1;
+  // Visited tiles per query block (causal masking drops a suffix of the tiles).
+  const TilingConfig t = job.tiling_config(CoreConfig{});
+  std::vector<std::uint32_t> visited(t.n_blocks(), 0);
+  std::uint32_t most = 1;
+  for (std::uint32_t b = 0; b < t.n_blocks(); ++b) {
+    std::uint32_t lo = t.first_tile(), hi = t.end_tile();
+    if (!t.visits(b, lo)) continue;
+    while (hi - lo > 1) {  // visits(lo); hi is past the shard or not visited
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      (t.visits(b, mid) ? lo : hi) = mid;
+    }
+    visited[b] = lo + 1 - t.first_tile();
+    most = std::max(most, visited[b]);
+  }
+  auto cells = [&](std::uint64_t k) {
+    std::uint64_t n = 0;
+    for (std::uint32_t v : visited) n += (v + k - 1) / k;
+    return n * job.heads;
+  };
+  // cells(k) does not grow with k: binary search for the smallest k within the target.
+  std::uint32_t lo = 1, hi = most;
+  while (lo < hi) {
+    const std::uint32_t mid = lo + (hi - lo) / 2;
+    if (cells(mid) <= target_cells)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
 namespace {
 OpCounts scaled(const OpCounts& o, std::uint64_t n) {
   OpCounts s;

@@ -62,6 +62,14 @@ inline std::uint64_t macro_cell_burst_bytes(std::uint32_t max_burst_bytes, std::
   return std::uint64_t{max_burst_bytes} * std::max<std::uint32_t>(tiles, 1);
 }
 
+// Automatic batching [design]: the smallest k whose macro cells number at most `target_cells`
+// (per head and query block, ceil(visited key tiles / k); causal blocks visit fewer tiles), so
+// the simulated transactions stay near a fixed count whatever S. When even one cell per (head,
+// block) exceeds the target, k is the most tiles a block visits. 1 where batching cannot apply:
+// functional mode, full-layer and stage-isolated jobs (check_workload). Throws
+// std::invalid_argument when target_cells is 0.
+std::uint32_t auto_batch_tiles(const CoreJob& job, std::uint64_t target_cells, bool functional = false);
+
 // Throws std::invalid_argument when `perf` cannot drive `job` (batch_tiles 0, or batching in
 // functional mode or for a full-layer / stage-isolated job). Callers that start jobs from inside
 // the simulation call it before the first step.

@@ -78,7 +78,8 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
                          {"note", "the core runs the batch's sequences one after another"}};
   out.report["star_sim"] = {{"version", version}, {"scenario", sc.name}, {"file", sc.file},
                             {"mode", to_string(sc.mode)}, {"tiling_tile_keys", job.tiling().tile_keys},
-                            {"tiling_tiles_per_row", job.tiling().n_tiles()}};
+                            {"tiling_tiles_per_row", job.tiling().n_tiles()},
+                            {"batch_tiles", sc.perf.batch_tiles}, {"batch_tiles_auto", sc.batch_auto}};
 
   std::vector<std::string> header, row;
   scenario_columns(sc, header, row);
@@ -99,17 +100,23 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
   row.push_back(fmt::format("{}", latency_s * sc.batch * 1e9));
   header.push_back("batch.device_energy_j");
   row.push_back(fmt::format("{}", rep.energy.device_energy_j * sc.batch));
+  header.push_back("run.batch_tiles");
+  row.push_back(fmt::format("{}", sc.perf.batch_tiles));
   append_report_columns(rep.csv_header, rep.csv_row, header, row);
   out.csv = csv_text(header, row);
 
   const CoreJob& sj = sc.job;
   out.summary = fmt::format(
       "scenario {} ({} mode): {} {}, S = {}, {} queries, {} heads / {} K/V heads, d = {}, keep {}, "
-      "predictor {}, schedule {}, key tile {} ({} per row){}\n",
+      "predictor {}, schedule {}, key tile {} ({} per row){}{}\n",
       sc.name, to_string(sc.mode), sc.at("workload.model").text, to_string(sj.kind), sj.seq_len,
       sj.queries(), sj.heads, sj.kv_heads, sj.head_dim, sj.algo.sads.keep,
       sc.at("algorithm.predictor").text, sc.at("schedule").text, job.tiling().tile_keys,
-      job.tiling().n_tiles(), sj.algo.causal ? ", causal" : "");
+      job.tiling().n_tiles(), sj.algo.causal ? ", causal" : "",
+      sc.perf.batch_tiles > 1 || sc.batch_auto
+          ? fmt::format(", {} key tiles per macro cell{}", sc.perf.batch_tiles,
+                        sc.batch_auto ? fmt::format(" (auto, at most {} cells)", sc.target_cells) : "")
+          : "");
   out.summary += rep.table;
   if (sc.batch > 1)
     out.summary += fmt::format("batch of {}: latency {:.3f} us, device energy {:.4g} J\n", sc.batch,

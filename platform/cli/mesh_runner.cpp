@@ -20,6 +20,7 @@ namespace {
 struct PlannedRun {
   std::string label;
   MeshPlan plan;
+  PerformanceWorkload perf;  // its batch_tiles: ResolvedScenario::mesh_batch_tiles
 };
 
 std::string check_line(const std::string& label, const nlohmann::json& a) {
@@ -76,16 +77,24 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
       throw std::invalid_argument(fmt::format("planning {} (mesh.orchestration / mesh.compare): {}", label, e.what()));
     }
   };
+  auto perf = [&](Orchestration o) {
+    PerformanceWorkload p = sc.perf;
+    p.batch_tiles = sc.mesh_batch_tiles(o);
+    return p;
+  };
   std::vector<PlannedRun> runs;
-  for (const std::string& o : sc.orchestrations) runs.push_back({o, plan(o, parse_orchestration(o))});
+  for (const std::string& o : sc.orchestrations)
+    runs.push_back({o, plan(o, parse_orchestration(o)), perf(parse_orchestration(o))});
   auto have = [&](const std::string& l) {
     for (const PlannedRun& r : runs)
       if (r.label == l) return true;
     return false;
   };
   if (sc.compare_baseline && !have("baseline"))
-    runs.push_back({"baseline", plan("baseline", Orchestration::baseline)});
-  if (sc.compare_one_core) runs.push_back({"one_core", plan("one_core", Orchestration::query_split, 1)});
+    runs.push_back({"baseline", plan("baseline", Orchestration::baseline), perf(Orchestration::baseline)});
+  if (sc.compare_one_core)
+    runs.push_back({"one_core", plan("one_core", Orchestration::query_split, 1), perf(Orchestration::query_split)});
+
 
   nlohmann::json skip = functional ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
   std::unique_ptr<LayerResult> model;
@@ -103,7 +112,7 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
         const std::vector<std::uint8_t> poison(g.o_bytes(), 0xFF);
         mesh.memory(static_cast<std::uint32_t>(g.o_addr / cap)).load(g.o_addr % cap, poison.data(), poison.size());
       }
-    const MeshRunResult res = run_plan(mesh, r.plan, sc.perf);
+    const MeshRunResult res = run_plan(mesh, r.plan, r.perf);
     entries.push_back({r.label, summarise(mesh, shape, res)});
     nlohmann::json a = skip;
     if (model) {
@@ -115,6 +124,12 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   }
   const MeshReport rep = make_mesh_report(entries);
   const MeshSummary& primary = entries.front().summary;
+  nlohmann::json batching = nlohmann::json::object();
+  std::string batch_text;
+  for (const PlannedRun& r : runs) {
+    batching[r.label] = r.perf.batch_tiles;
+    batch_text += fmt::format("{}{} {}", batch_text.empty() ? "" : ", ", r.label, r.perf.batch_tiles);
+  }
 
   RunOutputs out;
   out.report = rep.json;
@@ -125,7 +140,8 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
                          {"note", "the mesh runs the batch's sequences one after another"}};
   out.report["star_sim"] = {{"version", version}, {"scenario", sc.name}, {"file", sc.file},
                             {"mode", to_string(sc.mode)}, {"mesh", fmt::format("{}x{}", sc.mesh_config.width, sc.mesh_config.height)},
-                            {"controllers", mesh.controllers()}, {"tiling_tile_keys", shape.tiling().tile_keys}};
+                            {"controllers", mesh.controllers()}, {"tiling_tile_keys", shape.tiling().tile_keys},
+                            {"batch_tiles", batching}, {"batch_tiles_auto", sc.batch_auto}};
 
   // CSV: the scenario's keys, the primary run's check, the sweep table's columns, the report.
   std::vector<std::string> header, row;
@@ -138,20 +154,22 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   }
   header.push_back("accuracy.model_bit_exact");
   row.push_back(pa.contains("model_bit_exact") ? (pa["model_bit_exact"].get<bool>() ? "1" : "0") : "");
-  header.insert(header.end(), {"batch.latency_ns", "batch.device_energy_j", "run.effective_gops"});
+  header.insert(header.end(), {"batch.latency_ns", "batch.device_energy_j", "run.effective_gops", "run.batch_tiles"});
   row.push_back(fmt::format("{}", primary.makespan_s * sc.batch * 1e9));
   row.push_back(fmt::format("{}", primary.device_energy_j * sc.batch));
   row.push_back(fmt::format("{}", primary.effective_gops));
+  row.push_back(fmt::format("{}", runs.front().perf.batch_tiles));
   append_report_columns(rep.csv_header, rep.csv_row, header, row);
   out.csv = csv_text(header, row);
 
   out.summary = fmt::format(
       "scenario {} ({} mode): {}x{} mesh, {} memory controllers, {} NoC; {}S = {}, {} queries, {} heads / {} K/V heads, "
-      "d = {}, keep {}, key tile {}{}\n",
+      "d = {}, keep {}, key tile {}{}; key tiles per macro cell{}: {}\n",
       sc.name, to_string(sc.mode), sc.mesh_config.width, sc.mesh_config.height, mesh.controllers(),
       to_string(sc.mesh_config.noc.fidelity), full ? fmt::format("full layer (d_model {}, in controller 0), ", shape.d_model) : "",
       shape.seq_len, shape.queries(), shape.heads, shape.kv_heads, shape.head_dim, shape.algo.sads.keep,
-      shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "");
+      shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "",
+      sc.batch_auto ? fmt::format(" (auto, at most {} cells)", sc.target_cells) : "", batch_text);
   out.summary += rep.table;
   out.summary += check_text;
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

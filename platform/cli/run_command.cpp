@@ -41,9 +41,10 @@ int validate_command(const CommandOptions& o) {
     const Scenario s = load_with_overrides(o);
     const ResolvedScenario r = resolve(s);
     const std::size_t points = s.sweep.present ? expand_sweep(s).size() : 1;
-    std::printf("%s: valid (%s mode, %s, S = %u, %u heads, key tile %u)%s\n", o.scenario.c_str(),
+    std::printf("%s: valid (%s mode, %s, S = %u, %u heads, key tile %u%s)%s\n", o.scenario.c_str(),
                 to_string(r.mode), r.at("workload.model").text.c_str(), r.job.seq_len, r.job.heads,
                 r.job.tiling().tile_keys,
+                r.batch_auto ? fmt::format(", {} key tiles per macro cell (auto)", r.perf.batch_tiles).c_str() : "",
                 s.sweep.present ? fmt::format("; sweep of {} points", points).c_str() : "");
     return 0;
   } catch (const ScenarioError& e) {

@@ -17,6 +17,14 @@ bool takes_full_layer(Orchestration o) {
   return o == Orchestration::baseline || o == Orchestration::query_split || o == Orchestration::query_split_multicast;
 }
 
+std::uint32_t auto_batch_tiles(Orchestration o, const CoreJob& layer, std::uint64_t target_cells,
+                               std::uint32_t min_job_cells, bool functional) {
+  if (min_job_cells == 0) throw std::invalid_argument("automatic batching: min_job_cells must be at least 1");
+  const std::uint32_t k = auto_batch_tiles(layer, target_cells, functional);
+  if (o != Orchestration::query_split_multicast) return k;
+  return std::min(k, std::max<std::uint32_t>(1, layer.tiling().n_tiles() / min_job_cells));
+}
+
 Orchestration parse_orchestration(const std::string& name) {
   for (Orchestration o : all_orchestrations())
     if (name == to_string(o)) return o;

@@ -50,6 +50,14 @@ std::vector<Orchestration> all_orchestrations();
 // K/V on demand) with `o`: baseline, query_split and query_split_multicast (of the X rows) do.
 bool takes_full_layer(Orchestration o);
 
+// Automatic batching on the mesh (bench-mesh --batch-tiles 0, a scenario's batch_tiles: auto):
+// auto_batch_tiles(layer, target_cells, functional) over the whole layer's cells, except that
+// query_split_multicast's one-block jobs keep at least `min_job_cells` macro cells (k at most
+// tiles / min_job_cells): a job of n tiles overlaps its pipeline stages less as k nears n
+// (docs/mesh.md). Throws std::invalid_argument when target_cells or min_job_cells is 0.
+std::uint32_t auto_batch_tiles(Orchestration o, const CoreJob& layer, std::uint64_t target_cells,
+                               std::uint32_t min_job_cells, bool functional = false);
+
 struct MeshPlan {
   Orchestration kind = Orchestration::query_split;
   std::vector<std::vector<CoreJob>> per_core;  // jobs each core runs in order (global addresses)

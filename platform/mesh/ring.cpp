@@ -32,6 +32,17 @@ std::vector<std::uint32_t> snake_ring(std::uint32_t width, std::uint32_t height)
   return ring;
 }
 
+void check_ring_buffer(std::uint32_t tile_keys, std::uint32_t head_dim, std::uint64_t buffer_bytes,
+                       const std::string& buffer_name) {
+  const std::uint64_t tile_kv = std::uint64_t(tile_keys) * head_dim * 2;
+  if (buffer_bytes >= 4 * tile_kv) return;
+  throw std::invalid_argument("ring: one key tile (" + std::to_string(tile_keys) + " keys x d " +
+                              std::to_string(head_dim) + " x 2 B = " + std::to_string(tile_kv) +
+                              " bytes each of K and V) held and received needs " + std::to_string(4 * tile_kv) +
+                              " bytes; the ring buffer (" + buffer_name + ") holds " +
+                              std::to_string(buffer_bytes) + " bytes");
+}
+
 RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std::uint32_t>>>& groups,
                      std::uint32_t width, std::uint32_t height, std::uint32_t cores,
                      const CoreConfig& core, std::uint64_t buffer_bytes) {
@@ -54,13 +65,8 @@ RingSplit split_ring(const std::vector<std::vector<std::pair<const CoreJob*, std
   // Pieces: a member holds one piece and receives the next (K and V each): 4 x keys x d x 2 bytes
   // must fit its ring buffer. At most `fit` whole tiles a piece; R rounds of P pieces each.
   const std::uint64_t tile_kv = std::uint64_t(first.tiling().tile_keys) * first.head_dim * 2;
+  check_ring_buffer(first.tiling().tile_keys, first.head_dim, buffer_bytes, "MeshConfig::ring_buffer_bytes");
   const std::uint64_t fit = buffer_bytes / (4 * tile_kv);
-  if (fit == 0)
-    throw std::invalid_argument("ring: one key tile (" + std::to_string(first.tiling().tile_keys) + " keys x d " +
-                                std::to_string(first.head_dim) + " x 2 B = " + std::to_string(tile_kv) +
-                                " bytes each of K and V) held and received needs " + std::to_string(4 * tile_kv) +
-                                " bytes; the ring buffer (MeshConfig::ring_buffer_bytes) holds " +
-                                std::to_string(buffer_bytes) + " bytes");
   const std::uint32_t R = static_cast<std::uint32_t>(((tiles + fit - 1) / fit + P - 1) / P), N = R * P;
   sch.rounds = R;
   sch.phases = static_cast<std::uint32_t>(groups.size()) * R;

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,12 @@ struct RingSchedule {
   };
   std::vector<std::vector<Shard>> shards;  // [phase][shard]
 };
+
+// Throws std::invalid_argument when a ring buffer of `buffer_bytes` cannot hold one key tile and
+// receive the next (K and V each: 4 x tile_keys x head_dim x 2 B); the message names the buffer
+// as `buffer_name` (MeshConfig::ring_buffer_bytes, or a scenario's key).
+void check_ring_buffer(std::uint32_t tile_keys, std::uint32_t head_dim, std::uint64_t buffer_bytes,
+                       const std::string& buffer_name);
 
 struct RingSplit {
   KeySplit split;  // jobs, tags and merges (home: the member owning the block)

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "mesh/orchestration.h"
@@ -318,6 +319,19 @@ class Resolver {
         issue("mesh.orchestration", e.what());
       }
     }
+    m.ring_buffer_bytes = u64("mesh.ring_buffer_bytes");
+    const bool ring = std::find(r_.orchestrations.begin(), r_.orchestrations.end(), "ring") != r_.orchestrations.end();
+    if (ring && !v("tiling.tile_keys").is_auto) {
+      const std::uint32_t tile = u32("tiling.tile_keys"), d = u32("workload.head_dim");
+      try {
+        check_ring_buffer(tile, d, m.ring_buffer_bytes, "mesh.ring_buffer_bytes");
+      } catch (const std::invalid_argument& e) {
+        issue("mesh.ring_buffer_bytes",
+              fmt::format("{}; allowed: at least {} with tiling.tile_keys {} and head_dim {}", e.what(),
+                          format_quantity(4.0 * tile * d * 2, Dimension::bytes), tile, d),
+              {"mesh.orchestration", "tiling.tile_keys"});
+      }
+    }
     for (const std::string& c : v("mesh.compare").list) {
       if (c == "baseline") r_.compare_baseline = true;
       else if (c == "one_core") r_.compare_one_core = true;
@@ -394,9 +408,7 @@ class Resolver {
     place_regions();
 
     r_.perf.overlap = num("workload.overlap");
-    r_.perf.batch_tiles = u32("workload.batch_tiles");
-    if (given("workload.batch_tiles"))
-      check("workload.batch_tiles", [&] { check_workload(r_.perf, j, r_.mode == DataMode::functional); });
+    resolve_batching();
     r_.data = parse_row_type(text("workload.data"));
     r_.seed = u64("workload.seed");
     r_.batch = u32("workload.batch");
@@ -419,6 +431,23 @@ class Resolver {
       if (issues_.empty()) check("mesh", [&] { r_.mesh_config.validate(); });
       if (issues_.empty()) place_mesh_groups();
     }
+  }
+
+  // workload.batch_tiles: a given k is checked against the job; auto takes the library's rule
+  // (the layer's k; a mesh's query_split_multicast may cap it, ResolvedScenario::mesh_batch_tiles).
+  void resolve_batching() {
+    const CoreJob& j = r_.job;
+    const bool functional = r_.mode == DataMode::functional;
+    r_.batch_auto = v("workload.batch_tiles").is_auto;
+    r_.target_cells = u64("workload.target_cells");
+    r_.min_job_cells = u32("workload.min_job_cells");
+    if (!r_.batch_auto) {
+      r_.perf.batch_tiles = u32("workload.batch_tiles");
+      if (given("workload.batch_tiles"))
+        check("workload.batch_tiles", [&] { check_workload(r_.perf, j, functional); });
+      return;
+    }
+    r_.perf.batch_tiles = auto_batch_tiles(j, r_.target_cells, functional);
   }
 
   // The job's tensors one region apart (as soc/job_placement.h places them); the region is the
@@ -500,6 +529,11 @@ class Resolver {
 }  // namespace
 
 ResolvedScenario resolve(const Scenario& s) { return Resolver(s).run(); }
+
+std::uint32_t ResolvedScenario::mesh_batch_tiles(Orchestration o) const {
+  if (!batch_auto) return perf.batch_tiles;
+  return auto_batch_tiles(o, job, target_cells, min_job_cells, mode == DataMode::functional);
+}
 
 std::string value_text(const KeySpec& spec, const Value& v) {
   if (v.is_auto) return "auto";

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "mesh/orchestration.h"
 #include "mesh/spatial_star.h"
 #include "reference/generators.h"
 #include "scenario/scenario.h"
@@ -23,7 +24,11 @@ struct ResolvedScenario {
   SocConfig soc;
   CoreJob job;  // shapes, algorithm, flow, RASS and DRAM addresses (data placed by the runner)
   std::uint64_t region_bytes = 0;  // DRAM distance between the job's tensors
-  PerformanceWorkload perf;
+  PerformanceWorkload perf;  // batch_tiles: the k used (a mesh's query_split_multicast: mesh_batch_tiles)
+  // workload.batch_tiles auto: k from auto_batch_tiles (star_core/job_context.h) with these.
+  bool batch_auto = false;
+  std::uint64_t target_cells = 200000;
+  std::uint32_t min_job_cells = 8;
   RowType data = RowType::mixed;
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
@@ -40,6 +45,9 @@ struct ResolvedScenario {
   std::uint64_t mesh_region_bytes = 0;  // DRAM distance between a K/V group's tensors
 
   const Value& at(const std::string& key) const { return values.at(key); }
+  // The k of orchestration `o` on the mesh: auto_batch_tiles(o, ...) when batch_tiles is auto,
+  // else perf.batch_tiles.
+  std::uint32_t mesh_batch_tiles(Orchestration o) const;
 };
 
 // Throws ScenarioError naming the file, line, column and key of each inconsistent value.

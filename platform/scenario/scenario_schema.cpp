@@ -150,9 +150,16 @@ std::vector<KeySpec> build_schema() {
   k.push_back(integer(w + "seed", 0, 9007199254740992.0, "1", "generator seed"));
   k.push_back(real(w + "overlap", 0, 1, false, "0.5",
                    "performance mode: share of each row's picks shared with its query block"));
-  k.push_back(integer(w + "batch_tiles", 1, 4096, "1",
-                      "performance mode, attention-only coordinated jobs: one macro cell per this many key "
-                      "tiles (same bytes and operation counts, faster to simulate; docs/core.md); 1: exact"));
+  k.push_back(with_auto(integer(w + "batch_tiles", 1, 4096, "1",
+                                "performance mode, attention-only coordinated jobs: one macro cell per this many "
+                                "key tiles (same bytes and operation counts, faster to simulate; docs/core.md); 1: "
+                                "exact; auto: the smallest k giving at most workload.target_cells macro cells (1 "
+                                "where batching cannot apply; the report gives the k used)")));
+  k.push_back(integer(w + "target_cells", 1, 1e12, "200000",
+                      "batch_tiles auto: the most macro cells of the layer (sets the simulation's cost); unused otherwise"));
+  k.push_back(integer(w + "min_job_cells", 1, 65536, "8",
+                      "batch_tiles auto on a mesh: query_split_multicast's one-block jobs keep at least this "
+                      "many macro cells (docs/mesh.md); unused otherwise"));
   // Algorithm.
   const std::string a = "algorithm.";
   k.push_back(choice(a + "predictor", {"dlzs", "slzs", "int4", "exact"}, "dlzs",
@@ -202,6 +209,9 @@ std::vector<KeySpec> build_schema() {
              "query_split_multicast, kv_split, ring (docs/mesh.md says which are implemented; a full layer "
              "takes baseline, query_split, query_split_multicast)";
   k.push_back(orch);
+  k.push_back(quantity(me + "ring_buffer_bytes", Dimension::bytes, 1, 1 * kGiB, "512 KiB",
+                       "ring: each core's shard buffer, the piece it holds and the one it receives (K and V "
+                       "each); at least one key tile each (4 x tile_keys x head_dim x 2 B)"));
   KeySpec compare = spec(me + "compare", ValueKind::text_list);
   compare.default_text = "[]";
   compare.doc = "also run these references and report the speedup over them: baseline, one_core "

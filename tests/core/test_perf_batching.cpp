@@ -1,7 +1,8 @@
 // Performance-mode batching (PerformanceWorkload::batch_tiles): a macro cell of k key tiles moves
 // exactly the DRAM bytes and counts exactly the operations of its k single cells, its makespan
-// stays near batch 1's (the bound here is loose; docs/core.md gives the measured error), and
-// batching is refused where it does not apply.
+// stays near batch 1's (the bound here is loose; docs/core.md gives the measured error),
+// automatic batching (auto_batch_tiles) picks the smallest k whose run has at most the target's
+// cells, and batching is refused where it does not apply.
 #include "core_test_support.h"
 
 #include <cmath>
@@ -59,6 +60,30 @@ int sc_main(int, char*[]) {
       CHECK_MSG(std::abs(err) < 0.25, what + ": makespan far from batch 1's");
     }
   }
+
+  // Automatic batching: the run at the chosen k has at most `target` cells, the run at k - 1 more.
+  // 64 blocks x 16 tiles (non-causal: 1024 cells at k = 1; causal: 544).
+  for (bool causal : {false, true}) {
+    job.algo.causal = causal;
+    for (std::uint64_t target : {300u, 1000u, 64u, 10u}) {
+      const std::uint32_t k = auto_batch_tiles(job, target);
+      const std::string what = std::string(causal ? "causal" : "non-causal") + ", target " + std::to_string(target) +
+                               ", k = " + std::to_string(k);
+      const Run at_k = run(psoc, job, k);
+      std::printf("auto batching %s: %llu cells\n", what.c_str(), static_cast<unsigned long long>(at_k.cells));
+      if (target >= 64) {  // 64 blocks: one cell per block is reachable
+        CHECK_MSG(at_k.cells <= target, what + ": " + std::to_string(at_k.cells) + " cells");
+      } else {
+        CHECK_MSG(k == 16 && at_k.cells == 64, what + ": not one cell per block");
+      }
+      if (k > 1) CHECK_MSG(run(psoc, job, k - 1).cells > target, what + ": k - 1 is within the target too");
+    }
+    CHECK(auto_batch_tiles(job, 1000000) == 1);
+    CHECK(auto_batch_tiles(job, 300, true) == 1);  // functional mode: no batching
+  }
+  job.algo.causal = false;
+  CHECK(auto_batch_tiles(job, 300) == 4);  // 64 x ceil(16 / 4) = 256 <= 300 < 64 x ceil(16 / 3) = 384
+  CHECK(throws_naming([&] { auto_batch_tiles(job, 0); }, "target_cells must be at least 1"));
 
   // Refused: batch 0, batching in functional mode, for a stage-isolated or full-layer job.
   PerformanceWorkload zero, four;

@@ -53,6 +53,15 @@ set -e
 [ "$rc" = 2 ] || fail "bad orchestration: exit $rc, expected 2"
 grep -q "error: mesh.orchestration: unknown orchestration 'diagonal'" bad.stderr || fail "bad orchestration not named"
 [ -e bad ] && fail "a refused run wrote outputs"
+# ring's buffer must hold one key tile held and one received (K and V: 4 x 64 keys x d 32 x 2 B).
+set +e
+"$sim" run mesh.yaml -s mesh.ring_buffer_bytes=8KiB -o badring 2> badring.stderr
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "small ring buffer: exit $rc, expected 2"
+grep -q "error: mesh.ring_buffer_bytes: ring: one key tile (64 keys x d 32 x 2 B = 4096 bytes each of K and V) held and received needs 16384 bytes; the ring buffer (mesh.ring_buffer_bytes) holds 8192 bytes; allowed: at least 16 KiB" badring.stderr \
+  || { cat badring.stderr; fail "small ring buffer: message"; }
+[ -e badring ] && fail "a refused ring run wrote outputs"
 
 # A full layer (X and weights in DRAM, K/V generated on demand by the cores), causal, GQA: every
 # orchestration that splits full layers equals the single-core model bit for bit.
@@ -80,12 +89,15 @@ grep -q "error: mesh.orchestration: 'kv_split' splits attention-only layers only
   || { cat fullbad.stderr; fail "full layer with kv_split: message"; }
 [ -e fullbad ] && fail "a refused full-layer run wrote outputs"
 
-# A tiny sweep over the mesh width (performance mode): CSV and charts. Its folder name must not
-# contain "sw/p0": check_sweep_resume.sh looks for leftover points by that pattern.
+# A tiny sweep over the mesh width (performance mode, automatic batching): CSV and charts. Its
+# folder name must not contain "sw/p0": check_sweep_resume.sh looks for leftover points by that
+# pattern. 4 heads x 16 blocks x 16 tiles; at most 300 macro cells: k = 4 (256 cells).
 cat > sweep.yaml <<'YAML'
 name: mesh-sweep
 mode: performance
-workload: {model: custom, kind: attention_only, seq_len: 512, heads: 4, kv_heads: 4, head_dim: 32}
+workload: {model: custom, kind: attention_only, seq_len: 2048, heads: 4, kv_heads: 4, head_dim: 32,
+           batch_tiles: auto, target_cells: 300}
+tiling: {tile_keys: 128}
 mesh: {height: 1, compare: [one_core]}
 sweep:
   grid:
@@ -94,6 +106,11 @@ YAML
 "$sim" sweep sweep.yaml -o meshsweep -q -j 2 2> sweep.log || { cat sweep.log; fail "sweep failed"; }
 [ "$(wc -l < meshsweep/results.csv)" = 3 ] || fail "sweep CSV: expected a header and 2 rows"
 head -1 meshsweep/results.csv | tr ',' '\n' | grep -x "mesh.speedup_over_one_core" >/dev/null || fail "sweep CSV lacks the speedup"
+col=$(head -1 meshsweep/results.csv | tr ',' '\n' | grep -nx "run.batch_tiles" | cut -d: -f1)
+[ -n "$col" ] || fail "sweep CSV lacks run.batch_tiles"
+[ "$(tail -n +2 meshsweep/results.csv | cut -d, -f"$col" | sort -u)" = 4 ] || fail "automatic batching: k is not 4"
+tr -d ' \n' < meshsweep/p0001/report.json | grep '"batch_tiles":{"one_core":4,"query_split":4}' >/dev/null \
+  || fail "report.json lacks the k of each run"
 if command -v gnuplot >/dev/null; then
   bash "$plot" meshsweep > plot.log || { cat plot.log; fail "plot_sweep failed"; }
   for f in latency energy mesh_throughput mesh_energy mesh_balance; do

@@ -256,3 +256,91 @@ TEST_CASE("workload.batch_tiles reaches the performance workload and is refused 
   CHECK(first_issue("mode: functional\nworkload: {kind: attention_only, batch_tiles: 8}\n")
             .find("error: workload.batch_tiles:") != std::string::npos);
 }
+
+namespace {
+
+// The rule stated independently: macro cells = heads x sum over query blocks of ceil(visited
+// tiles / k); the smallest k within the target (else one cell per block).
+std::uint64_t macro_cells(const CoreJob& j, std::uint32_t k) {
+  const TilingConfig t = j.tiling_config(CoreConfig{});
+  std::uint64_t n = 0;
+  for (std::uint32_t b = 0; b < t.n_blocks(); ++b) {
+    std::uint32_t visited = 0;
+    for (std::uint32_t tile = 0; tile < t.n_tiles(); ++tile) visited += t.visits(b, tile) ? 1 : 0;
+    n += (visited + k - 1) / k;
+  }
+  return n * j.heads;
+}
+std::uint32_t smallest_k(const CoreJob& j, std::uint64_t target) {
+  std::uint32_t k = 1;
+  while (k < j.tiling().n_tiles() && macro_cells(j, k) > target) ++k;
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("workload.batch_tiles: auto picks the smallest k within workload.target_cells") {
+  const std::string base = "workload: {model: custom, kind: attention_only, heads: 8, head_dim: 128, keep: 0.2, ";
+  for (const char* shape : {"seq_len: 65536", "seq_len: 65536, causal: true", "seq_len: 20000, queries: 5000",
+                            "seq_len: 131072"})
+    for (const char* target : {"", ", target_cells: 1000", ", target_cells: 30000"}) {
+      const ResolvedScenario r =
+          resolve_text(base + shape + ", batch_tiles: auto" + target + "}\ntiling: {tile_keys: 512}\n");
+      INFO(shape << target);
+      CHECK(r.batch_auto);
+      CHECK(r.target_cells == (*target ? std::stoull(std::string(target).substr(16)) : 200000u));
+      CHECK(r.perf.batch_tiles == smallest_k(r.job, r.target_cells));
+      CHECK(r.perf.batch_tiles == auto_batch_tiles(r.job, r.target_cells));
+      CHECK(r.values.at("workload.batch_tiles").is_auto);  // the resolved file keeps "auto"
+    }
+  // 8 heads x 512 blocks x 128 tiles: k = 11 gives 8 x 512 x 12 = 49 152 <= 50 000 (k = 10: 53 248).
+  CHECK(resolve_text(base + "seq_len: 65536, batch_tiles: auto, target_cells: 50000}\ntiling: {tile_keys: 512}\n")
+            .perf.batch_tiles == 11);
+  // Where batching cannot apply, auto is 1 (functional mode, full layers).
+  CHECK(resolve_text("mode: functional\n" + base + "seq_len: 4096, batch_tiles: auto, target_cells: 10}\n")
+            .perf.batch_tiles == 1);
+  CHECK(resolve_text("workload: {model: custom, seq_len: 4096, batch_tiles: auto, target_cells: 10}\n")
+            .perf.batch_tiles == 1);
+
+  // On a mesh, query_split_multicast's one-block jobs keep min_job_cells cells (k <= tiles / min_job_cells).
+  const std::string mesh = "tiling: {tile_keys: 512}\nmesh: {width: 2, height: 2, orchestration: [query_split, query_split_multicast]}\n";
+  const ResolvedScenario m = resolve_text(base + "seq_len: 131072, batch_tiles: auto}\n" + mesh);
+  CHECK(m.mesh_batch_tiles(Orchestration::query_split) == m.perf.batch_tiles);
+  CHECK(m.perf.batch_tiles == 11);  // 8 x 1024 x ceil(256 / 11) = 196 608 <= 200 000 < 8 x 1024 x ceil(256 / 10)
+  CHECK(m.mesh_batch_tiles(Orchestration::query_split_multicast) == 11);  // within 256 tiles / 8
+  CHECK(resolve_text(base + "seq_len: 131072, batch_tiles: auto, min_job_cells: 64}\n" + mesh)
+            .mesh_batch_tiles(Orchestration::query_split_multicast) == 4);  // 256 tiles / 64
+  const ResolvedScenario given = resolve_text(base + "seq_len: 131072, batch_tiles: 64}\n" + mesh);
+  CHECK(given.mesh_batch_tiles(Orchestration::query_split_multicast) == 64);  // a given k is taken as given
+}
+
+TEST_CASE("batching keys reject bad values naming the key") {
+  const std::string base = "workload: {model: custom, kind: attention_only, seq_len: 4096, ";
+  CHECK_THAT(first_issue(base + "batch_tiles: fast}\n"),
+             Catch::Contains("error: workload.batch_tiles: 'fast' is not a number; allowed: an integer in [1, 4096], or auto"));
+  CHECK_THAT(first_issue(base + "batch_tiles: 0}\n"), Catch::Contains("error: workload.batch_tiles: 0 is out of range"));
+  CHECK_THAT(first_issue(base + "batch_tiles: auto, target_cells: 0}\n"),
+             Catch::Contains("error: workload.target_cells: 0 is out of range"));
+  CHECK_THAT(first_issue(base + "batch_tiles: auto, target_cells: many}\n"),
+             Catch::Contains("error: workload.target_cells: 'many' is not a number"));
+  CHECK(first_issue(base + "batch_tiles: auto, target_cells: 1000}\n").empty());
+}
+
+TEST_CASE("mesh.ring_buffer_bytes reaches the mesh and must hold a ring's key tiles") {
+  const std::string base =
+      "workload: {model: custom, kind: attention_only, seq_len: 8192, head_dim: 128}\ntiling: {tile_keys: 512}\n";
+  CHECK(resolve_text(base + "mesh: {width: 2}\n").mesh_config.ring_buffer_bytes == 512 * 1024);
+  CHECK(resolve_text(base + "mesh: {width: 2, ring_buffer_bytes: 2 MiB, orchestration: [ring]}\n")
+            .mesh_config.ring_buffer_bytes == 2 * 1024 * 1024);
+  // One tile held and one received, K and V: 4 x 512 x 128 x 2 B = 512 KiB.
+  CHECK(first_issue(base + "mesh: {width: 2, ring_buffer_bytes: 256 KiB, orchestration: [query_split, ring]}\n") ==
+        "test.yaml:3:37: error: mesh.ring_buffer_bytes: ring: one key tile (512 keys x d 128 x 2 B = 131072 bytes "
+        "each of K and V) held and received needs 524288 bytes; the ring buffer (mesh.ring_buffer_bytes) holds "
+        "262144 bytes; allowed: at least 512 KiB with tiling.tile_keys 512 and head_dim 128");
+  // Only ring uses the buffer.
+  CHECK(first_issue(base + "mesh: {width: 2, ring_buffer_bytes: 256 KiB, orchestration: [query_split]}\n").empty());
+  CHECK_THAT(first_issue(base + "mesh: {width: 2, ring_buffer_bytes: 0 B}\n"),
+             Catch::Contains("error: mesh.ring_buffer_bytes: 0 B is out of range"));
+  CHECK_THAT(first_issue(base + "mesh: {width: 2, ring_buffer_bytes: 4 GiB}\n"),
+             Catch::Contains("error: mesh.ring_buffer_bytes: 4 GiB is out of range"));
+}

@@ -46,7 +46,7 @@ class LinkCalendars {
     sync();
     const uint64_t w = earliest >> 6;
     const uint64_t bit = earliest & 63;
-    if (in_window(w) && length <= 64 - bit && !(word(c, w) & span_mask(bit, length)) &&
+    if (in_window(w) && length - 1 < 64 - bit && !(word(c, w) & span_mask(bit, length)) &&
         earliest + length <= far_front(c))
       return earliest;  // fast path: free and inside one word of the window, before any interval
     return find_gap_slow(c, earliest, length);
@@ -56,7 +56,7 @@ class LinkCalendars {
     sync();
     const uint64_t w = start >> 6;
     const uint64_t bit = start & 63;
-    if (in_window(w) && length <= 64 - bit) {
+    if (in_window(w) && length - 1 < 64 - bit) {
       set_bits(c, w, span_mask(bit, length));
       return;
     }
@@ -74,7 +74,7 @@ class LinkCalendars {
     sync();
     const uint64_t w = earliest >> 6;
     const uint64_t bit = earliest & 63;
-    if (in_window(w) && length <= 64 - bit) {  // fast path: one word of the window, no interval
+    if (in_window(w) && length - 1 < 64 - bit) {  // fast path: one word of the window, no interval
       const uint64_t front = std::min(far_front(a), far_front(b));
       const uint64_t wa = word(a, w), wb = word(b, w);
       const uint64_t mask = span_mask(bit, length);
@@ -124,9 +124,9 @@ class LinkCalendars {
     size_t head = 0;
   };
 
-  static uint64_t span_mask(uint64_t bit, uint64_t length) {
-    return (length == 64 ? ~uint64_t(0) : ((uint64_t(1) << length) - 1)) << bit;
-  }
+  // Bits [bit, bit + length) of a word, for 1 <= length <= 64 - bit (no branch on a full word;
+  // the fast paths test `length - 1 < 64 - bit`, which leaves length 0 to the slow paths).
+  static uint64_t span_mask(uint64_t bit, uint64_t length) { return (~uint64_t(0) >> (64 - length)) << bit; }
   void sync() {
     if (now_word_ != base_word_) slide(now_word_);
   }
@@ -136,10 +136,9 @@ class LinkCalendars {
   uint64_t& word(size_t c, uint64_t w) { return words_[size_t(w & (kWindowWords - 1)) * count_ + c]; }
   void set_bits(size_t c, uint64_t w, uint64_t mask) {
     word(c, w) |= mask;
-    if (w >= meta_[c].bits_end) {
-      if (meta_[c].bits_end <= base_word_) dirty_.push_back(c);
-      meta_[c].bits_end = w + 1;
-    }
+    Meta& m = meta_[c];
+    if (m.bits_end <= base_word_) dirty_.push_back(c);  // its first bits in the window (w >= base)
+    m.bits_end = std::max(m.bits_end, w + 1);  // no branch: which word is new depends on the traffic
   }
   // Start of the first interval of calendar `c` (possibly one already behind the present).
   uint64_t far_front(size_t c) const { return meta_[c].front; }

@@ -61,6 +61,14 @@ TEST_CASE("link calendars reserve the first gap long enough", "[noc]") {
   // A gap spanning a 64-cycle word boundary.
   CHECK(c.reserve(1, 60, 8) == 60);
   CHECK(c.first_free(1, 60) == 68);
+  // Whole words and a word's last cycle (the fast path's mask at its limits).
+  CHECK(c.reserve(0, 128, 64) == 128);  // [128, 192): all of one word
+  CHECK(c.first_free(0, 128) == 192);
+  CHECK(c.reserve(0, 130, 1) == 192);
+  CHECK(c.reserve_pair(0, 1, 255, 1) == 255);  // bit 63 of a word
+  CHECK(c.reserve_pair(0, 1, 256, 64) == 256);
+  CHECK(c.reserve_pair(0, 1, 250, 6) == 320);  // [250, 256) is free only up to 255
+  CHECK(c.first_free(1, 250) == 250);
 }
 
 TEST_CASE("a pair reservation takes the first gap free in both calendars", "[noc]") {

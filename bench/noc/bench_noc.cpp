@@ -49,12 +49,40 @@ TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64
 
 double error_pct(double packet, double flit) { return flit > 0 ? 100.0 * (packet - flit) / flit : 0.0; }
 
-// The machine is shared: each load point runs `repeats` times, the two fidelities alternating,
-// and keeps the fastest run of each (the simulated results are identical every time).
+// The machine is shared: each load point takes `repeats` timing samples of each fidelity, the
+// fidelities alternating, and keeps the fastest sample of each. A sample is `runs` fresh runs back
+// to back (as many as make it last about `min_sample` CPU seconds: a packet-model point lasts a
+// few milliseconds, too short to time alone), its times the runs' mean. The simulated results are
+// identical in every run.
+TrafficResult timed_sample(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64_t measure, bool detail,
+                           int runs) {
+  TrafficResult mean = run(k, s, f, rate, 2000, measure, detail);
+  for (int i = 1; i < runs; ++i) {
+    const TrafficResult x = run(k, s, f, rate, 2000, measure, detail);
+    mean.wall_seconds += x.wall_seconds;
+    mean.cpu_seconds += x.cpu_seconds;
+    mean.model_seconds += x.model_seconds;
+  }
+  mean.wall_seconds /= runs;
+  mean.cpu_seconds /= runs;
+  mean.model_seconds /= runs;
+  return mean;
+}
+
 void keep_fastest(TrafficResult& best, const TrafficResult& r) {
   best.wall_seconds = std::min(best.wall_seconds, r.wall_seconds);
   best.cpu_seconds = std::min(best.cpu_seconds, r.cpu_seconds);
   best.model_seconds = std::min(best.model_seconds, r.model_seconds);
+}
+
+// The 1-minute load average (other processes on the machine inflate wall times), or -1.
+double load_average() {
+  double load = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = -1;
+    std::fclose(f);
+  }
+  return load;
 }
 
 void speed_table(bool quick) {
@@ -68,8 +96,10 @@ void speed_table(bool quick) {
                         {8, "low", 0.05, 0.03},  {8, "medium", 0.20, 0.10}, {8, "near-sat", 0.38, 0.13}};
   const uint64_t measure = quick ? 4000 : 20000;
   const int repeats = quick ? 1 : 5;
-  std::printf("## Simulation speed (uniform random, XY, %llu measured cycles + warm-up and drain; fastest of %d runs)\n\n",
-              static_cast<unsigned long long>(measure), repeats);
+  const double min_sample = quick ? 0.0 : 0.1;  // CPU seconds
+  std::printf("## Simulation speed (uniform random, XY, %llu measured cycles + warm-up and drain; fastest of %d samples "
+              "of >= %.1f CPU s, times per run; load average %.1f at the start)\n\n",
+              static_cast<unsigned long long>(measure), repeats, min_sample, load_average());
   std::printf("| setup | mesh | load | rate | fidelity | cycles | wall s | Mcycles/s | M flit-hops/s | "
               "M flit-hops/CPU-s | speedup (wall) | speedup (CPU) | speedup (model only) | mean latency | latency error |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -79,9 +109,15 @@ void speed_table(bool quick) {
       // flit, packet and (several VCs) packet with router detail
       const int variants = s.vcs > 1 ? 3 : 2;
       TrafficResult r[3];
+      int runs[3];
+      for (int v = 0; v < variants; ++v) {  // one run each to size the samples
+        const TrafficResult x = run(l.k, s, v == 0 ? NocFidelity::Flit : NocFidelity::Packet, rate, 2000, measure, v == 2);
+        runs[v] = std::max(1, int(std::ceil(min_sample / std::max(x.cpu_seconds, 1e-4))));
+      }
       for (int rep = 0; rep < repeats; ++rep)
         for (int v = 0; v < variants; ++v) {
-          const TrafficResult x = run(l.k, s, v == 0 ? NocFidelity::Flit : NocFidelity::Packet, rate, 2000, measure, v == 2);
+          const TrafficResult x =
+              timed_sample(l.k, s, v == 0 ? NocFidelity::Flit : NocFidelity::Packet, rate, measure, v == 2, runs[v]);
           if (rep == 0) r[v] = x;
           else keep_fastest(r[v], x);
         }

@@ -3,6 +3,7 @@
 # Reads SWEEP_DIR/results.csv (written by `star-sim sweep`) and writes PNGs next to it:
 #   latency.png    latency of each point (us)
 #   energy.png     device energy of each point (uJ)
+#   (latency, energy and tokens/s get a log y axis when their values span 100x or more)
 #   stages.png     energy per stage (prediction, selection, formal, SRAM, control, DRAM, ...), stacked
 #   busy.png       busy cycles of each pipeline stage (DLZS, SADS, K/V generation, SU-FA)
 #   accuracy.png   top-k recall and relative error vs dense (functional-mode sweeps only)
@@ -15,7 +16,7 @@
 # their sweep order. Needs gnuplot (Debian package gnuplot-nox, installed by tools/setup.sh).
 set -euo pipefail
 if [ $# -lt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit $([ $# -lt 1 ] && echo 2 || echo 0)
 fi
 dir="$1"
@@ -100,6 +101,12 @@ has_accuracy="$(awk -F'\t' 'NR > 1 && $16 != "NaN" { print "yes"; exit }' "$data
 
 has_mesh="$(awk -F'\t' 'NR > 1 && $18 != "NaN" { print "yes"; exit }' "$data")"
 has_col() { awk -F'\t' -v c="$1" 'NR > 1 && $c != "NaN" { print "yes"; exit }' "$data"; }
+# A logarithmic y axis when column $1's values are all positive and span 100x or more (e.g. a
+# sequence-length sweep's S^2 latency), so the small points do not sit flat on the x axis.
+logy() {
+  awk -F'\t' -v c="$1" 'NR > 1 && $c != "NaN" { v = $c + 0; if (v <= 0) bad = 1; if (n++ == 0 || v < lo) lo = v; if (v > hi) hi = v }
+    END { if (n > 1 && !bad && hi >= 100 * lo) print "set logscale y" }' "$data"
+}
 common='set datafile separator "\t"
 set terminal pngcairo size 1100,620 noenhanced font ",10"
 set grid ytics
@@ -113,10 +120,13 @@ set xlabel "$x"
 set output "$dir/latency.png"
 set title "$name: latency"
 set ylabel "latency (us)"
+$(logy 2)
 plot "$data" using 0:(\$2/1e3):xtic(1) with linespoints lw 2 pt 7 title "latency"
+unset logscale y
 set output "$dir/energy.png"
 set title "$name: device energy"
 set ylabel "energy (uJ)"
+$(logy 3)
 plot "$data" using 0:(\$3*1e6):xtic(1) with linespoints lw 2 pt 7 title "device energy"
 GP
 made="latency.png energy.png"
@@ -134,7 +144,9 @@ set output "$dir/mesh_throughput.png"
 set title "$name: $title"
 set ylabel "query tokens per second"
 $y2
+$(logy 18)
 plot "$data" using 0:18:xtic(1) with linespoints lw 2 pt 7 title "tokens/s"$speedups
+unset logscale y
 unset y2label
 unset y2tics
 set ytics mirror

@@ -74,7 +74,8 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
     try {
       return plan_layer(groups, o, mesh, cores);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(fmt::format("planning {} (mesh.orchestration / mesh.compare): {}", label, e.what()));
+      throw std::invalid_argument(
+          fmt::format("planning {} (mesh.orchestration / mesh.compare / platform.memory.capacity): {}", label, e.what()));
     }
   };
   auto perf = [&](Orchestration o) {

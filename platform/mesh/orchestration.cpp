@@ -270,9 +270,11 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
   slot = (slot + 4095) / 4096 * 4096;
   const std::uint64_t cap = mesh.config().memory.capacity_bytes;
   if (scratch_offset + slot * mesh.cores() > cap)
-    throw std::invalid_argument("plan_layer: per-core scratch (" + std::to_string(slot) +
-                                " bytes each) does not fit the controller above offset " +
-                                std::to_string(scratch_offset));
+    throw std::invalid_argument("plan_layer: per-core scratch (" + std::to_string(slot) + " bytes each, " +
+                                std::to_string(mesh.cores()) + " slots) does not fit the controller above offset " +
+                                std::to_string(scratch_offset) + ": needs a capacity of at least " +
+                                std::to_string(scratch_offset + slot * mesh.cores()) + " bytes, the controller has " +
+                                std::to_string(cap));
   for (std::uint32_t c = 0; c < mesh.cores(); ++c)
     for (CoreJob& j : per[c])
       j.scratch_addr = mesh.controller_base(mesh.nearest_controller(c)) + scratch_offset + slot * c;

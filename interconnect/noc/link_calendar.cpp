@@ -3,22 +3,17 @@
 namespace star {
 
 LinkCalendars::LinkCalendars(size_t count)
-    : count_(count), words_(size_t(kWindowWords) * count, 0), far_(count), meta_(count) {}
+    : count_(count),
+      words_(size_t(kWindowWords) * count, 0),
+      far_(count),
+      front_(count, std::numeric_limits<uint64_t>::max()) {}
 
 // The words leaving the window (behind the new present) are the slots of the words entering
-// it: cleared, but only in the calendars that hold bits (long packets alone set none).
+// it: cleared, all calendars' at once, but only up to the last word that holds bits.
 void LinkCalendars::slide(uint64_t now_word) {
-  for (size_t k = 0; k < dirty_.size();) {
-    const size_t c = dirty_[k];
-    const uint64_t clear_end = std::min({now_word, meta_[c].bits_end, base_word_ + kWindowWords});
-    for (uint64_t w = base_word_; w < clear_end; ++w) word(c, w) = 0;
-    if (meta_[c].bits_end > now_word) {
-      ++k;
-    } else {  // no bits left in the window
-      dirty_[k] = dirty_.back();
-      dirty_.pop_back();
-    }
-  }
+  const uint64_t clear_end = std::min({now_word, bits_end_, base_word_ + kWindowWords});
+  for (uint64_t w = base_word_; w < clear_end; ++w)
+    std::fill_n(words_.begin() + std::ptrdiff_t(size_t(w & (kWindowWords - 1)) * count_), count_, uint64_t(0));
   base_word_ = now_word;
 }
 
@@ -93,9 +88,10 @@ void LinkCalendars::mark_slow(size_t c, uint64_t start, uint64_t end) {
     insert(c, start, end);
 }
 
-// Both scan only up to the calendar's last word holding bits (none for long packets alone).
+// Both scan only up to the last word holding bits in any calendar (none while only long packets
+// ran).
 uint64_t LinkCalendars::free_bit(size_t c, uint64_t from) {
-  const uint64_t end_word = meta_[c].bits_end;  // <= the window's end
+  const uint64_t end_word = bits_end_;  // <= the window's end
   if ((from >> 6) >= end_word) return from;
   uint64_t w = from >> 6;
   uint64_t busy = word(c, w) | ((uint64_t(1) << (from & 63)) - 1);  // cycles before `from` count as busy
@@ -107,7 +103,7 @@ uint64_t LinkCalendars::free_bit(size_t c, uint64_t from) {
 }
 
 uint64_t LinkCalendars::busy_bit(size_t c, uint64_t from, uint64_t to) {
-  const uint64_t end = std::min(to, meta_[c].bits_end << 6);
+  const uint64_t end = std::min(to, bits_end_ << 6);
   for (uint64_t at = from; at < end;) {
     const uint64_t w = at >> 6;
     const uint64_t busy = word(c, w) & ~((uint64_t(1) << (at & 63)) - 1);
@@ -138,7 +134,7 @@ uint64_t LinkCalendars::find_busy(size_t c, uint64_t from, uint64_t to) {
 }
 
 uint64_t LinkCalendars::find_gap_slow(size_t c, uint64_t earliest, uint64_t length) {
-  if (earliest >= meta_[c].bits_end << 6) {  // no bits from `earliest` on: the intervals alone
+  if (earliest >= bits_end_ << 6) {  // no bits from `earliest` on: the intervals alone
     const std::vector<Span>& s = far_[c].spans;
     uint64_t start = earliest;
     // Intervals from i on end after `start`; the gap before each is too short while it begins

@@ -12,8 +12,11 @@
 //    the long reservations and those beyond the window (the 1M-token runs queue packets of
 //    thousands of flits seconds ahead): O(log n) each whatever their length.
 // Memory is calendars x window + the intervals still ahead of the present, never a window that
-// grows with the furthest reservation. Sliding clears only the words that held bits; intervals
-// behind the present are dropped when their calendar is next used. Answers are the same, cycle
+// grows with the furthest reservation. One bound for all calendars says how far ahead any bits
+// lie: sliding clears only the window's words (of every calendar) below it, and the slow paths
+// scan no further (long packets alone set no bits, so their calendars are never scanned); the
+// fast paths keep no per-calendar record beyond the word itself. Intervals behind the present are
+// dropped when their calendar is next used. Answers are the same, cycle
 // for cycle, as one bit per cycle: cycles before the current 64-cycle-aligned horizon are
 // forgotten.
 #pragma once
@@ -79,17 +82,14 @@ class LinkCalendars {
       const uint64_t wa = word(a, w), wb = word(b, w);
       const uint64_t mask = span_mask(bit, length);
       if (!((wa | wb) & mask) && earliest + length <= front) {
-        set_bits(a, w, mask);
-        set_bits(b, w, mask);
+        set_pair_bits(a, b, w, mask);
         return earliest;
       }
       if (length == 1) {  // a single flit: the next cycle free in both, if in this word
         const uint64_t free = ~(wa | wb) & (~uint64_t(0) << bit);
         const uint64_t at = (w << 6) + uint64_t(__builtin_ctzll(free | (uint64_t(1) << 63)));
         if (free && at < front) {
-          const uint64_t first = free & (~free + 1);
-          set_bits(a, w, first);
-          set_bits(b, w, first);
+          set_pair_bits(a, b, w, free & (~free + 1));
           return at;
         }
       }
@@ -115,10 +115,6 @@ class LinkCalendars {
   struct Span {
     uint64_t start, end;  // busy [start, end)
   };
-  struct Meta {  // what the fast paths read, side by side
-    uint64_t front = std::numeric_limits<uint64_t>::max();  // start of the first interval
-    uint64_t bits_end = 0;  // absolute words at or after it hold no bits
-  };
   struct Far {                // the long or far reservations of one calendar
     std::vector<Span> spans;  // sorted, disjoint, not touching; [head, size) are live
     size_t head = 0;
@@ -136,12 +132,15 @@ class LinkCalendars {
   uint64_t& word(size_t c, uint64_t w) { return words_[size_t(w & (kWindowWords - 1)) * count_ + c]; }
   void set_bits(size_t c, uint64_t w, uint64_t mask) {
     word(c, w) |= mask;
-    Meta& m = meta_[c];
-    if (m.bits_end <= base_word_) dirty_.push_back(c);  // its first bits in the window (w >= base)
-    m.bits_end = std::max(m.bits_end, w + 1);  // no branch: which word is new depends on the traffic
+    bits_end_ = std::max(bits_end_, w + 1);
+  }
+  void set_pair_bits(size_t a, size_t b, uint64_t w, uint64_t mask) {
+    word(a, w) |= mask;
+    word(b, w) |= mask;
+    bits_end_ = std::max(bits_end_, w + 1);
   }
   // Start of the first interval of calendar `c` (possibly one already behind the present).
-  uint64_t far_front(size_t c) const { return meta_[c].front; }
+  uint64_t far_front(size_t c) const { return front_[c]; }
 
   void slide(uint64_t now_word);
   uint64_t find_gap_slow(size_t c, uint64_t earliest, uint64_t length);
@@ -162,16 +161,16 @@ class LinkCalendars {
   void insert(size_t c, uint64_t start, uint64_t end);
   void update_front(size_t c) {
     const Far& f = far_[c];
-    meta_[c].front = f.head < f.spans.size() ? f.spans[f.head].start : std::numeric_limits<uint64_t>::max();
+    front_[c] = f.head < f.spans.size() ? f.spans[f.head].start : std::numeric_limits<uint64_t>::max();
   }
 
   size_t count_;
   uint64_t base_word_ = 0;       // absolute index (cycle / 64) of the window's oldest word
   uint64_t now_word_ = 0;        // the latest advance's (the window slides there at the next use)
+  uint64_t bits_end_ = 0;        // absolute words at or after it hold no bits, in any calendar
   std::vector<uint64_t> words_;  // [(word % kWindowWords) * count + calendar]
-  std::vector<size_t> dirty_;    // the calendars with bits in the window (bits_end > base)
   std::vector<Far> far_;         // per calendar
-  std::vector<Meta> meta_;       // per calendar
+  std::vector<uint64_t> front_;  // per calendar: start of its first interval (what the fast paths read)
 };
 
 }  // namespace star

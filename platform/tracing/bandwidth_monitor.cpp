@@ -15,7 +15,7 @@ BandwidthMonitor::BandwidthMonitor(const sc_core::sc_module_name& name, sc_core:
     throw std::invalid_argument(std::string(this->name()) + ": window must be positive");
   if (!(peak_bps_ > 0))
     throw std::invalid_argument(std::string(this->name()) + ": peak bandwidth must be positive");
-  SC_METHOD(close_windows);
+  SC_METHOD(tick);
   sensitive << tick_;
   dont_initialize();
 }
@@ -24,46 +24,61 @@ void BandwidthMonitor::record(std::uint64_t bytes, const sc_core::sc_time& start
                               const sc_core::sc_time& end) {
   if (!bytes) return;
   total_bytes_ += bytes;
-  // A window that simulated time has already passed is closed: late bytes join the current one.
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const sc_core::sc_time s = std::max(start, now);
-  const sc_core::sc_time e = std::max(end, s);
-  const std::uint64_t first = window_index(s);
-  if (e == s || window_index(e - sc_core::sc_time::from_value(1)) == first) {
-    pending_[first] += static_cast<double>(bytes);
-  } else {
-    const double span = static_cast<double>((e - s).value());
-    const std::uint64_t last = window_index(e - sc_core::sc_time::from_value(1));
-    for (std::uint64_t w = first; w <= last; ++w) {
-      const sc_core::sc_time ws = window_ * static_cast<double>(w);
-      const sc_core::sc_time overlap = std::min(e, ws + window_) - std::max(s, ws);
-      pending_[w] += static_cast<double>(bytes) * static_cast<double>(overlap.value()) / span;
-    }
-  }
-  // Wake at the end of the current window (an earlier pending notification wins).
-  tick_.notify(window_ * static_cast<double>(window_index(now) + 1) - now);
-}
-
-void BandwidthMonitor::close_windows() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const std::uint64_t current = window_index(now);
-  double last_closed = 0.0;
-  while (!pending_.empty() && pending_.begin()->first < current) {
-    const double u = pending_.begin()->second / window_capacity();
-    peak_.sample(u);
-    if (pending_.begin()->first + 1 == current) last_closed = u;
-    pending_.erase(pending_.begin());
+  close_windows(current);
+  // A window that simulated time has already passed is closed: late bytes join the current one.
+  const std::uint64_t s = std::max(start, now).value();
+  const std::uint64_t e = std::max<std::uint64_t>(end.value(), s);
+  const std::uint64_t w = window_.value();
+  const std::uint64_t first = s / w;
+  const std::uint64_t last = e == s ? first : (e - 1) / w;
+  const double b = static_cast<double>(bytes);
+  if (last == first) {
+    pending_.add(first, first + 1, b);
+  } else {
+    // Each window gets bytes x overlap / span; the full windows between share one amount.
+    const double span = static_cast<double>(e - s);
+    pending_.add(first, first + 1, b * static_cast<double>((first + 1) * w - s) / span);
+    if (last > first + 1) pending_.add(first + 1, last, b * static_cast<double>(w) / span);
+    pending_.add(last, last + 1, b * static_cast<double>(e - last * w) / span);
   }
-  utilisation_.write(last_closed);
+  // Wake at the end of the current window (an earlier pending notification wins).
+  if (traced_) tick_.notify(window_ * static_cast<double>(current + 1) - now);
+}
+
+void BandwidthMonitor::close_windows(std::uint64_t current) {
+  pending_.close_before(current, [this](std::uint64_t, std::uint64_t last, double bytes) {
+    if (bytes == 0.0) return;  // windows nobody wrote
+    peak_.sample(bytes / window_capacity());
+    last_closed_ = last - 1;
+    last_closed_bytes_ = bytes;
+  });
+}
+
+void BandwidthMonitor::tick() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const std::uint64_t current = window_index(now);
+  close_windows(current);
+  const double shown = utilisation();
+  utilisation_.write(shown);
   // Keep ticking while data is pending, and once more to return the signal to 0 after activity.
-  if (!pending_.empty() || last_closed != 0.0)
+  if (!pending_.empty() || shown != 0.0)
     tick_.notify(window_ * static_cast<double>(current + 1) - now);
 }
 
+double BandwidthMonitor::utilisation() const {
+  const std::uint64_t current = window_index(sc_core::sc_time_stamp());
+  if (current == 0) return 0.0;
+  const std::uint64_t w = current - 1;
+  // A window is either still open (pending) or closed; only the newest closed one is kept.
+  const double open = pending_.at(w);
+  if (open != 0.0) return open / window_capacity();
+  return w == last_closed_ ? last_closed_bytes_ / window_capacity() : 0.0;
+}
+
 double BandwidthMonitor::peak_utilisation() const {
-  double p = peak_.value();
-  for (const auto& kv : pending_) p = std::max(p, kv.second / window_capacity());
-  return p;
+  return std::max(peak_.value(), pending_.max() / window_capacity());
 }
 
 double BandwidthMonitor::mean_utilisation(const sc_core::sc_time& elapsed) const {
@@ -82,7 +97,8 @@ void BandwidthMonitor::register_stats(StatsRegistry& reg, const std::string& pre
 }
 
 bool BandwidthMonitor::trace(Tracer& tracer, const std::string& module, const std::string& signal) {
-  return tracer.trace(module, signal, utilisation_);
+  traced_ = tracer.trace(module, signal, utilisation_);
+  return traced_;
 }
 
 }  // namespace star

@@ -96,6 +96,24 @@ class LinkCalendars {
     }
     return reserve_pair_slow(a, b, earliest, length);
   }
+  // Marks busy the first `count` free cycles of calendar `c` in [from, to) (fewer if fewer are
+  // free); one word operation when the range lies in one word of the window before any interval.
+  void mark_free(size_t c, uint64_t from, uint64_t to, uint32_t count) {
+    sync();
+    const uint64_t w = from >> 6;
+    if (in_window(w) && ((to - 1) >> 6) == w && to <= far_front(c)) {
+      uint64_t free = ~word(c, w) & span_mask(from & 63, to - from), take = 0;
+      for (; free && count > 0; --count, free &= free - 1) take |= free & (~free + 1);
+      if (take) set_bits(c, w, take);
+      return;
+    }
+    for (; count > 0; --count) {
+      const uint64_t idle = find_gap_slow(c, from, 1);
+      if (idle >= to) return;
+      mark(c, idle, 1);
+      from = idle + 1;
+    }
+  }
   // First free cycle at or after `earliest` (adaptive routing compares these).
   uint64_t first_free(size_t c, uint64_t earliest) {
     sync();

@@ -42,7 +42,8 @@ struct NocConfig {
   // default) an input whose nominated VC loses its output sends nothing that cycle even if
   // another of its VCs could go; further iterations (iSLIP-style, the round-robin pointers move
   // in the first only) let such inputs try their other VCs towards the outputs still free.
-  // The packet model ignores it (its matching is ideal: docs/noc.md measures what this costs).
+  // The packet model (several VCs per class) charges a head's input the arbitrations it loses
+  // with 1 and none with more (its reservations match inputs and outputs ideally otherwise).
   uint32_t switch_alloc_iterations = 1;
   uint32_t router_stages = 4;         // RC, VA, SA, ST; 1..8 (extra stages lengthen routing)
   uint32_t link_latency = 1;          // cycles on an inter-router link

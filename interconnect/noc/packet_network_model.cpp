@@ -21,6 +21,16 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   vcs_per_class_ = config_.vcs_per_class();
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
+  charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
+  // The inputs that may route to each output (no U-turn; dimension order or west-first turns),
+  // and the ports each router has: the other inputs a head can lose its output to.
+  for (uint8_t out = 0; out < kNocPorts; ++out)
+    for (uint8_t in = 0; in < kNocPorts; ++in)
+      if (may_turn(config_.routing, in, out)) feeders_[out] |= uint8_t(1u << in);
+  router_ports_.assign(mesh_.nodes(), uint8_t(1u << kPortLocal));
+  for (uint32_t node = 0; node < mesh_.nodes(); ++node)
+    for (uint8_t p = kPortEast; p < kNocPorts; ++p)
+      if (mesh_.has_neighbour(node, p)) router_ports_[node] |= uint8_t(1u << p);
   if (router_detail_) {
     input_vcs_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, InputVcState{});
     out_vc_busy_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, BusyInterval{});
@@ -135,6 +145,32 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
   tree_nodes_.clear();
 }
 
+bool PacketNetworkModel::may_turn(NocRouting routing, uint8_t in, uint8_t out) {
+  if (in == out) return false;  // no U-turn (and no local-to-local through the switch)
+  if (in == kPortLocal || out == kPortLocal) return true;
+  const bool in_x = in == kPortEast || in == kPortWest, out_x = out == kPortEast || out == kPortWest;
+  if (in_x == out_x) return true;  // straight on (a U-turn is excluded above)
+  switch (routing) {
+    case NocRouting::XY: return in_x;   // X then Y: turn from X into Y only
+    case NocRouting::YX: return !in_x;  // Y then X
+    case NocRouting::WestFirst: return out != kPortWest;  // west hops come first: never turn into west
+  }
+  return true;
+}
+
+// A head that finds its output taken at `from` (switch allocation ready) and wins it only at
+// `grant` loses switch allocation meanwhile. With a single-iteration separable allocator its
+// input sends nothing in a cycle its nominee loses, even if another of its VCs could go to an
+// idle output; the output grants round robin, so the head loses at most once to each other
+// input that may route to it. So up to that many of the input's free cycles in [from, grant)
+// are marked busy on its switch-input calendar (later heads of the input wait for them).
+void PacketNetworkModel::charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from,
+                                                  uint64_t grant) {
+  const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + in_port;
+  const uint32_t losses = uint32_t(__builtin_popcount(feeders_[out] & router_ports_[node] & ~(1u << in_port)));
+  calendars_.mark_free(input, from, grant, losses);
+}
+
 uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
   const uint32_t depth = config_.vc_buffer_flits;
   if (depth >= credit_loop_) return flits;
@@ -147,7 +183,7 @@ uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
 // `in_vc` to the VC it takes at the next router. Written with few branches: the conditions
 // below depend on the random traffic and would be mispredicted.
 uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive,
-                                         uint64_t span, uint32_t class_base, uint32_t& in_vc) {
+                                         uint64_t span, uint32_t class_base, uint32_t& in_vc, uint64_t& sa_ready) {
   const size_t router = size_t(node) * calendars_per_router_;
   const uint32_t nv = config_.num_vcs, vpc = vcs_per_class_;
   // The flit model frees an output VC when the packet's tail leaves, so the next packet may enter
@@ -188,6 +224,7 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
   // holding made them pessimistic (8x8, 4-flit packets at 80 % of saturation: +12 % instead of +6 %).
   const bool blocked = (span == 1) & (ready >= port.hold_from) & (ready < port.hold_until) & (mine > theirs);
   ready = blocked ? port.hold_until : ready;
+  sa_ready = ready;
   // Packets from one input wait side by side on several VCs, but the input still sends one
   // flit per cycle through the switch, so the gap must be free on both.
   const uint64_t grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
@@ -240,16 +277,17 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   auto take = [&](uint8_t out) __attribute__((always_inline)) {  // the head leaves `node` via `out`
     const uint64_t ready = arrive + sa_offset_;
     const size_t router = size_t(node) * calendars_per_router_;
-    uint64_t grant;
+    uint64_t grant, sa_ready = ready;
     if (hold_upstream_links_) {
       grant = calendars_.reserve(router + out, ready, span);
     } else if (router_detail_) {
-      grant = pass_router(node, in_port, out, ready, arrive, span, class_base, in_vc);
+      grant = pass_router(node, in_port, out, ready, arrive, span, class_base, in_vc, sa_ready);
     } else {
       // Several VCs: packets from one input can wait side by side, but the input still sends one
       // flit per cycle through the switch, so the gap must be free on both.
       grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
     }
+    if (charge_lost_ && grant > sa_ready) charge_lost_arbitrations(node, in_port, out, sa_ready, grant);
     path_[n].output = uint32_t(router + out);
     path_[n].grant = grant;
     ++n;

@@ -8,10 +8,14 @@
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
 // link and switch-input contention, the throttling of a VC buffer shallower than the credit loop
 // and single-VC wormhole blocking; not back-pressure with several VCs or arbitration in arrival
-// order (reservations are made in creation order). The separable allocators are left out unless
-// config.packet_router_detail (several VCs): then the input VCs are FIFOs, VC allocation follows
-// the flit model's round robin and a head waiting for its output blocks the VCs after it in its
-// input's switch-allocation order (pass_router). The error is measured in docs/noc.md.
+// order (reservations are made in creation order). With several VCs and a single-iteration
+// switch allocator (config.switch_alloc_iterations == 1), a head that waits for a taken output
+// costs its input the arbitrations it loses (up to one per other input that may route to that
+// output: charge_lost_arbitrations), the matchings the flit router's separable allocator loses.
+// The rest of the separable allocators is left out unless config.packet_router_detail (several
+// VCs): then the input VCs are FIFOs, VC allocation follows the flit model's round robin and a
+// head waiting for its output blocks the VCs after it in its input's switch-allocation order
+// (pass_router). The error is measured in docs/noc.md.
 #pragma once
 
 #include <cstdint>
@@ -114,7 +118,16 @@ class PacketNetworkModel final : public NocModel {
   };
   std::vector<InputPortState> input_ports_;
   uint64_t pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive, uint64_t span,
-                       uint32_t class_base, uint32_t& in_vc);
+                       uint32_t class_base, uint32_t& in_vc, uint64_t& sa_ready);
+  // Several VCs per class and a single-iteration switch allocator (config.switch_alloc_iterations
+  // == 1): the cycles an input loses while its head waits for a taken output
+  // (charge_lost_arbitrations, in the .cpp). feeders_[out]: bit per input port that may route to
+  // `out`; router_ports_[node]: bit per port the router has.
+  bool charge_lost_;
+  uint8_t feeders_[kNocPorts] = {};
+  std::vector<uint8_t> router_ports_;
+  static bool may_turn(NocRouting routing, uint8_t in, uint8_t out);
+  void charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from, uint64_t grant);
   uint32_t vcs_per_class_, va_lead_;
   bool router_detail_;  // config.packet_router_detail with several VCs per class
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),

@@ -28,6 +28,11 @@ struct ReferenceCalendars {
   void mark(size_t k, uint64_t start, uint64_t length) {
     for (uint64_t t = start; t < start + length; ++t) busy[k][t] = true;
   }
+  // The first `count` free cycles in [from, to) booked.
+  void mark_free(size_t k, uint64_t from, uint64_t to, uint32_t count) {
+    for (uint64_t t = from; t < to && count > 0; ++t)
+      if (!busy[k][t]) busy[k][t] = true, --count;
+  }
   // A hold: [from, to) booked over whatever is there, as many free cycles after `to` booked as
   // were booked twice; returns that number.
   uint64_t hold(size_t k, uint64_t from, uint64_t to) {
@@ -204,7 +209,7 @@ TEST_CASE("long reservations and holds agree with a cycle-by-cycle reference", "
     for (uint64_t t = 0; t < 30000; t += 7) CHECK(c.first_free(k, t) == ref.gap({k}, t, 1));
 }
 
-// Short and long reservations, pairs and holds near the present and far beyond the bit window,
+// Short and long reservations, pairs, holds and marks of free cycles near the present and far beyond the bit window,
 // while the present advances: the same answers as a one-bool-per-cycle reference.
 TEST_CASE("calendars agree with a cycle-by-cycle reference while the window slides", "[noc]") {
   LinkCalendars c(3);
@@ -233,9 +238,14 @@ TEST_CASE("calendars agree with a cycle-by-cycle reference while the window slid
         CHECK(c.reserve_pair(k, other, from, length) == expect);
         break;
       }
-      case 3:
+      case 3: {
+        CHECK(c.first_free(k, from) == ref.gap({k}, from, 1));
+        const uint32_t count = uint32_t(next(5));  // the arbitrations a head loses (packet model)
+        c.mark_free(k, from, from + length, count);
+        ref.mark_free(k, from, from + length, count);
         CHECK(c.first_free(k, from) == ref.gap({k}, from, 1));
         break;
+      }
       default: {
         const uint64_t expect = ref.gap({k}, from, length);
         ref.mark(k, expect, length);

@@ -42,7 +42,8 @@ TEST_CASE("uniform random throughput stays below the bisection bound 4/k and sat
   // least report the overload.
   const TrafficResult p8 = overload(8, NocFidelity::Packet, 1, 0.9);
   CHECK(p8.saturated);
-  CHECK(p8.mean_hops < r8.mean_hops);
+  const double offered_hops = 2.0 * (8 * 8 - 1) / (3.0 * 8) * 64.0 / 63.0;  // uniform over the other nodes
+  CHECK(p8.mean_hops < 0.97 * offered_hops);
 }
 
 TEST_CASE("below saturation accepted equals offered and the packet model is within 5 %", "[noc]") {
@@ -103,18 +104,20 @@ TEST_CASE("single-VC wormhole: the packet model saturates where the flit model d
   CHECK(lp == Approx(lf).epsilon(0.05));
 }
 
-TEST_CASE("router detail: closer to the flit model near saturation, unchanged at low load", "[noc]") {
+TEST_CASE("near saturation the packet model is within 5 % of the flit model, with and without router detail", "[noc]") {
   // 4x4, 1-flit packets, 4 VCs x 8 flits, 0.65 flits/node/cycle (about 90 % of the flit model's
-  // saturation throughput 0.72): the plain packet model is about 16 % optimistic; modelling the
-  // VC FIFOs, VC allocation and the switch allocator's input nominee removes part of that.
+  // saturation throughput 0.72). Without charging the arbitrations a head loses to its input
+  // (charge_lost_arbitrations) the plain packet model was 16 % optimistic here, router detail
+  // (VC FIFOs, VC allocation, the switch allocator's nominee) 10 %.
   NocConfig c;
   TrafficConfig t;
   t.injection_rate = 0.65;
   t.warmup_cycles = 1000;
   t.measure_cycles = 4000;
-  auto mean = [&](NocFidelity f, bool detail) {
+  auto mean = [&](NocFidelity f, bool detail, uint32_t iterations = 1) {
     c.fidelity = f;
     c.packet_router_detail = detail;
+    c.switch_alloc_iterations = iterations;
     auto m = make_noc_model(c);
     return run_synthetic_traffic(*m, t).packet_latency.mean;
   };
@@ -122,12 +125,18 @@ TEST_CASE("router detail: closer to the flit model near saturation, unchanged at
   const double plain = mean(NocFidelity::Packet, false);
   const double detail = mean(NocFidelity::Packet, true);
   INFO("flit " << flit << " packet " << plain << " detail " << detail);
-  CHECK(plain < detail);
-  CHECK(detail < flit);
-  CHECK(flit - detail < 0.75 * (flit - plain));
+  CHECK(plain == Approx(flit).epsilon(0.05));
+  CHECK(detail == Approx(flit).epsilon(0.05));
   CHECK(detail == Approx(mean(NocFidelity::Packet, true)));  // deterministic
+  // With a two-iteration switch allocator the flit router loses fewer matchings and the packet
+  // model charges none: both faster, and still within 5 % of each other.
+  const double flit2 = mean(NocFidelity::Flit, false, 2), plain2 = mean(NocFidelity::Packet, false, 2);
+  INFO("two iterations: flit " << flit2 << " packet " << plain2);
+  CHECK(plain2 < plain);
+  CHECK(plain2 == Approx(flit2).epsilon(0.05));
   t.injection_rate = 0.1;
   CHECK(mean(NocFidelity::Packet, true) == Approx(mean(NocFidelity::Flit, false)).epsilon(0.01));
+  CHECK(mean(NocFidelity::Packet, false) == Approx(mean(NocFidelity::Flit, false)).epsilon(0.01));
 }
 
 TEST_CASE("a second switch allocator iteration recovers the matchings a single one loses", "[noc]") {

@@ -22,15 +22,18 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  // The inputs that may route to each output (no U-turn; dimension order or west-first turns),
-  // and the ports each router has: the other inputs a head can lose its output to.
-  for (uint8_t out = 0; out < kNocPorts; ++out)
-    for (uint8_t in = 0; in < kNocPorts; ++in)
-      if (may_turn(config_.routing, in, out)) feeders_[out] |= uint8_t(1u << in);
-  router_ports_.assign(mesh_.nodes(), uint8_t(1u << kPortLocal));
-  for (uint32_t node = 0; node < mesh_.nodes(); ++node)
-    for (uint8_t p = kPortEast; p < kNocPorts; ++p)
-      if (mesh_.has_neighbour(node, p)) router_ports_[node] |= uint8_t(1u << p);
+  // The most arbitrations a head can lose at each router, input and output: the other inputs
+  // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
+  if (charge_lost_) {
+    lost_bound_.assign(size_t(mesh_.nodes()) * kNocPorts * kNocPorts, 0);
+    for (uint32_t node = 0; node < mesh_.nodes(); ++node)
+      for (uint8_t in = 0; in < kNocPorts; ++in)
+        for (uint8_t out = 0; out < kNocPorts; ++out)
+          for (uint8_t other = 0; other < kNocPorts; ++other)
+            if (other != in && (other == kPortLocal || mesh_.has_neighbour(node, other)) &&
+                may_turn(config_.routing, other, out))
+              ++lost_bound_[(size_t(node) * kNocPorts + in) * kNocPorts + out];
+  }
   if (router_detail_) {
     input_vcs_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, InputVcState{});
     out_vc_busy_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, BusyInterval{});
@@ -167,8 +170,7 @@ bool PacketNetworkModel::may_turn(NocRouting routing, uint8_t in, uint8_t out) {
 void PacketNetworkModel::charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from,
                                                   uint64_t grant) {
   const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + in_port;
-  const uint32_t losses = uint32_t(__builtin_popcount(feeders_[out] & router_ports_[node] & ~(1u << in_port)));
-  calendars_.mark_free(input, from, grant, losses);
+  calendars_.mark_free(input, from, grant, lost_bound_[(size_t(node) * kNocPorts + in_port) * kNocPorts + out]);
 }
 
 uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {

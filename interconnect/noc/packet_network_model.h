@@ -121,11 +121,9 @@ class PacketNetworkModel final : public NocModel {
                        uint32_t class_base, uint32_t& in_vc, uint64_t& sa_ready);
   // Several VCs per class and a single-iteration switch allocator (config.switch_alloc_iterations
   // == 1): the cycles an input loses while its head waits for a taken output
-  // (charge_lost_arbitrations, in the .cpp). feeders_[out]: bit per input port that may route to
-  // `out`; router_ports_[node]: bit per port the router has.
+  // (charge_lost_arbitrations, in the .cpp), at most lost_bound_[(node * ports + in) * ports + out].
   bool charge_lost_;
-  uint8_t feeders_[kNocPorts] = {};
-  std::vector<uint8_t> router_ports_;
+  std::vector<uint8_t> lost_bound_;
   static bool may_turn(NocRouting routing, uint8_t in, uint8_t out);
   void charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from, uint64_t grant);
   uint32_t vcs_per_class_, va_lead_;

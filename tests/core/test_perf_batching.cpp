@@ -43,6 +43,22 @@ int sc_main(int, char*[]) {
   job.n_queries = 0;
   job.head_dim = 128;
 
+  // Throw-checks before the first simulation step (ASan: docs/platform-infra.md section 5).
+  // Refused: batch 0, batching in functional mode, for a stage-isolated or full-layer job.
+  PerformanceWorkload zero, four;
+  zero.batch_tiles = 0;
+  four.batch_tiles = 4;
+  CHECK(throws_naming([&] { check_workload(zero, job, false); }, "at least 1"));
+  CHECK(throws_naming([&] { check_workload(four, job, true); }, "performance mode only"));
+  CoreJob isolated = job;
+  isolated.flow = Flow::stage_isolated;
+  CHECK(throws_naming([&] { check_workload(four, isolated, false); }, "coordinated flow"));
+  CoreJob full = job;
+  full.kind = JobKind::full_layer;
+  CHECK(throws_naming([&] { check_workload(four, full, false); }, "attention-only job"));
+  check_workload(four, job, false);  // accepted
+  CHECK(throws_naming([&] { auto_batch_tiles(job, 0); }, "target_cells must be at least 1"));
+
   for (bool causal : {false, true}) {
     job.algo.causal = causal;
     const Run one = run(psoc, job, 1);
@@ -83,20 +99,6 @@ int sc_main(int, char*[]) {
   }
   job.algo.causal = false;
   CHECK(auto_batch_tiles(job, 300) == 4);  // 64 x ceil(16 / 4) = 256 <= 300 < 64 x ceil(16 / 3) = 384
-  CHECK(throws_naming([&] { auto_batch_tiles(job, 0); }, "target_cells must be at least 1"));
 
-  // Refused: batch 0, batching in functional mode, for a stage-isolated or full-layer job.
-  PerformanceWorkload zero, four;
-  zero.batch_tiles = 0;
-  four.batch_tiles = 4;
-  CHECK(throws_naming([&] { check_workload(zero, job, false); }, "at least 1"));
-  CHECK(throws_naming([&] { check_workload(four, job, true); }, "performance mode only"));
-  CoreJob isolated = job;
-  isolated.flow = Flow::stage_isolated;
-  CHECK(throws_naming([&] { check_workload(four, isolated, false); }, "coordinated flow"));
-  CoreJob full = job;
-  full.kind = JobKind::full_layer;
-  CHECK(throws_naming([&] { check_workload(four, full, false); }, "attention-only job"));
-  check_workload(four, job, false);  // accepted
   return finish();
 }

@@ -3,11 +3,13 @@
 //     meshes at low, medium and near-saturation uniform load, with the packet model's latency
 //     error, measured side by side in one run;
 //  2. latency-throughput tables for 4x4 and 8x8 with (a) 1-flit packets, 4 VCs x 8-flit buffers
-//     and (b) 8-flit packets, 1 VC x 4-flit buffers, both fidelities.
+//     and (b) 8-flit packets, 1 VC x 4-flit buffers, both fidelities, each point over several seeds
+//     (--seeds N, default 8) with the spread of the latency and of the packet model's error.
 // "flit-hops" counts router traversals (a flit crossing h links traverses h+1 routers).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -34,8 +36,9 @@ NocConfig mesh_config(uint32_t k, const Setup& s, NocFidelity f) {
 }
 
 TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64_t warmup, uint64_t measure,
-                  bool detail = false) {
+                  bool detail = false, uint64_t seed = 1) {
   TrafficConfig t;
+  t.seed = seed;
   t.injection_rate = rate;
   t.packet_flits = s.packet_flits;
   t.warmup_cycles = warmup;
@@ -144,7 +147,61 @@ void speed_table(bool quick) {
   std::printf("\n");
 }
 
-void latency_tables(bool quick) {
+// One load point of a latency table, over several seeds: the seeds' mean of each quantity, the
+// standard error of the mean latency and, per seed, the packet model's error against the flit
+// model run with the same seed.
+struct SeedStats {
+  double offered = 0, accepted = 0, mean = 0, sem = 0, p99 = 0, head = 0;
+  int saturated = 0;  // seeds whose measured packets did not drain
+};
+
+SeedStats seed_stats(const std::vector<TrafficResult>& runs) {
+  SeedStats s;
+  const double n = double(runs.size());
+  for (const TrafficResult& r : runs) {
+    s.offered += r.offered / n;
+    s.accepted += r.accepted / n;
+    s.mean += r.packet_latency.mean / n;
+    s.p99 += r.packet_latency.p99 / n;
+    s.head += r.head_latency.mean / n;
+    s.saturated += r.saturated ? 1 : 0;
+  }
+  if (runs.size() > 1) {
+    double ss = 0;
+    for (const TrafficResult& r : runs) ss += (r.packet_latency.mean - s.mean) * (r.packet_latency.mean - s.mean);
+    s.sem = std::sqrt(ss / (n - 1) / n);
+  }
+  return s;
+}
+
+// Per-seed error of `model` against `flit` (same seeds): mean, standard error, min and max, in %.
+struct ErrorSpread {
+  double mean = 0, sem = 0, min = 0, max = 0;
+};
+
+ErrorSpread error_spread(const std::vector<TrafficResult>& model, const std::vector<TrafficResult>& flit) {
+  ErrorSpread e;
+  std::vector<double> errors;
+  for (size_t i = 0; i < model.size(); ++i)
+    errors.push_back(error_pct(model[i].packet_latency.mean, flit[i].packet_latency.mean));
+  const double n = double(errors.size());
+  for (double x : errors) e.mean += x / n;
+  e.min = *std::min_element(errors.begin(), errors.end());
+  e.max = *std::max_element(errors.begin(), errors.end());
+  if (errors.size() > 1) {
+    double ss = 0;
+    for (double x : errors) ss += (x - e.mean) * (x - e.mean);
+    e.sem = std::sqrt(ss / (n - 1) / n);
+  }
+  return e;
+}
+
+// Near saturation a 10000-cycle window holds too few independent busy periods for a stable mean
+// (8-flit packets over 1 VC at 89 % of saturation: one seed's mean latency ranges over +-20 %), so
+// every point is run with `seeds` seeds (1..seeds) in both fidelities and the tables give the
+// seeds' means, the standard error of the mean latency, and the error of the means with the
+// spread of the per-seed errors.
+void latency_tables(bool quick, int seeds) {
   const Setup setups[] = {{"(a) 1-flit packets, 4 VCs x 8-flit buffers", 1, 4, 8},
                           {"(b) 8-flit packets, 1 VC x 4-flit buffers", 8, 1, 4}};
   // Denser near each setup's saturation, where the packet model's error grows.
@@ -153,38 +210,48 @@ void latency_tables(bool quick) {
   const std::vector<double> rates8a = {0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.33, 0.35, 0.37, 0.4, 0.45};
   const std::vector<double> rates8b = {0.02, 0.05, 0.08, 0.1, 0.11, 0.12, 0.13, 0.14, 0.2, 0.3, 0.4};
   const uint64_t measure = quick ? 3000 : 10000;
+  std::printf("Latency tables: warm-up 2000, %llu measured cycles, drain limit %llu, seeds 1..%d per point "
+              "(latency: mean over the seeds +- its standard error; error: of the seeds' means, and per seed "
+              "mean +- standard error [min, max]); load average %.1f at the start\n\n",
+              static_cast<unsigned long long>(measure), static_cast<unsigned long long>(4 * measure), seeds,
+              load_average());
   for (uint32_t k : {4u, 8u})
     for (const Setup& s : setups) {
       const std::vector<double>& rates =
           k == 4 ? (s.packet_flits > 1 ? rates4b : rates4a) : (s.packet_flits > 1 ? rates8b : rates8a);
-      std::vector<TrafficResult> flit, packet, detail;
       const bool with_detail = s.vcs > 1;  // router detail only acts with several VCs per class
-      for (double rate : rates) {
-        flit.push_back(run(k, s, NocFidelity::Flit, rate, 2000, measure));
-        packet.push_back(run(k, s, NocFidelity::Packet, rate, 2000, measure));
-        if (with_detail) detail.push_back(run(k, s, NocFidelity::Packet, rate, 2000, measure, true));
-      }
-      // Saturation throughput: the most the flit model accepts at any offered load of the sweep
-      // (beyond it, accepted throughput falls a little as the network congests).
+      // [rate][seed]
+      std::vector<std::vector<TrafficResult>> flit(rates.size()), packet(rates.size()), detail(rates.size());
+      for (size_t i = 0; i < rates.size(); ++i)
+        for (int seed = 1; seed <= seeds; ++seed) {
+          flit[i].push_back(run(k, s, NocFidelity::Flit, rates[i], 2000, measure, false, uint64_t(seed)));
+          packet[i].push_back(run(k, s, NocFidelity::Packet, rates[i], 2000, measure, false, uint64_t(seed)));
+          if (with_detail) detail[i].push_back(run(k, s, NocFidelity::Packet, rates[i], 2000, measure, true, uint64_t(seed)));
+        }
+      // Saturation throughput: the most the flit model accepts (seeds' mean) at any offered load of
+      // the sweep (beyond it, accepted throughput falls a little as the network congests).
       double sat = 0;
-      for (const TrafficResult& r : flit) sat = std::max(sat, r.accepted);
+      for (const auto& runs : flit) sat = std::max(sat, seed_stats(runs).accepted);
       std::printf("## %ux%u mesh, %s (uniform random, XY, 4-stage routers, 1-cycle links; bisection bound 4/k = %.2f; "
-                  "flit-model saturation throughput %.3f)\n\n",
-                  k, k, s.name, 4.0 / k, sat);
-      std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit sat | packet accepted | "
-                  "packet latency mean | p99 | packet error |%s\n",
-                  with_detail ? " router detail: latency mean | p99 | error |" : "");
-      std::printf("|---|---|---|---|---|---|---|---|---|---|---|%s\n", with_detail ? "---|---|---|" : "");
+                  "flit-model saturation throughput %.3f; %d seeds)\n\n",
+                  k, k, s.name, 4.0 / k, sat, seeds);
+      std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit sat (seeds) | "
+                  "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] |%s\n",
+                  with_detail ? " router detail: latency mean | p99 | error | per seed |" : "");
+      std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n", with_detail ? "---|---|---|---|" : "");
       for (size_t i = 0; i < rates.size(); ++i) {
-        const TrafficResult& rf = flit[i];
-        const TrafficResult& rp = packet[i];
-        std::printf("| %.3f | %.0f %% | %.3f | %.1f | %.0f | %.1f | %s | %.3f | %.1f | %.0f | %+.1f %% |", rf.offered,
-                    100.0 * rf.offered / sat, rf.accepted, rf.packet_latency.mean, rf.packet_latency.p99,
-                    rf.head_latency.mean, rf.saturated ? "yes" : "no", rp.accepted, rp.packet_latency.mean,
-                    rp.packet_latency.p99, error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
-        if (with_detail)
-          std::printf(" %.1f | %.0f | %+.1f %% |", detail[i].packet_latency.mean, detail[i].packet_latency.p99,
-                      error_pct(detail[i].packet_latency.mean, rf.packet_latency.mean));
+        const SeedStats rf = seed_stats(flit[i]), rp = seed_stats(packet[i]);
+        const ErrorSpread e = error_spread(packet[i], flit[i]);
+        std::printf("| %.3f | %.0f %% | %.3f | %.1f +- %.1f | %.0f | %.1f | %d | %.3f | %.1f +- %.1f | %.0f | %+.1f %% | "
+                    "%+.1f +- %.1f %% | [%+.1f, %+.1f] |",
+                    rf.offered, 100.0 * rf.offered / sat, rf.accepted, rf.mean, rf.sem, rf.p99, rf.head, rf.saturated,
+                    rp.accepted, rp.mean, rp.sem, rp.p99, error_pct(rp.mean, rf.mean), e.mean, e.sem, e.min, e.max);
+        if (with_detail) {
+          const SeedStats rd = seed_stats(detail[i]);
+          const ErrorSpread ed = error_spread(detail[i], flit[i]);
+          std::printf(" %.1f +- %.1f | %.0f | %+.1f %% | %+.1f +- %.1f %% [%+.1f, %+.1f] |", rd.mean, rd.sem, rd.p99,
+                      error_pct(rd.mean, rf.mean), ed.mean, ed.sem, ed.min, ed.max);
+        }
         std::printf("\n");
         std::fflush(stdout);
       }
@@ -238,18 +305,28 @@ void multicast_table() {
 
 int main(int argc, char** argv) {
   bool quick = false, speed = true, tables = true, multicast = true;
+  int seeds = 0;  // latency tables: 0 = the default (8, --quick 2)
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
+    else if (!std::strcmp(argv[i], "--seeds") && i + 1 < argc) {
+      char* end = nullptr;
+      const long n = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || n < 1 || n > 1000) {
+        std::fprintf(stderr, "bench_noc: --seeds wants a count in 1..1000, got '%s'\n", argv[i]);
+        return 2;
+      }
+      seeds = int(n);
+    }
     else if (!std::strcmp(argv[i], "--speed")) tables = multicast = false;
     else if (!std::strcmp(argv[i], "--tables")) speed = multicast = false;
     else if (!std::strcmp(argv[i], "--multicast")) speed = tables = false;
     else {
-      std::fprintf(stderr, "usage: bench_noc [--quick] [--speed | --tables | --multicast]\n");
+      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--speed | --tables | --multicast]\n");
       return 2;
     }
   }
   if (speed) speed_table(quick);
-  if (tables) latency_tables(quick);
+  if (tables) latency_tables(quick, seeds > 0 ? seeds : quick ? 2 : 8);
   if (multicast) multicast_table();
   return 0;
 }

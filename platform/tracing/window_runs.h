@@ -30,7 +30,7 @@ class WindowRuns {
   // The highest total of any held window (0 when empty).
   double max() const;
   bool empty() const { return head_ == runs_.size(); }
-  // Runs held (the memory in use is proportional to it).
+  // Runs held; the storage is at most twice that plus 64 (closed runs are dropped in bulk).
   std::size_t runs() const { return runs_.size() - head_; }
 
  private:

@@ -4,7 +4,8 @@
 // bit, the reference's last-final-window utilisation at every step, its peak and its mean, and
 // the traced one's VCD must hold the reference's value of window w-1 during every window w. An
 // untraced monitor schedules no SystemC events: the simulation ends with its driver, however far
-// ahead the recorded data reaches.
+// ahead the recorded data reaches. WindowRuns alone: the same totals as a per-window map under
+// random adds and closes, and a bounded number of runs in a long stream.
 #include <systemc>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "platform_test_support.h"
 #include "tracing/bandwidth_monitor.h"
 #include "tracing/tracer.h"
+#include "tracing/window_runs.h"
 #include "vcd_reader.h"
 
 using namespace sc_core;
@@ -68,12 +70,57 @@ struct Driver : sc_module {
   void run() { body(); }
 };
 
+// Random adds (short, long, behind and ahead of the oldest held window) and closes against a map.
+void check_window_runs() {
+  std::mt19937_64 rng(7);
+  auto pick = [&](std::uint64_t lo, std::uint64_t hi) {
+    return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng);
+  };
+  star::WindowRuns runs;
+  std::map<std::uint64_t, double> ref;
+  std::uint64_t closed = 0;  // windows below it are closed
+  int bad = 0;
+  std::size_t most = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t first = closed + pick(0, 30);
+    const std::uint64_t last = first + (pick(0, 99) == 0 ? pick(500, 3000) : pick(0, 4));
+    const double amount = static_cast<double>(pick(1, 1000)) / 7.0;
+    runs.add(first, last, amount);
+    for (std::uint64_t w = first; w < last; ++w) ref[w] += amount;
+    if (pick(0, 2) == 0) {
+      const std::uint64_t to = closed + pick(0, 12);
+      std::uint64_t next = closed;  // closing reports every window below `to` once, in order
+      runs.close_before(to, [&](std::uint64_t a, std::uint64_t b, double total) {
+        if (a < next || b <= a || b > to) ++bad;
+        for (std::uint64_t w = std::max(a, next); w < b; ++w)
+          if ((ref.count(w) ? ref[w] : 0.0) != total) ++bad;
+        next = b;
+      });
+      ref.erase(ref.begin(), ref.lower_bound(to));
+      closed = std::max(closed, to);
+    }
+    for (std::uint64_t w = closed; w < closed + 40; w += 3)
+      if (runs.at(w) != (ref.count(w) ? ref[w] : 0.0)) ++bad;
+    double m = 0.0;
+    for (const auto& kv : ref) m = std::max(m, kv.second);
+    if (runs.max() != m) ++bad;
+    most = std::max(most, runs.runs());
+  }
+  CHECK_MSG(bad == 0, std::to_string(bad) + " WindowRuns totals differ from the map");
+  // Long adds reach 3000 windows ahead; what is held stays a few runs per add in flight.
+  CHECK_MSG(most < 200, std::to_string(most) + " runs held at most");
+  runs.close_before(~std::uint64_t{0}, [](std::uint64_t, std::uint64_t, double) {});
+  CHECK(runs.empty() && runs.runs() == 0 && runs.max() == 0.0);
+  std::printf("WindowRuns: at most %zu runs held\n", most);
+}
+
 std::uint64_t window_now() { return sc_time_stamp().value() / kWindow.value(); }
 
 }  // namespace
 
 int sc_main(int, char*[]) {
   star::test::install_strict_reporting();
+  check_window_runs();
   const std::string vcd = "test_bandwidth_monitor.vcd";
   std::remove(vcd.c_str());
 

@@ -267,7 +267,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   int dx = coords_.dx(node, packet.dst), dy = coords_.dy(node, packet.dst);
   const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
   // The head's pass: at each router the first gap of `span` cycles on the chosen output.
-  uint32_t n = 0;
+  uint32_t n = 0;         // routers on the path recorded (one VC per class only)
+  uint64_t head_out = 0;  // the last grant: the head's switch allocation at the destination
   uint8_t in_port = kPortLocal;
   const uint32_t class_base = packet.vc_class * vcs_per_class_;
   uint32_t in_vc = 0;  // within the class
@@ -290,9 +291,12 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
     }
     if (charge_lost_ && grant > sa_ready) charge_lost_arbitrations(node, in_port, out, sa_ready, grant);
-    path_[n].output = uint32_t(router + out);
-    path_[n].grant = grant;
-    ++n;
+    if (hold_upstream_links_) {  // stream_wormhole times the body flits along the path
+      path_[n].output = uint32_t(router + out);
+      path_[n].grant = grant;
+      ++n;
+    }
+    head_out = grant;
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
@@ -320,7 +324,6 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     for (uint32_t i = 0; i < second; ++i) take(x_first ? ydir : xdir);
   }
   take(kPortLocal);  // ejection
-  const uint64_t head_out = path_[n - 1].grant;  // switch allocation of the head at the destination
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
     tail_out = stream_wormhole(injected, f, uint32_t(span), n);

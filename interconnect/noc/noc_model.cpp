@@ -58,6 +58,10 @@ uint64_t NocModel::inject_timed(const NocPacket&, const std::vector<uint32_t>&) 
   throw std::logic_error("NocModel::inject_timed: this model does not time packets at injection");
 }
 
+DeliveredPacket NocModel::inject_timed(const NocPacket&, uint64_t&) {
+  throw std::logic_error("NocModel::inject_timed: this model does not time packets at injection");
+}
+
 std::unique_ptr<NocModel> make_noc_model(const NocConfig& config) {
   config.validate();
   if (config.fidelity == NocFidelity::Packet) return std::make_unique<PacketNetworkModel>(config);

@@ -37,6 +37,14 @@ class NocModel {
   // last copy's tail is reassembled (DeliveredPacket::tail_cycle). Nothing is queued for
   // take_delivered: the copies count as delivered in the statistics at once.
   virtual uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts);
+  // Only for a model that times_at_injection (otherwise throws std::logic_error): injects
+  // `packet` like inject and returns its delivery as take_delivered would hand it over, queueing
+  // nothing (it counts as delivered in the statistics at once). `release_cycle` is set to the
+  // cycle the queued path would release it in (the tail's switch allocation at the destination,
+  // before DeliveredPacket::tail_cycle): advance_to past it would hand it to take_delivered and
+  // count it in NocStats::packets_delivered and flits_delivered. A driver that keeps its own
+  // delivery statistics (run_synthetic_traffic) needs no queue and no advance_to scan.
+  virtual DeliveredPacket inject_timed(const NocPacket& packet, uint64_t& release_cycle);
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;

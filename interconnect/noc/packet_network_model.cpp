@@ -52,7 +52,12 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
 }
 
 void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
-  if (timed_) {  // inject_timed: the caller takes the delivery cycle, nothing is queued
+  if (timed_) {  // inject_timed: the caller takes the delivery, nothing is queued
+    timed_delivery_.packet = packet;
+    timed_delivery_.head_cycle = head_out + st_cycles_;
+    timed_delivery_.tail_cycle = tail_out + st_cycles_;
+    timed_delivery_.hops = hops;
+    timed_release_ = tail_out;
     timed_tail_ = std::max(timed_tail_, tail_out + st_cycles_);
     stats_.packets_delivered += packet.packets;
     stats_.flits_delivered += packet.flits;
@@ -386,16 +391,27 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   return t[size_t(n - 1) * d + last];
 }
 
+namespace {
+struct TimedScope {  // inject_timed: back to queueing on every way out (inject throws for a bad packet)
+  bool& on;
+  explicit TimedScope(bool& flag) : on(flag) { on = true; }
+  ~TimedScope() { on = false; }
+};
+}  // namespace
+
 uint64_t PacketNetworkModel::inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
-  timed_ = true;
+  const TimedScope scope(timed_);
   timed_tail_ = 0;
-  struct Reset {  // back to queueing on every way out (inject throws for a bad packet)
-    bool& on;
-    ~Reset() { on = false; }
-  } reset{timed_};
   if (dsts.empty()) inject(packet);
   else inject_multicast(packet, dsts);
   return timed_tail_;
+}
+
+DeliveredPacket PacketNetworkModel::inject_timed(const NocPacket& packet, uint64_t& release_cycle) {
+  const TimedScope scope(timed_);
+  inject(packet);
+  release_cycle = timed_release_;
+  return timed_delivery_;
 }
 
 void PacketNetworkModel::release(const DeliveredPacket& delivery) {

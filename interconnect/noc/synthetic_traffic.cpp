@@ -120,6 +120,40 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
   constexpr uint64_t kChunk = 256;
+  auto add_measured = [&](const DeliveredPacket& d) {
+    latencies.add(d.latency());
+    head_latencies.add(d.head_latency());
+    hops_sum += d.hops;
+  };
+  // A model that times each packet at injection gives its delivery then; the statistics are
+  // kept as if the packet were queued and taken after the chunk that releases it, the only
+  // point where the queued path looks (the chunks after measure_end are kChunk long, so the
+  // chunk is known from the release cycle): accepted throughput counts the flits released in
+  // the window, packets_delivered those released before the run ends, and a measured packet
+  // that would still be out when the run gives up (the first chunk end >= give_up) is left out
+  // of the latencies.
+  const bool timed = t.timed_delivery && model.times_at_injection();
+  const uint64_t last_cycle = measure_end + (t.drain_limit_cycles / kChunk + (t.drain_limit_cycles % kChunk != 0)) * kChunk;
+  uint64_t released_early = 0;          // packets released before measure_end
+  std::vector<uint64_t> released_late;  // [j]: released in chunk j after measure_end
+  uint64_t window_flits = 0;            // flits released in the measurement window
+  uint64_t measured_release_end = 0;    // every measured packet is released before this cycle
+  auto inject_timed = [&](const NocPacket& q) {
+    uint64_t release;
+    const DeliveredPacket d = model.inject_timed(q, release);
+    if (release < measure_end) {
+      ++released_early;
+      if (release >= measure_begin) window_flits += q.flits;
+    } else if (release < last_cycle) {
+      const uint64_t j = (release - measure_end) / kChunk;
+      if (j >= released_late.size()) released_late.resize(j + 1, 0);
+      ++released_late[j];
+    }
+    if (q.id & kMeasuredBit) {
+      measured_release_end = std::max(measured_release_end, release + 1);
+      if (release < last_cycle) add_measured(d);
+    }
+  };
   while (true) {
     uint64_t chunk_end = cycle + kChunk;
     if (cycle < measure_begin) chunk_end = std::min(chunk_end, measure_begin);
@@ -156,30 +190,42 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     for (uint32_t i = 0; i < chunk_packets.size(); ++i)
       order[bucket_start[chunk_packets[i].created_cycle - cycle]++] = i;
     const auto model_start = std::chrono::steady_clock::now();
-    for (uint32_t i : order) model.inject(chunk_packets[i]);
-    model.advance_to(chunk_end);
-    cycle = chunk_end;
-    delivered.clear();
-    model.take_delivered(delivered);
-    r.model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
-    for (const DeliveredPacket& d : delivered) {
-      ++r.packets_delivered;
-      if (d.packet.id & kMeasuredBit) {
-        --measured_out;
-        latencies.add(d.latency());
-        head_latencies.add(d.head_latency());
-        hops_sum += d.hops;
+    if (timed) {
+      for (uint32_t i : order) inject_timed(chunk_packets[i]);
+      model.advance_to(chunk_end);  // nothing queued: only moves now()
+      cycle = chunk_end;
+      r.model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
+    } else {
+      for (uint32_t i : order) model.inject(chunk_packets[i]);
+      model.advance_to(chunk_end);
+      cycle = chunk_end;
+      delivered.clear();
+      model.take_delivered(delivered);
+      r.model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
+      for (const DeliveredPacket& d : delivered) {
+        ++r.packets_delivered;
+        if (d.packet.id & kMeasuredBit) {
+          --measured_out;
+          add_measured(d);
+        }
       }
     }
     if (cycle == measure_begin) at_begin = model.stats();
     if (cycle == measure_end) at_end = model.stats();
-    if (cycle >= measure_end && measured_out == 0) break;
+    const bool measured_all_out = timed ? measured_release_end <= cycle : measured_out == 0;
+    if (cycle >= measure_end && measured_all_out) break;
     if (cycle >= give_up) {
       r.saturated = true;
       break;
     }
   }
-  const NocStats window = at_end.since(at_begin);
+  NocStats window = at_end.since(at_begin);
+  if (timed) {  // the model counted each delivery when it was injected
+    window.flits_delivered = window_flits;
+    r.packets_delivered = released_early;
+    for (uint64_t j = 0; j < (cycle - measure_end) / kChunk && j < released_late.size(); ++j)
+      r.packets_delivered += released_late[j];
+  }
   const NocStats total = model.stats();
   const double node_cycles = double(n) * t.measure_cycles;
   r.offered = generated_flits_in_window / node_cycles;

@@ -28,6 +28,10 @@ struct TrafficConfig {
   uint64_t seed = 1;
   uint32_t hotspot_node = 0;
   double hotspot_fraction = 0.2;     // share of packets sent to the hotspot node
+  // With a model that times packets at injection (NocModel::times_at_injection): take each
+  // packet's delivery from inject_timed when it is injected instead of queueing it for
+  // advance_to and take_delivered. The results are the same (tests compare the two paths).
+  bool timed_delivery = true;
   void validate(const NocConfig& noc) const;
 };
 
@@ -106,7 +110,8 @@ struct TrafficResult {
   double wall_seconds = 0;
   double cpu_seconds = 0;       // process CPU time (steadier than wall time on a shared machine)
   double model_seconds = 0;     // wall time inside the model (inject, advance, collect), without
-                                // traffic generation and statistics
+                                // traffic generation and statistics (but with the per-packet
+                                // delivery statistics when deliveries are timed at injection)
 };
 
 // Runs one load point on a fresh `model` (now() == 0).

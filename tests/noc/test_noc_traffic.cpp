@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
+#include <stdexcept>
+#include <vector>
 
 #include "noc/synthetic_traffic.h"
 
@@ -116,4 +120,135 @@ TEST_CASE("geometric gaps from the table equal the logarithm formula", "[noc]") 
     }
     CHECK(sum / 20000 == Approx(1.0 / p).epsilon(0.05));  // mean gap 1/p
   }
+}
+
+namespace {
+// Every field of a run but the times.
+void check_same_run(const TrafficResult& a, const TrafficResult& b) {
+  auto same = [](const LatencySummary& x, const LatencySummary& y) {
+    CHECK(x.count == y.count);
+    CHECK(x.mean == y.mean);
+    CHECK(x.p50 == y.p50);
+    CHECK(x.p95 == y.p95);
+    CHECK(x.p99 == y.p99);
+    CHECK(x.max == y.max);
+  };
+  CHECK(a.offered == b.offered);
+  CHECK(a.accepted == b.accepted);
+  same(a.packet_latency, b.packet_latency);
+  same(a.head_latency, b.head_latency);
+  CHECK(a.mean_hops == b.mean_hops);
+  CHECK(a.saturated == b.saturated);
+  CHECK(a.packets_injected == b.packets_injected);
+  CHECK(a.packets_delivered == b.packets_delivered);
+  CHECK(a.link_util_mean == b.link_util_mean);
+  CHECK(a.link_util_max == b.link_util_max);
+  CHECK(a.router_occupancy == b.router_occupancy);
+  CHECK(a.energy_pj_per_flit == b.energy_pj_per_flit);
+  CHECK(a.max_vc_occupancy == b.max_vc_occupancy);
+  CHECK(a.buffer_overflows == b.buffer_overflows);
+  CHECK(a.cycles == b.cycles);
+  CHECK(a.flit_hops == b.flit_hops);
+}
+}  // namespace
+
+TEST_CASE("deliveries timed at injection give the same run as the queued deliveries", "[noc]") {
+  // The packet model hands each delivery back from inject_timed; the driver must count it where
+  // the queued path (advance_to, take_delivered) would: in the window or not, before the run
+  // ends or not, and drop the measured packets still out when a saturated run gives up.
+  struct Case {
+    uint32_t k, vcs, buffer, flits;
+    double rate;
+    uint64_t warmup, drain;
+    TrafficPattern pattern;
+  };
+  const Case cases[] = {
+      {4, 4, 8, 1, 0.35, 1000, 20000, TrafficPattern::UniformRandom},  // below saturation
+      {4, 4, 8, 1, 0.9, 1000, 20000, TrafficPattern::UniformRandom},   // saturated, drains late
+      {4, 4, 8, 1, 0.9, 0, 300, TrafficPattern::Hotspot},              // gives up; no warm-up
+      {8, 1, 4, 8, 0.3, 500, 1000, TrafficPattern::Transpose},         // one VC, wormhole holds
+      {8, 1, 4, 8, 0.1, 1000, 20000, TrafficPattern::UniformRandom},
+  };
+  for (const Case& k : cases) {
+    NocConfig c;
+    c.width = c.height = k.k;
+    c.num_vcs = k.vcs;
+    c.vc_buffer_flits = k.buffer;
+    c.fidelity = NocFidelity::Packet;
+    TrafficConfig t;
+    t.pattern = k.pattern;
+    t.injection_rate = k.rate;
+    t.packet_flits = k.flits;
+    t.warmup_cycles = k.warmup;
+    t.measure_cycles = 3000;
+    t.drain_limit_cycles = k.drain;
+    auto timed = make_noc_model(c);
+    REQUIRE(timed->times_at_injection());
+    const TrafficResult a = run_synthetic_traffic(*timed, t);
+    t.timed_delivery = false;
+    auto queued = make_noc_model(c);
+    const TrafficResult b = run_synthetic_traffic(*queued, t);
+    INFO(k.k << "x" << k.k << " " << k.flits << "-flit packets at " << k.rate << ", drain limit " << k.drain);
+    CHECK(a.packets_delivered > 0);
+    CHECK(a.packets_delivered <= a.packets_injected);
+    check_same_run(a, b);
+  }
+}
+
+TEST_CASE("inject_timed returns the delivery take_delivered would give", "[noc]") {
+  NocConfig c;
+  c.width = c.height = 4;
+  c.fidelity = NocFidelity::Packet;
+  auto timed = make_noc_model(c), queued = make_noc_model(c);
+  const NocPacket packets[] = {{1, 0, 15, 5, 0, 3}, {2, 0, 15, 5, 0, 3}, {3, 12, 3, 1, 0, 4}};
+  std::vector<uint64_t> releases;
+  std::vector<DeliveredPacket> returned, taken;
+  for (const NocPacket& p : packets) {
+    uint64_t release = 0;
+    returned.push_back(timed->inject_timed(p, release));
+    releases.push_back(release);
+    queued->inject(p);
+  }
+  CHECK(timed->stats().packets_delivered == 3);  // counted at once, nothing queued
+  CHECK(timed->idle());
+  std::vector<size_t> by_release(returned.size());
+  std::iota(by_release.begin(), by_release.end(), 0);
+  std::sort(by_release.begin(), by_release.end(), [&](size_t a, size_t b) { return releases[a] < releases[b]; });
+  for (const size_t i : by_release) {
+    // Released exactly when simulated time passes the release cycle.
+    queued->advance_to(releases[i]);
+    taken.clear();
+    queued->take_delivered(taken);
+    for (const DeliveredPacket& d : taken) CHECK(d.packet.id != returned[i].packet.id);
+    queued->advance_to(releases[i] + 1);
+    queued->take_delivered(taken);
+    bool found = false;
+    for (const DeliveredPacket& d : taken) {
+      if (d.packet.id != returned[i].packet.id) continue;
+      found = true;
+      CHECK(d.head_cycle == returned[i].head_cycle);
+      CHECK(d.tail_cycle == returned[i].tail_cycle);
+      CHECK(d.hops == returned[i].hops);
+      CHECK(d.packet.src == returned[i].packet.src);
+      CHECK(d.packet.created_cycle == returned[i].packet.created_cycle);
+      CHECK(releases[i] < d.tail_cycle);
+    }
+    CHECK(found);
+  }
+  // The flit model computes nothing ahead: it has no timed injection, and the driver queues.
+  c.fidelity = NocFidelity::Flit;
+  auto flit = make_noc_model(c);
+  uint64_t release = 0;
+  CHECK_FALSE(flit->times_at_injection());
+  CHECK_THROWS_AS(flit->inject_timed(packets[0], release), std::logic_error);
+  // A bad packet is rejected, and the model goes back to queueing.
+  NocPacket bad = packets[0];
+  bad.dst = 99;
+  CHECK_THROWS_WITH(timed->inject_timed(bad, release), Catch::Contains("outside the mesh"));
+  NocPacket later = packets[2];
+  later.id = 9;
+  later.created_cycle = 100;
+  timed->advance_to(100);
+  timed->inject(later);
+  CHECK_FALSE(timed->idle());
 }

@@ -58,7 +58,7 @@ uint64_t NocModel::inject_timed(const NocPacket&, const std::vector<uint32_t>&) 
   throw std::logic_error("NocModel::inject_timed: this model does not time packets at injection");
 }
 
-DeliveredPacket NocModel::inject_timed(const NocPacket&, uint64_t&) {
+void NocModel::inject_timed(const NocPacket&, DeliveryTiming&) {
   throw std::logic_error("NocModel::inject_timed: this model does not time packets at injection");
 }
 

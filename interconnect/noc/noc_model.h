@@ -13,6 +13,16 @@
 
 namespace star {
 
+// The delivery of a packet timed at injection (NocModel::inject_timed).
+struct DeliveryTiming {
+  uint64_t head_cycle = 0, tail_cycle = 0;  // as DeliveredPacket's
+  // The cycle the queued path (inject) releases the packet in, the tail's switch allocation at
+  // the destination (before tail_cycle): advance_to past it hands the packet to take_delivered
+  // and counts it in NocStats::packets_delivered and flits_delivered.
+  uint64_t release_cycle = 0;
+  uint32_t hops = 0;
+};
+
 class NocModel {
  public:
   virtual ~NocModel() = default;
@@ -38,13 +48,10 @@ class NocModel {
   // take_delivered: the copies count as delivered in the statistics at once.
   virtual uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts);
   // Only for a model that times_at_injection (otherwise throws std::logic_error): injects
-  // `packet` like inject and returns its delivery as take_delivered would hand it over, queueing
-  // nothing (it counts as delivered in the statistics at once). `release_cycle` is set to the
-  // cycle the queued path would release it in (the tail's switch allocation at the destination,
-  // before DeliveredPacket::tail_cycle): advance_to past it would hand it to take_delivered and
-  // count it in NocStats::packets_delivered and flits_delivered. A driver that keeps its own
-  // delivery statistics (run_synthetic_traffic) needs no queue and no advance_to scan.
-  virtual DeliveredPacket inject_timed(const NocPacket& packet, uint64_t& release_cycle);
+  // `packet` like inject and writes when it is delivered into `timing`, queueing nothing (it
+  // counts as delivered in the statistics at once). A driver that keeps its own delivery
+  // statistics (run_synthetic_traffic) needs no queue and no advance_to scan.
+  virtual void inject_timed(const NocPacket& packet, DeliveryTiming& timing);
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;

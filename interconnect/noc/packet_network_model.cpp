@@ -53,11 +53,12 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
 
 void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
   if (timed_) {  // inject_timed: the caller takes the delivery, nothing is queued
-    timed_delivery_.packet = packet;
-    timed_delivery_.head_cycle = head_out + st_cycles_;
-    timed_delivery_.tail_cycle = tail_out + st_cycles_;
-    timed_delivery_.hops = hops;
-    timed_release_ = tail_out;
+    if (timed_out_) {
+      timed_out_->head_cycle = head_out + st_cycles_;
+      timed_out_->tail_cycle = tail_out + st_cycles_;
+      timed_out_->release_cycle = tail_out;
+      timed_out_->hops = hops;
+    }
     timed_tail_ = std::max(timed_tail_, tail_out + st_cycles_);
     stats_.packets_delivered += packet.packets;
     stats_.flits_delivered += packet.flits;
@@ -392,26 +393,32 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
 }
 
 namespace {
-struct TimedScope {  // inject_timed: back to queueing on every way out (inject throws for a bad packet)
+// inject_timed: back to queueing on every way out (inject throws for a bad packet).
+struct TimedScope {
   bool& on;
-  explicit TimedScope(bool& flag) : on(flag) { on = true; }
-  ~TimedScope() { on = false; }
+  DeliveryTiming*& out;
+  TimedScope(bool& flag, DeliveryTiming*& timing_out, DeliveryTiming* timing) : on(flag), out(timing_out) {
+    on = true;
+    out = timing;
+  }
+  ~TimedScope() {
+    on = false;
+    out = nullptr;
+  }
 };
 }  // namespace
 
 uint64_t PacketNetworkModel::inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) {
-  const TimedScope scope(timed_);
+  const TimedScope scope(timed_, timed_out_, nullptr);
   timed_tail_ = 0;
   if (dsts.empty()) inject(packet);
   else inject_multicast(packet, dsts);
   return timed_tail_;
 }
 
-DeliveredPacket PacketNetworkModel::inject_timed(const NocPacket& packet, uint64_t& release_cycle) {
-  const TimedScope scope(timed_);
+void PacketNetworkModel::inject_timed(const NocPacket& packet, DeliveryTiming& timing) {
+  const TimedScope scope(timed_, timed_out_, &timing);
   inject(packet);
-  release_cycle = timed_release_;
-  return timed_delivery_;
 }
 
 void PacketNetworkModel::release(const DeliveredPacket& delivery) {

@@ -46,7 +46,7 @@ class PacketNetworkModel final : public NocModel {
   bool times_trains() const override { return !hold_upstream_links_; }
   bool times_at_injection() const override { return true; }
   uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
-  DeliveredPacket inject_timed(const NocPacket& packet, uint64_t& release_cycle) override;
+  void inject_timed(const NocPacket& packet, DeliveryTiming& timing) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return pending_count_ == 0; }
@@ -142,11 +142,12 @@ class PacketNetworkModel final : public NocModel {
   uint64_t next_bucket_cycle(uint64_t from) const;
   std::priority_queue<PendingDelivery, std::vector<PendingDelivery>, std::greater<PendingDelivery>> far_;
   uint64_t pending_count_ = 0;
-  // Inside inject_timed: schedule() counts the delivery and keeps it (the last copy's, with its
-  // release cycle) and the latest tail instead of queueing it.
+  // Inside inject_timed: schedule() counts the delivery and keeps the latest tail (and, for a
+  // unicast, writes the timing to timed_out_) instead of queueing it. Written field by field
+  // where the caller reads it: a copy of a just written struct stalls on store forwarding.
   bool timed_ = false;
-  uint64_t timed_tail_ = 0, timed_release_ = 0;
-  DeliveredPacket timed_delivery_;
+  uint64_t timed_tail_ = 0;
+  DeliveryTiming* timed_out_ = nullptr;
   void release(const DeliveredPacket& delivery);
   // Files the delivery of `packet` whose head and tail win the destination's ejection port in
   // cycles head_out and tail_out.

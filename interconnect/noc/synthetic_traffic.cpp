@@ -105,25 +105,31 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   const double p = std::min(1.0, t.injection_rate / t.packet_flits);
   TrafficRng rng(t.seed);
   const GeometricGaps gaps(p);
-  auto gap = [&]() -> uint64_t { return gaps.draw(rng); };
   std::vector<uint64_t> next_packet(n);
-  for (uint32_t s = 0; s < n; ++s) next_packet[s] = gap() - 1;
+  for (uint32_t s = 0; s < n; ++s) next_packet[s] = gaps.draw(rng) - 1;
 
   TrafficResult r;
   uint64_t id = 0, measured_out = 0, generated_flits_in_window = 0;
   LatencyHistogram latencies, head_latencies;  // counters, not a list of samples
   std::vector<DeliveredPacket> delivered;
-  std::vector<NocPacket> chunk_packets;
-  std::vector<uint32_t> order;  // chunk_packets indices in creation order
-  std::vector<uint32_t> bucket_start;
+  constexpr uint64_t kChunk = 256;
+  // A chunk's packets by creation cycle: bin c (cycle + c) has room for one packet per node (a
+  // node creates at most one per cycle), in node order. A packet is kept in 8 bytes until it is
+  // injected (the chunk's bins stay in the L1 or L2 cache); `index` is its rank in the order the
+  // packets were drawn, which numbers its id.
+  struct Drawn {
+    uint32_t index;
+    uint16_t src, dst;  // a mesh has at most 4096 nodes
+  };
+  std::vector<Drawn> bins(kChunk * n);
+  std::vector<uint32_t> bin_size(kChunk);
   uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
-  constexpr uint64_t kChunk = 256;
-  auto add_measured = [&](const DeliveredPacket& d) {
-    latencies.add(d.latency());
-    head_latencies.add(d.head_latency());
-    hops_sum += d.hops;
+  auto add_measured = [&](uint64_t created, uint64_t head_cycle, uint64_t tail_cycle, uint32_t hops) {
+    latencies.add(tail_cycle - created);
+    head_latencies.add(head_cycle - created);
+    hops_sum += hops;
   };
   // A model that times each packet at injection gives its delivery then; the statistics are
   // kept as if the packet were queued and taken after the chunk that releases it, the only
@@ -138,9 +144,10 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   std::vector<uint64_t> released_late;  // [j]: released in chunk j after measure_end
   uint64_t window_flits = 0;            // flits released in the measurement window
   uint64_t measured_release_end = 0;    // every measured packet is released before this cycle
+  DeliveryTiming d;
   auto inject_timed = [&](const NocPacket& q) {
-    uint64_t release;
-    const DeliveredPacket d = model.inject_timed(q, release);
+    model.inject_timed(q, d);
+    const uint64_t release = d.release_cycle;
     if (release < measure_end) {
       ++released_early;
       if (release >= measure_begin) window_flits += q.flits;
@@ -151,52 +158,71 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     }
     if (q.id & kMeasuredBit) {
       measured_release_end = std::max(measured_release_end, release + 1);
-      if (release < last_cycle) add_measured(d);
+      if (release < last_cycle) add_measured(q.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
     }
   };
   while (true) {
     uint64_t chunk_end = cycle + kChunk;
     if (cycle < measure_begin) chunk_end = std::min(chunk_end, measure_begin);
     else if (cycle < measure_end) chunk_end = std::min(chunk_end, measure_end);
-    // Each node's packets of the chunk (few mispredicted branches: one loop exit per node),
-    // written in place; then their indices in creation order (cycle, then node), as a network
-    // would see them: the packet model reserves links in injection order.
-    chunk_packets.clear();
-    for (uint32_t s = 0; s < n; ++s) {
-      while (next_packet[s] < chunk_end) {
-        const uint64_t created = next_packet[s];
-        next_packet[s] += gap();
-        const uint32_t dst = traffic_destination(t, mesh, s, rng);
-        if (dst == s) continue;
-        const bool measured = created >= measure_begin && created < measure_end;
-        NocPacket& q = chunk_packets.emplace_back();
-        q.id = id++ | (measured ? kMeasuredBit : 0);
-        q.src = s;
-        q.dst = dst;
-        q.flits = t.packet_flits;
-        q.created_cycle = created;
-        ++r.packets_injected;
+    // Each node's packets of the chunk (few mispredicted branches: one loop exit per node), filed
+    // by creation cycle; then injected in creation order (cycle, then node), as a network would
+    // see them: the packet model reserves links in injection order.
+    const uint64_t length = chunk_end - cycle;
+    std::fill(bin_size.begin(), bin_size.begin() + length, 0);
+    uint32_t drawn = 0;
+    // On a copy of the generator that no call outside sees (for uniform traffic), so that its
+    // state stays in a register.
+    auto draw_chunk = [&](auto&& destination) __attribute__((always_inline)) {
+      TrafficRng local = rng;
+      for (uint32_t s = 0; s < n; ++s) {
+        uint64_t next = next_packet[s];
+        while (next < chunk_end) {
+          const uint64_t c = next - cycle;
+          next += gaps.draw(local);
+          const uint32_t dst = destination(s, local);
+          if (dst == s) continue;
+          bins[c * n + bin_size[c]++] = Drawn{drawn++, uint16_t(s), uint16_t(dst)};
+        }
+        next_packet[s] = next;
+      }
+      rng = local;
+    };
+    if (t.pattern == TrafficPattern::UniformRandom)
+      draw_chunk([&](uint32_t s, TrafficRng& g) { return uniform_other(mesh, s, g); });
+    else
+      draw_chunk([&](uint32_t s, TrafficRng& g) { return traffic_destination_of_pattern(t, mesh, s, g); });
+    r.packets_injected += drawn;
+    // Calls `inject` on each packet of the chunk in creation order.
+    auto inject_chunk = [&](auto&& inject) {
+      NocPacket q;
+      q.flits = t.packet_flits;
+      for (uint64_t c = 0; c < length; ++c) {
+        q.created_cycle = cycle + c;
+        const bool measured = q.created_cycle >= measure_begin && q.created_cycle < measure_end;
+        const uint64_t id_base = id | (measured ? kMeasuredBit : 0);
+        const Drawn* bin = &bins[c * n];
+        for (uint32_t k = 0; k < bin_size[c]; ++k) {
+          q.id = id_base + bin[k].index;
+          q.src = bin[k].src;
+          q.dst = bin[k].dst;
+          inject(q);
+        }
         if (measured) {
-          ++measured_out;
-          generated_flits_in_window += t.packet_flits;
+          measured_out += bin_size[c];
+          generated_flits_in_window += uint64_t(bin_size[c]) * t.packet_flits;
         }
       }
-    }
-    // Counting sort of the indices by creation cycle (stable, linear).
-    bucket_start.assign(chunk_end - cycle + 1, 0);
-    for (const NocPacket& q : chunk_packets) ++bucket_start[q.created_cycle - cycle + 1];
-    for (size_t i = 1; i < bucket_start.size(); ++i) bucket_start[i] += bucket_start[i - 1];
-    order.resize(chunk_packets.size());
-    for (uint32_t i = 0; i < chunk_packets.size(); ++i)
-      order[bucket_start[chunk_packets[i].created_cycle - cycle]++] = i;
+      id += drawn;
+    };
     const auto model_start = std::chrono::steady_clock::now();
     if (timed) {
-      for (uint32_t i : order) inject_timed(chunk_packets[i]);
+      inject_chunk(inject_timed);
       model.advance_to(chunk_end);  // nothing queued: only moves now()
       cycle = chunk_end;
       r.model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - model_start).count();
     } else {
-      for (uint32_t i : order) model.inject(chunk_packets[i]);
+      inject_chunk([&](const NocPacket& q) { model.inject(q); });
       model.advance_to(chunk_end);
       cycle = chunk_end;
       delivered.clear();
@@ -206,7 +232,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         ++r.packets_delivered;
         if (d.packet.id & kMeasuredBit) {
           --measured_out;
-          add_measured(d);
+          add_measured(d.packet.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
         }
       }
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cmath>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 
 namespace star {
@@ -41,6 +42,7 @@ void TrafficConfig::validate(const NocConfig& noc) const {
   if (pattern == TrafficPattern::Transpose && noc.width != noc.height)
     throw std::invalid_argument("traffic: transpose needs a square mesh");
   if (noc.nodes() < 2) throw std::invalid_argument("traffic: synthetic traffic needs at least 2 nodes");
+  if (noc.nodes() > 65536) throw std::invalid_argument("traffic: synthetic traffic takes at most 65536 nodes");
 }
 
 double TrafficRng::uniform() { return (double(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
@@ -119,9 +121,9 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   // packets were drawn, which numbers its id.
   struct Drawn {
     uint32_t index;
-    uint16_t src, dst;  // a mesh has at most 4096 nodes
+    uint16_t src, dst;  // TrafficConfig::validate: at most 65536 nodes
   };
-  std::vector<Drawn> bins(kChunk * n);
+  const std::unique_ptr<Drawn[]> bins(new Drawn[kChunk * n]);  // not cleared: pages a chunk never fills stay untouched
   std::vector<uint32_t> bin_size(kChunk);
   uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
   NocStats at_begin, at_end;

@@ -23,6 +23,7 @@ size_t LinkCalendars::first_ending_after(size_t c, uint64_t t) {
   const size_t head = f.head;
   while (f.head < s.size() && s[f.head].end <= window_begin()) ++f.head;
   if (f.head != head) {
+    live_spans_ -= f.head - head;
     if (f.head == s.size()) {
       s.clear();
       f.head = 0;
@@ -45,6 +46,7 @@ void LinkCalendars::insert(size_t c, uint64_t start, uint64_t end) {
                                  [start](const Span& x) { return x.end < start; });
   if (it == s.end() || it->start > end) {  // disjoint from every interval: a new one
     s.insert(it, Span{start, end});
+    ++live_spans_;
     update_front(c);
     return;
   }
@@ -53,6 +55,7 @@ void LinkCalendars::insert(size_t c, uint64_t start, uint64_t end) {
   auto last = it;
   while (last + 1 != s.end() && (last + 1)->start <= end) ++last;
   it->end = std::max(end, last->end);
+  live_spans_ -= size_t(last - it);
   s.erase(it + 1, last + 1);
   update_front(c);
 }

@@ -114,6 +114,42 @@ class LinkCalendars {
       from = idle + 1;
     }
   }
+  // The hops of a 1-flit packet that find their cycle free when the head gets there (the packet
+  // model's injection with several VCs): reserve_pair's fast path alone, for a loop that keeps
+  // where the window lies in registers. The window cannot slide meanwhile (nothing advances time
+  // while a packet is injected), so it is synced once; calls on the calendars themselves stay
+  // valid in between.
+  class FlitPass {
+   public:
+    explicit FlitPass(LinkCalendars& cal)
+        : cal_((cal.sync(), cal)), words_(cal.words_.data()), count_(cal.count_), base_word_(cal.base_word_),
+          bits_end_(cal.bits_end_) {}
+    // No calendar holds an interval (none do unless reservations were long or far): the bits
+    // alone say which cycles are free, which reserve_pair_if_free requires.
+    bool bits_only() const { return cal_.live_spans_ == 0; }
+    // Reserves cycle `at` in both calendars if it is free in both and in the window (what
+    // reserve_pair(a, b, at, 1) would return); false and nothing reserved otherwise.
+    bool reserve_pair_if_free(size_t a, size_t b, uint64_t at) {
+      const uint64_t w = at >> 6;
+      if (w - base_word_ >= kWindowWords) return false;
+      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      const uint64_t bit = uint64_t(1) << (at & 63);
+      if ((row[a] | row[b]) & bit) return false;
+      row[a] |= bit;
+      row[b] |= bit;
+      // This copy of the bound never exceeds the calendars' (which only grows meanwhile), so only
+      // a word at or past it can raise theirs (an unreserved cycle may leave it too high: the
+      // slow paths then scan empty words, with the same answers).
+      if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
+      return true;
+    }
+   private:
+    LinkCalendars& cal_;
+    uint64_t* const words_;
+    const size_t count_;
+    const uint64_t base_word_;
+    uint64_t bits_end_;
+  };
   // First free cycle at or after `earliest` (adaptive routing compares these).
   uint64_t first_free(size_t c, uint64_t earliest) {
     sync();
@@ -189,6 +225,7 @@ class LinkCalendars {
   std::vector<uint64_t> words_;  // [(word % kWindowWords) * count + calendar]
   std::vector<Far> far_;         // per calendar
   std::vector<uint64_t> front_;  // per calendar: start of its first interval (what the fast paths read)
+  size_t live_spans_ = 0;        // intervals of all calendars not yet dropped
 };
 
 }  // namespace star

@@ -127,6 +127,16 @@ class PacketNetworkModel final : public NocModel {
   std::vector<uint8_t> lost_bound_;
   static bool may_turn(NocRouting routing, uint8_t in, uint8_t out);
   void charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from, uint64_t grant);
+  // Several VCs per class, no router detail: one hop's reservation of the output `out` and the
+  // switch input `in_port` of `node`, from `ready` (switch allocation), and its lost arbitrations.
+  uint64_t take_pair(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t span);
+  // ... and dimension-order routing (fast_flits_): 1-flit packets go through inject_flit, which
+  // takes the hops that do not wait in a loop of their own and leaves the rest to walk_pairs
+  // (inject's walk for them from `node`, with (dx, dy) left to go; returns the ejection's grant).
+  bool fast_flits_;
+  void inject_flit(const NocPacket& packet);
+  uint64_t walk_pairs(uint32_t node, int dx, int dy, uint8_t in_port, uint64_t arrive);
+  void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
   uint32_t vcs_per_class_, va_lead_;
   bool router_detail_;  // config.packet_router_detail with several VCs per class
   // Pending deliveries by release cycle: a ring of per-cycle buckets for the near future (O(1)),

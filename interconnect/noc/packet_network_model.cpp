@@ -267,12 +267,12 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 }
 
 // Below saturation most hops of a 1-flit packet find their cycle free when the head gets there
-// (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that
-// the compiler keeps the head and the window in registers (inject's walk, which serves every mode
-// and calls the slow paths, spills them to the stack and reloads them at every hop); from the
-// first hop that waits, walk_pairs takes the rest. The hops reserve what inject's walk would:
-// each hop's calendars are its own (a minimal path visits each router once), so the order in
-// which they are tested does not matter, and a hop that does not wait loses no arbitration.
+// (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
+// compiler keeps the head and the window in registers (inject's walk, which serves every mode and
+// calls the slow paths, spills them to the stack and reloads them at every hop); from the first
+// hop that waits, it goes on hop by hop as inject's walk does. The hops reserve what inject's walk
+// would: each hop's calendars are its own (a minimal path visits each router once), and a hop
+// that does not wait loses no arbitration.
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[src]);
@@ -297,52 +297,34 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
   uint8_t in_port = kPortLocal;
   uint32_t k = 0;  // hops taken
+  // The output and the step to the next router of hop k.
+  auto out_of = [&](uint32_t k) __attribute__((always_inline)) {
+    return uint8_t((second_out ^ ((first_out ^ second_out) & -uint64_t(k < first))) & -uint64_t(k < hops));
+  };
+  auto step_of = [&](uint32_t k) __attribute__((always_inline)) {
+    return second_step ^ ((first_step ^ second_step) & -int64_t(k < first));
+  };
   if (pass.bits_only()) {
     for (; k <= hops; ++k) {
-      const uint64_t in_first = -uint64_t(k < first), not_last = -uint64_t(k < hops);
-      const uint8_t out = uint8_t((second_out ^ ((first_out ^ second_out) & in_first)) & not_last);
+      const uint8_t out = out_of(k);
       if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
       ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
       ready += to_next;
       in_port = opposite_port(out);
-      router = size_t(int64_t(router) + (second_step ^ ((first_step ^ second_step) & int64_t(in_first))));
+      router = size_t(int64_t(router) + step_of(k));
     }
   }
   uint64_t head_out = ready - to_next;
-  if (k <= hops) {  // from the hop that waits: (dx, dy) left to go
-    const int first_left = k < first ? int(first - k) : 0, second_left = int(hops - std::max(k, first));
-    const int x_left = x_first ? first_left : second_left, y_left = x_first ? second_left : first_left;
-    head_out = walk_pairs(uint32_t(router / size_t(per_router)), dx < 0 ? -x_left : x_left, dy < 0 ? -y_left : y_left,
-                          in_port, ready - sa_offset_);
+  for (; k <= hops; ++k) {  // from the first hop that waits, inject's walk
+    const uint8_t out = out_of(k);
+    head_out = take_pair(uint32_t(router / size_t(per_router)), in_port, out, ready, 1);
+    ++link_flits[router / 2 + out];
+    ready = head_out + to_next;
+    in_port = opposite_port(out);
+    router = size_t(int64_t(router) + step_of(k));
   }
   schedule(packet, head_out, head_out, hops);
   count_injected(packet, hops);
-}
-
-// inject's walk for a 1-flit packet from `node`, hop by hop.
-uint64_t PacketNetworkModel::walk_pairs(uint32_t node, int dx, int dy, uint8_t in_port, uint64_t arrive) {
-  const uint64_t to_next = st_cycles_ + config_.link_latency;
-  uint64_t grant = 0;
-  auto take = [&](uint8_t out, int32_t step) {
-    const uint64_t ready = arrive + sa_offset_;
-    grant = take_pair(node, in_port, out, ready, 1);
-    ++stats_.link_flits[size_t(node) * kNocPorts + out];
-    arrive = grant + to_next;
-    in_port = opposite_port(out);
-    node = uint32_t(int32_t(node) + step);
-  };
-  const int32_t width = int32_t(mesh_.width);
-  const uint8_t xdir = dx > 0 ? kPortEast : kPortWest, ydir = dy > 0 ? kPortSouth : kPortNorth;
-  const int32_t xstep = dx > 0 ? 1 : -1, ystep = dy > 0 ? width : -width;
-  if (config_.routing == NocRouting::XY) {
-    for (int i = std::abs(dx); i > 0; --i) take(xdir, xstep);
-    for (int i = std::abs(dy); i > 0; --i) take(ydir, ystep);
-  } else {
-    for (int i = std::abs(dy); i > 0; --i) take(ydir, ystep);
-    for (int i = std::abs(dx); i > 0; --i) take(xdir, xstep);
-  }
-  take(kPortLocal, 0);
-  return grant;
 }
 
 void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) {

@@ -131,11 +131,9 @@ class PacketNetworkModel final : public NocModel {
   // switch input `in_port` of `node`, from `ready` (switch allocation), and its lost arbitrations.
   uint64_t take_pair(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t span);
   // ... and dimension-order routing (fast_flits_): 1-flit packets go through inject_flit, which
-  // takes the hops that do not wait in a loop of their own and leaves the rest to walk_pairs
-  // (inject's walk for them from `node`, with (dx, dy) left to go; returns the ejection's grant).
+  // takes the hops that do not wait in a loop of their own.
   bool fast_flits_;
   void inject_flit(const NocPacket& packet);
-  uint64_t walk_pairs(uint32_t node, int dx, int dy, uint8_t in_port, uint64_t arrive);
   void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
   uint32_t vcs_per_class_, va_lead_;
   bool router_detail_;  // config.packet_router_detail with several VCs per class

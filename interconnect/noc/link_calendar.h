@@ -114,11 +114,10 @@ class LinkCalendars {
       from = idle + 1;
     }
   }
-  // The hops of a 1-flit packet that find their cycle free when the head gets there (the packet
-  // model's injection with several VCs): reserve_pair's fast path alone, for a loop that keeps
-  // where the window lies in registers. The window cannot slide meanwhile (nothing advances time
-  // while a packet is injected), so it is synced once; calls on the calendars themselves stay
-  // valid in between.
+  // The hops of a 1-flit packet (the packet model's injection with several VCs): reserve_pair's
+  // and mark_free's one-word fast paths for a loop that keeps where the window lies in registers.
+  // The window cannot slide meanwhile (nothing advances time while a packet is injected), so it
+  // is synced once; calls on the calendars themselves stay valid in between.
   class FlitPass {
    public:
     explicit FlitPass(LinkCalendars& cal)
@@ -143,6 +142,38 @@ class LinkCalendars {
       if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
       return true;
     }
+    // reserve_pair(a, b, at, 1) and mark_free(c, from, to, count): their one-word fast paths here
+    // while no calendar holds an interval (a slow path may add one), the calendars' otherwise.
+    uint64_t reserve_pair_from(size_t a, size_t b, uint64_t at) {
+      const uint64_t w = at >> 6;
+      if (w - base_word_ < kWindowWords && cal_.live_spans_ == 0) {
+        uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+        const uint64_t free = ~(row[a] | row[b]) & (~uint64_t(0) << (at & 63));
+        if (free) {
+          const uint64_t bit = free & (~free + 1);
+          row[a] |= bit;
+          row[b] |= bit;
+          if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
+          return (w << 6) + uint64_t(__builtin_ctzll(free));
+        }
+      }
+      return cal_.reserve_pair(a, b, at, 1);
+    }
+    void mark_free(size_t c, uint64_t from, uint64_t to, uint32_t count) {
+      const uint64_t w = from >> 6;
+      if (w - base_word_ < kWindowWords && ((to - 1) >> 6) == w && cal_.live_spans_ == 0) {
+        uint64_t& word = words_[size_t(w & (kWindowWords - 1)) * count_ + c];
+        uint64_t free = ~word & span_mask(from & 63, to - from), take = 0;
+        for (; free && count > 0; --count, free &= free - 1) take |= free & (~free + 1);
+        if (take) {
+          word |= take;
+          if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
+        }
+        return;
+      }
+      cal_.mark_free(c, from, to, count);
+    }
+
    private:
     LinkCalendars& cal_;
     uint64_t* const words_;

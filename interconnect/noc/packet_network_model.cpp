@@ -270,9 +270,9 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
 // compiler keeps the head and the window in registers (inject's walk, which serves every mode and
 // calls the slow paths, spills them to the stack and reloads them at every hop); from the first
-// hop that waits, it goes on hop by hop as inject's walk does. The hops reserve what inject's walk
-// would: each hop's calendars are its own (a minimal path visits each router once), and a hop
-// that does not wait loses no arbitration.
+// hop that waits, it goes on hop by hop as inject's walk does (take_pair), still through
+// FlitPass. The hops reserve what inject's walk would: each hop's calendars are its own (a
+// minimal path visits each router once), and a hop that does not wait loses no arbitration.
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[src]);
@@ -315,9 +315,12 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     }
   }
   uint64_t head_out = ready - to_next;
-  for (; k <= hops; ++k) {  // from the first hop that waits, inject's walk
+  for (; k <= hops; ++k) {  // from the first hop that waits, take_pair's reservation and charge
     const uint8_t out = out_of(k);
-    head_out = take_pair(uint32_t(router / size_t(per_router)), in_port, out, ready, 1);
+    const size_t input = router + kNocPorts + in_port;
+    head_out = pass.reserve_pair_from(router + out, input, ready);
+    if (charge_lost_ && head_out > ready)
+      pass.mark_free(input, ready, head_out, lost_bound_[(router / 2 + in_port) * kNocPorts + out]);
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);

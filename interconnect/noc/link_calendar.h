@@ -115,7 +115,7 @@ class LinkCalendars {
     }
   }
   // The hops of a 1-flit packet (the packet model's injection with several VCs): reserve_pair's
-  // and mark_free's one-word fast paths for a loop that keeps where the window lies in registers.
+  // and mark_free's bit paths for a loop that keeps where the window lies in registers.
   // The window cannot slide meanwhile (nothing advances time while a packet is injected), so it
   // is synced once; calls on the calendars themselves stay valid in between.
   class FlitPass {
@@ -124,7 +124,7 @@ class LinkCalendars {
         : cal_((cal.sync(), cal)), words_(cal.words_.data()), count_(cal.count_), base_word_(cal.base_word_),
           bits_end_(cal.bits_end_) {}
     // No calendar holds an interval (none do unless reservations were long or far): the bits
-    // alone say which cycles are free, which reserve_pair_if_free requires.
+    // alone say which cycles are free, which reserve_pair_if_free and reserve_pair_first require.
     bool bits_only() const { return cal_.live_spans_ == 0; }
     // Reserves cycle `at` in both calendars if it is free in both and in the window (what
     // reserve_pair(a, b, at, 1) would return); false and nothing reserved otherwise.
@@ -142,36 +142,39 @@ class LinkCalendars {
       if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
       return true;
     }
-    // reserve_pair(a, b, at, 1) and mark_free(c, from, to, count): their one-word fast paths here
-    // while no calendar holds an interval (a slow path may add one), the calendars' otherwise.
-    uint64_t reserve_pair_from(size_t a, size_t b, uint64_t at) {
-      const uint64_t w = at >> 6;
-      if (w - base_word_ < kWindowWords && cal_.live_spans_ == 0) {
-        uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
-        const uint64_t free = ~(row[a] | row[b]) & (~uint64_t(0) << (at & 63));
-        if (free) {
-          const uint64_t bit = free & (~free + 1);
-          row[a] |= bit;
-          row[b] |= bit;
-          if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
-          return (w << 6) + uint64_t(__builtin_ctzll(free));
-        }
+    // The waiting hops, while bits_only() holds (the caller tests it; nothing here adds an
+    // interval): reserve_pair(a, b, at, 1) as a scan of the words from `at` on (near saturation
+    // a head often waits past its word's end, which took reserve_pair's slow path) and sets
+    // `grant`; false and nothing reserved when no cycle before the window's end is free in both
+    // (reserve_pair would then add an interval).
+    bool reserve_pair_first(size_t a, size_t b, uint64_t at, uint64_t& grant) {
+      uint64_t w = at >> 6;
+      if (w - base_word_ >= kWindowWords) return false;
+      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      uint64_t free = ~(row[a] | row[b]) & (~uint64_t(0) << (at & 63));
+      while (!free) {  // words from the bound on are empty: the scan ends there at the latest
+        if (++w - base_word_ >= kWindowWords) return false;
+        row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+        free = ~(row[a] | row[b]);
       }
-      return cal_.reserve_pair(a, b, at, 1);
+      const uint64_t bit = free & (~free + 1);
+      row[a] |= bit;
+      row[b] |= bit;
+      if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
+      grant = (w << 6) + uint64_t(__builtin_ctzll(free));
+      return true;
     }
-    void mark_free(size_t c, uint64_t from, uint64_t to, uint32_t count) {
-      const uint64_t w = from >> 6;
-      if (w - base_word_ < kWindowWords && ((to - 1) >> 6) == w && cal_.live_spans_ == 0) {
+    // mark_free(c, from, to, count) for [from, to) before a grant reserve_pair_first just made
+    // (inside the window, below the bound: no bound to raise), word by word.
+    void mark_free_before(size_t c, uint64_t from, uint64_t to, uint32_t count) {
+      const uint64_t last = (to - 1) >> 6;
+      for (uint64_t w = from >> 6; w <= last && count > 0; ++w) {
+        const uint64_t lo = w == from >> 6 ? from & 63 : 0, hi = w == last ? ((to - 1) & 63) + 1 : 64;
         uint64_t& word = words_[size_t(w & (kWindowWords - 1)) * count_ + c];
-        uint64_t free = ~word & span_mask(from & 63, to - from), take = 0;
+        uint64_t free = ~word & span_mask(lo, hi - lo), take = 0;
         for (; free && count > 0; --count, free &= free - 1) take |= free & (~free + 1);
-        if (take) {
-          word |= take;
-          if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
-        }
-        return;
+        word |= take;
       }
-      cal_.mark_free(c, from, to, count);
     }
 
    private:

@@ -270,9 +270,13 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
 // compiler keeps the head and the window in registers (inject's walk, which serves every mode and
 // calls the slow paths, spills them to the stack and reloads them at every hop); from the first
-// hop that waits, it goes on hop by hop as inject's walk does (take_pair), still through
-// FlitPass. The hops reserve what inject's walk would: each hop's calendars are its own (a
-// minimal path visits each router once), and a hop that does not wait loses no arbitration.
+// hop that waits, it goes on hop by hop as inject's walk does (take_pair), in a second loop
+// without a call either (FlitPass scans the words up to the first cycle free in both calendars
+// and charges the lost arbitrations in the words before it): near saturation more hops wait, and
+// a call there kept the loop's state on the stack. Only a wait past the window's end or an
+// interval leaves the rest of the path to the calendars' own paths. The hops reserve what
+// inject's walk would: each hop's calendars are its own (a minimal path visits each router once),
+// and a hop that does not wait loses no arbitration.
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[src]);
@@ -304,6 +308,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   auto step_of = [&](uint32_t k) __attribute__((always_inline)) {
     return second_step ^ ((first_step ^ second_step) & -int64_t(k < first));
   };
+  uint64_t head_out = 0;
   if (pass.bits_only()) {
     for (; k <= hops; ++k) {
       const uint8_t out = out_of(k);
@@ -313,14 +318,27 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       in_port = opposite_port(out);
       router = size_t(int64_t(router) + step_of(k));
     }
+    head_out = ready - to_next;
+    // From the first hop that waits, take_pair's reservation and charge, still without a call.
+    for (; k <= hops; ++k) {
+      const uint8_t out = out_of(k);
+      const size_t input = router + kNocPorts + in_port;
+      if (!pass.reserve_pair_first(router + out, input, ready, head_out)) break;
+      if (charge_lost_ && head_out > ready)
+        pass.mark_free_before(input, ready, head_out, lost_bound_[(router / 2 + in_port) * kNocPorts + out]);
+      ++link_flits[router / 2 + out];
+      ready = head_out + to_next;
+      in_port = opposite_port(out);
+      router = size_t(int64_t(router) + step_of(k));
+    }
   }
-  uint64_t head_out = ready - to_next;
-  for (; k <= hops; ++k) {  // from the first hop that waits, take_pair's reservation and charge
+  // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
+  for (; k <= hops; ++k) {
     const uint8_t out = out_of(k);
     const size_t input = router + kNocPorts + in_port;
-    head_out = pass.reserve_pair_from(router + out, input, ready);
+    head_out = calendars_.reserve_pair(router + out, input, ready, 1);
     if (charge_lost_ && head_out > ready)
-      pass.mark_free(input, ready, head_out, lost_bound_[(router / 2 + in_port) * kNocPorts + out]);
+      calendars_.mark_free(input, ready, head_out, lost_bound_[(router / 2 + in_port) * kNocPorts + out]);
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);

@@ -142,6 +142,37 @@ class LinkCalendars {
       if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
       return true;
     }
+    // One hop of a 1-flit packet while bits_only() holds: reserve_pair(a, b, at, 1), then
+    // mark_free(b, at, grant, lost) (the arbitrations input `b` loses while the head waits; at
+    // most 4). When the grant lies in `at`'s word, as it mostly does, both are one pass over
+    // that word's two calendars with no branch on how long the head waits or how many cycles
+    // it loses (random near saturation); otherwise reserve_pair_first and mark_free_before.
+    // False and nothing done when reserve_pair_first refuses.
+    bool take_hop(size_t a, size_t b, uint64_t at, uint32_t lost, uint64_t& grant) {
+      const uint64_t w = at >> 6;
+      if (w - base_word_ >= kWindowWords) return false;
+      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      const uint64_t wa = row[a], wb = row[b];
+      const uint64_t from = ~uint64_t(0) << (at & 63);
+      const uint64_t free = ~(wa | wb) & from;
+      if (__builtin_expect(free == 0, 0)) {
+        if (!reserve_pair_first(a, b, at, grant)) return false;
+        mark_free_before(b, at, grant, lost);
+        return true;
+      }
+      const uint64_t bit = free & (~free + 1);
+      uint64_t idle = ~wb & (bit - 1) & from, take = 0;  // the input's free cycles before the grant
+      for (uint32_t i = 0; i < 4; ++i) {  // the first `lost` of them, without a branch
+        const uint64_t low = idle & (~idle + 1);
+        take |= low & -uint64_t(i < lost);
+        idle ^= low;
+      }
+      row[a] = wa | bit;
+      row[b] = wb | bit | take;
+      if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
+      grant = (w << 6) + uint64_t(__builtin_ctzll(free));
+      return true;
+    }
     // The waiting hops, while bits_only() holds (the caller tests it; nothing here adds an
     // interval): reserve_pair(a, b, at, 1) as a scan of the words from `at` on (near saturation
     // a head often waits past its word's end, which took reserve_pair's slow path) and sets

@@ -230,6 +230,22 @@ TEST_CASE("a 1-flit pass waits across words and charges the cycles before its gr
   CHECK(c.first_free(1, 8) == 8);
   CHECK(c.first_free(2, 60) == 69);
   CHECK(c.first_free(1, 193) == 194);
+  {  // both at once, in one word and across words
+    LinkCalendars::FlitPass pass(c);
+    uint64_t grant = 0;
+    REQUIRE(pass.take_hop(1, 2, 8, 2, grant));
+    CHECK(grant == 8);  // free in both: nothing lost
+    REQUIRE(pass.take_hop(0, 1, 9, 4, grant));
+    CHECK(grant == 194);  // calendar 0 taken to 192, calendar 1 at 193
+    REQUIRE(pass.take_hop(2, 1, 66, 4, grant));
+    CHECK(grant == 69);  // calendar 2 taken from 60 to 68: three cycles to lose, not four
+    REQUIRE(pass.take_hop(2, 1, 60, 1, grant));
+    CHECK(grant == 70);  // one of the six free cycles from 60 lost
+  }
+  CHECK(c.first_free(1, 9) == 13);   // the four cycles the second hop lost
+  CHECK(c.first_free(1, 60) == 61);  // the fourth hop's
+  CHECK(c.first_free(1, 61) == 61);
+  CHECK(c.first_free(1, 66) == 71);  // the third hop's three, its grant and the fourth's
   // Taken up to the window's end: the pass refuses (nothing reserved) and reserve_pair adds an
   // interval beyond the window.
   LinkCalendars full(2);
@@ -267,9 +283,15 @@ TEST_CASE("a 1-flit pass agrees with a cycle-by-cycle reference while the window
     ref.mark(other, expect, 1);
     if (i % 3 != 2) {  // a waiting hop: the reservation, then the arbitrations lost meanwhile
       uint64_t grant = 0;
+      const uint32_t count = uint32_t(next(5));
+      if (i % 2) {  // both at once
+        REQUIRE(pass.take_hop(k, other, from, count, grant));
+        CHECK(grant == expect);
+        ref.mark_free(other, from, grant, count);
+        continue;
+      }
       REQUIRE(pass.reserve_pair_first(k, other, from, grant));
       CHECK(grant == expect);
-      const uint32_t count = uint32_t(next(5));
       if (grant > from) {
         pass.mark_free_before(other, from, grant, count);
         ref.mark_free(other, from, grant, count);

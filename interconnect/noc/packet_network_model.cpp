@@ -269,14 +269,16 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // Below saturation most hops of a 1-flit packet find their cycle free when the head gets there
 // (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
 // compiler keeps the head and the window in registers (inject's walk, which serves every mode and
-// calls the slow paths, spills them to the stack and reloads them at every hop); from the first
-// hop that waits, it goes on hop by hop as inject's walk does (take_pair), in a second loop
-// without a call either (FlitPass::take_hop: the grant and the lost arbitrations in one pass
-// over the word, without a branch on the wait): near saturation most packets wait somewhere
-// (90 % on 4x4 at 0.65), and the calls and branches there cost. The second loop alone is slower
-// below saturation (each hop's grant then waits for the loads of the one before; the first
-// loop's one-bit test lets the processor run ahead on a predicted branch). Only a wait past the
-// window's end or an interval leaves the rest of the path to the calendars' own paths. The hops reserve what
+// calls the slow paths, spills them to the stack and reloads them at every hop). A hop that waits
+// it takes as inject's walk does (take_pair), still without a call (FlitPass::take_hop: the
+// grant and the lost arbitrations in one pass over the word, without a branch on how long the
+// head waits or how many cycles it loses), then goes back to the loop of free hops. Near
+// saturation most packets wait somewhere (90 % on 4x4 at 0.65), and the calls and branches of
+// that hop cost. Taking every hop from the first wait on through take_hop was slower (8x8 at
+// 0.20 and 0.38: 5-7 %; each grant then waits for the loads of the hop before, where the
+// one-bit test lets the processor run ahead on a predicted branch), and every hop from the
+// first much slower below saturation (4x4 at 0.10: +29 %). Only a wait past the window's end or
+// an interval leaves the rest of the path to the calendars' own paths. The hops reserve what
 // inject's walk would: each hop's calendars are its own (a minimal path visits each router once),
 // and a hop that does not wait loses no arbitration.
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
@@ -312,25 +314,28 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   };
   uint64_t head_out = 0;
   if (pass.bits_only()) {
-    for (; k <= hops; ++k) {
-      const uint8_t out = out_of(k);
-      if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
-      ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
-      ready += to_next;
-      in_port = opposite_port(out);
-      router = size_t(int64_t(router) + step_of(k));
-    }
-    head_out = ready - to_next;
-    // From the first hop that waits, take_pair's reservation and charge, still without a call.
-    for (; k <= hops; ++k) {
+    while (k <= hops) {
+      for (; k <= hops; ++k) {  // the hops that do not wait
+        const uint8_t out = out_of(k);
+        if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
+        ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
+        ready += to_next;
+        in_port = opposite_port(out);
+        router = size_t(int64_t(router) + step_of(k));
+      }
+      if (k > hops) break;
+      // A hop that waits: take_pair's reservation and charge, still without a call.
       const uint8_t out = out_of(k);
       const uint32_t lost = charge_lost_ ? lost_bound_[(router / 2 + in_port) * kNocPorts + out] : 0;
-      if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, head_out)) break;
-      ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
-      ready = head_out + to_next;
+      uint64_t grant = 0;
+      if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
+      ++link_flits[router / 2 + out];
+      ready = grant + to_next;
       in_port = opposite_port(out);
       router = size_t(int64_t(router) + step_of(k));
+      ++k;
     }
+    head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
   }
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; k <= hops; ++k) {

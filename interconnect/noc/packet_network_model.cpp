@@ -340,10 +340,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; k <= hops; ++k) {
     const uint8_t out = out_of(k);
-    const size_t input = router + kNocPorts + in_port;
-    head_out = calendars_.reserve_pair(router + out, input, ready, 1);
-    if (charge_lost_ && head_out > ready)
-      calendars_.mark_free(input, ready, head_out, lost_bound_[(router / 2 + in_port) * kNocPorts + out]);
+    head_out = take_pair(uint32_t(router / calendars_per_router_), in_port, out, ready, 1);
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);

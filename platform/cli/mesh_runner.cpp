@@ -12,16 +12,11 @@
 #include "mesh/mesh_placement.h"
 #include "mesh/mesh_report.h"
 #include "run_table.h"
+#include "scenario/mesh_runs.h"
 
 namespace star {
 
 namespace {
-
-struct PlannedRun {
-  std::string label;
-  MeshPlan plan;
-  PerformanceWorkload perf;  // its batch_tiles: ResolvedScenario::mesh_batch_tiles
-};
 
 std::string check_line(const std::string& label, const nlohmann::json& a) {
   if (a.contains("skipped")) return fmt::format("{}: output check skipped ({})\n", label, a["skipped"].get<std::string>());
@@ -56,46 +51,14 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
         quantize_layer(li.x, li.w_q, li.w_k, li.w_v, shape.heads, shape.kv_heads, shape.head_dim));
     shifts = calibrate_layer_shifts(*layer, shape.algo.predictor);
     groups = {place_layer_on_mesh(mesh, *layer, shape.algo, shifts, 0, sc.region_bytes)};
-  } else if (full) {
-    groups = {shape};
   } else if (functional) {
     qkv = std::make_unique<QuantizedQkv>(generate_attention(shape, sc.data, sc.seed));
     groups = place_qkv_spread(mesh, *qkv, shape.algo, sc.mesh_region_bytes);
   } else {
-    groups = spread_layer(shape, mesh, sc.mesh_region_bytes);
+    groups = mesh_layer_parts(sc, mesh);
   }
-  for (CoreJob& g : groups) {
-    g.flow = shape.flow;
-    g.rass = shape.rass;
-  }
-
-  // Every plan before the first simulation step; a plan's error names its run.
-  auto plan = [&](const std::string& label, Orchestration o, std::uint32_t cores = 0) {
-    try {
-      return plan_layer(groups, o, mesh, cores);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(
-          fmt::format("planning {} (mesh.orchestration / mesh.compare / platform.memory.capacity): {}", label, e.what()));
-    }
-  };
-  auto perf = [&](Orchestration o) {
-    PerformanceWorkload p = sc.perf;
-    p.batch_tiles = sc.mesh_batch_tiles(o);
-    return p;
-  };
-  std::vector<PlannedRun> runs;
-  for (const std::string& o : sc.orchestrations)
-    runs.push_back({o, plan(o, parse_orchestration(o)), perf(parse_orchestration(o))});
-  auto have = [&](const std::string& l) {
-    for (const PlannedRun& r : runs)
-      if (r.label == l) return true;
-    return false;
-  };
-  if (sc.compare_baseline && !have("baseline"))
-    runs.push_back({"baseline", plan("baseline", Orchestration::baseline), perf(Orchestration::baseline)});
-  if (sc.compare_one_core)
-    runs.push_back({"one_core", plan("one_core", Orchestration::query_split, 1), perf(Orchestration::query_split)});
-
+  // Every plan before the first simulation step (resolve() made them too, so they succeed).
+  const std::vector<PlannedMeshRun> runs = plan_mesh_runs(sc, mesh, groups);
 
   nlohmann::json skip = functional ? accuracy_skipped(sc, shape) : nlohmann::json{{"skipped", "performance mode moves no data"}};
   std::unique_ptr<LayerResult> model;
@@ -105,7 +68,7 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   std::vector<MeshRunEntry> entries;
   nlohmann::json checks = nlohmann::json::object();
   std::string check_text;
-  for (const PlannedRun& r : runs) {
+  for (const PlannedMeshRun& r : runs) {
     // Functional: the output regions are poisoned first, so each run's check sees its own output.
     if (functional)
       for (const CoreJob& g : groups) {
@@ -127,7 +90,7 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
   const MeshSummary& primary = entries.front().summary;
   nlohmann::json batching = nlohmann::json::object();
   std::string batch_text;
-  for (const PlannedRun& r : runs) {
+  for (const PlannedMeshRun& r : runs) {
     batching[r.label] = r.perf.batch_tiles;
     batch_text += fmt::format("{}{} {}", batch_text.empty() ? "" : ", ", r.label, r.perf.batch_tiles);
   }

@@ -17,7 +17,7 @@ CoreJob shifted(CoreJob job, std::int64_t by) {
   return job;
 }
 
-void check_controller(const SpatialStar& mesh, std::uint32_t m) {
+void check_controller(const MeshLayout& mesh, std::uint32_t m) {
   if (m >= mesh.controllers())
     throw std::invalid_argument("mesh placement: controller " + std::to_string(m) + " does not exist");
 }
@@ -41,7 +41,7 @@ CoreJob place_layer_on_mesh(SpatialStar& mesh, const QuantizedLayer& layer, cons
                  static_cast<std::int64_t>(mesh.controller_base(m)));
 }
 
-CoreJob qkv_job_on_mesh(const SpatialStar& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
+CoreJob qkv_job_on_mesh(const MeshLayout& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
                         std::uint32_t m) {
   check_controller(mesh, m);
   return shifted(qkv_job(qkv, algo), static_cast<std::int64_t>(mesh.controller_base(m)));
@@ -56,7 +56,7 @@ MatF read_mesh_output(const SpatialStar& mesh, const CoreJob& job) {
   return read_output(mesh.memory(m), local);
 }
 
-std::vector<CoreJob> spread_layer(const CoreJob& job, const SpatialStar& mesh, std::uint64_t region) {
+std::vector<CoreJob> spread_layer(const CoreJob& job, const MeshLayout& mesh, std::uint64_t region) {
   if (job.kind != JobKind::attention_only)
     throw std::invalid_argument("spread placement: only attention-only jobs");
   if (job.kv_heads == 0 || job.heads % job.kv_heads != 0)

@@ -20,7 +20,7 @@ CoreJob place_layer_on_mesh(SpatialStar& mesh, const QuantizedLayer& layer, cons
                             const LayerShifts& shifts, std::uint32_t m = 0,
                             std::uint64_t region = std::uint64_t{256} << 20);
 // Performance mode: the job alone.
-CoreJob qkv_job_on_mesh(const SpatialStar& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
+CoreJob qkv_job_on_mesh(const MeshLayout& mesh, const QuantizedQkv& qkv, const StarAlgoConfig& algo,
                         std::uint32_t m = 0);
 // O of every head (n_q x heads*d) from the controller holding it.
 MatF read_mesh_output(const SpatialStar& mesh, const CoreJob& job);
@@ -30,7 +30,7 @@ MatF read_mesh_output(const SpatialStar& mesh, const CoreJob& job);
 // `region` bytes apart starting at local offset (g / M) * 4 * region. The data must stay below
 // half of each controller (the upper half holds the cores' scratch, see plan_layer).
 // Performance mode: the group jobs alone, from a single job's shapes and scales.
-std::vector<CoreJob> spread_layer(const CoreJob& job, const SpatialStar& mesh,
+std::vector<CoreJob> spread_layer(const CoreJob& job, const MeshLayout& mesh,
                                   std::uint64_t region = std::uint64_t{64} << 20);
 // Functional mode: also writes each group's Q, K, V.
 std::vector<CoreJob> place_qkv_spread(SpatialStar& mesh, const QuantizedQkv& qkv,

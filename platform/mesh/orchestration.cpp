@@ -128,7 +128,7 @@ std::vector<std::vector<CoreJob>> split_queries(const std::vector<HeadRef>& head
 // walks its heads' (query head, block) items; stripe s hands items s P_g .. s P_g + P_g - 1 to its
 // P_g members, one block each.
 std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& parts, std::uint32_t cores,
-                                                  std::uint32_t groups, const SpatialStar& mesh, MeshPlan& plan) {
+                                                  std::uint32_t groups, const MeshLayout& mesh, MeshPlan& plan) {
   struct Unit {
     const CoreJob* part;
     std::uint32_t kv;
@@ -175,7 +175,7 @@ std::vector<std::vector<CoreJob>> split_multicast(const std::vector<CoreJob>& pa
 // heads ran no faster than one core). Each core instead starts at the rotation of its job list
 // whose controller sequence collides least with the cores before it (greedy, over the first 64
 // steps and rotations). The jobs and their outputs are the same; only the order changes.
-void stagger_by_controller(std::vector<std::vector<CoreJob>>& per, const SpatialStar& mesh) {
+void stagger_by_controller(std::vector<std::vector<CoreJob>>& per, const MeshLayout& mesh) {
   constexpr std::size_t kWindow = 64;
   const std::uint64_t capacity = mesh.config().memory.capacity_bytes;
   const std::uint32_t controllers = std::max<std::uint32_t>(1, mesh.controllers());
@@ -203,7 +203,7 @@ void stagger_by_controller(std::vector<std::vector<CoreJob>>& per, const Spatial
 
 }  // namespace
 
-MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
+MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const MeshLayout& mesh,
                     std::uint32_t active_cores, std::uint64_t scratch_offset, std::uint32_t multicast_groups) {
   if (parts.empty()) throw std::invalid_argument("plan_layer: no job");
   for (const CoreJob& job : parts) {
@@ -212,7 +212,8 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
     if (job.queries() != parts[0].queries() || job.algo.block_queries != parts[0].algo.block_queries)
       throw std::invalid_argument("plan_layer: the parts differ in queries or block size");
   }
-  if (scratch_offset == 0) scratch_offset = mesh.config().memory.capacity_bytes / 2;
+  const bool upper_half = scratch_offset == 0;
+  if (upper_half) scratch_offset = mesh.config().memory.capacity_bytes / 2;
   if (active_cores == 0) active_cores = mesh.cores();
   if (active_cores > mesh.cores())
     throw std::invalid_argument("plan_layer: " + std::to_string(active_cores) + " cores asked, the mesh has " +
@@ -269,12 +270,16 @@ MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const
     for (const CoreJob& j : jobs) slot = std::max(slot, j.scratch_bytes());
   slot = (slot + 4095) / 4096 * 4096;
   const std::uint64_t cap = mesh.config().memory.capacity_bytes;
-  if (scratch_offset + slot * mesh.cores() > cap)
-    throw std::invalid_argument("plan_layer: per-core scratch (" + std::to_string(slot) + " bytes each, " +
-                                std::to_string(mesh.cores()) + " slots) does not fit the controller above offset " +
-                                std::to_string(scratch_offset) + ": needs a capacity of at least " +
-                                std::to_string(scratch_offset + slot * mesh.cores()) + " bytes, the controller has " +
-                                std::to_string(cap));
+  const std::uint64_t slots = slot * mesh.cores();
+  if (scratch_offset + slots > cap) {
+    // In the upper half the slots move with the capacity: it must be twice what they take.
+    const std::uint64_t needed = upper_half ? 2 * slots : scratch_offset + slots;
+    throw std::invalid_argument("plan_layer: per-core scratch (" + std::to_string(mesh.cores()) + " slots of " +
+                                std::to_string(slot) + " bytes) does not fit the controller " +
+                                (upper_half ? "in its upper half" : "above offset " + std::to_string(scratch_offset)) +
+                                ": needs a capacity of at least " + std::to_string(needed) +
+                                " bytes, the controller has " + std::to_string(cap));
+  }
   for (std::uint32_t c = 0; c < mesh.cores(); ++c)
     for (CoreJob& j : per[c])
       j.scratch_addr = mesh.controller_base(mesh.nearest_controller(c)) + scratch_offset + slot * c;

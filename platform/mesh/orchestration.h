@@ -88,10 +88,10 @@ CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, st
 // (the K/V groups of a spread placement, mesh_placement.h): their heads are split together.
 // `multicast_groups` (query_split_multicast): how many groups the cores form, 1 .. min(K/V heads,
 // cores); 0: min(K/V heads, cores, controllers).
-MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const SpatialStar& mesh,
+MeshPlan plan_layer(const std::vector<CoreJob>& parts, Orchestration kind, const MeshLayout& mesh,
                     std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0,
                     std::uint32_t multicast_groups = 0);
-inline MeshPlan plan_layer(const CoreJob& job, Orchestration kind, const SpatialStar& mesh,
+inline MeshPlan plan_layer(const CoreJob& job, Orchestration kind, const MeshLayout& mesh,
                            std::uint32_t active_cores = 0, std::uint64_t scratch_offset = 0,
                            std::uint32_t multicast_groups = 0) {
   return plan_layer(std::vector<CoreJob>{job}, kind, mesh, active_cores, scratch_offset, multicast_groups);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "mesh/orchestration.h"
+#include "scenario/mesh_runs.h"
 #include "star_core/job_context.h"
 
 namespace star {
@@ -31,6 +32,7 @@ class Resolver {
     resolve_tracing();
     resolve_mesh();
     if (issues_.empty()) build();
+    if (issues_.empty() && r_.mesh) plan_mesh();
     if (!issues_.empty()) throw ScenarioError(issues_);
     return r_;
   }
@@ -510,6 +512,18 @@ class Resolver {
                         format_quantity(double(needed), Dimension::bytes), per_controller,
                         format_quantity(double(r_.mesh_region_bytes), Dimension::bytes)),
             {"workload.seq_len", "mesh.controllers"});
+  }
+
+  // Every run's plan, as the runner makes it before simulating (mesh/orchestration.h: the cores'
+  // scratch slots in the upper half of their nearest controller), so that a layer whose scratch
+  // does not fit fails here, not after a sweep's earlier points have run.
+  void plan_mesh() {
+    try {
+      const MeshLayout layout(r_.mesh_config);
+      plan_mesh_runs(r_, layout, mesh_layer_parts(r_, layout));
+    } catch (const std::invalid_argument& e) {
+      issue("platform.memory.capacity", e.what(), {"workload.seq_len", "mesh.orchestration"});
+    }
   }
 
   template <class F>

@@ -251,6 +251,31 @@ TEST_CASE("mesh keys are checked with the key in every message") {
                     Catch::Contains("row '1' is outside the mesh") && Catch::Contains("sweep point p0000"));
 }
 
+// Each core's scratch slot takes k_hat and the K/V cache of its head (3 x S x d x 2 B) and the
+// SU-FA state of its query rows (rows x (d + 2) x 4 B): S = 512K, d = 128, 8 heads on 16 cores
+// (query_split: 262144 rows each) give 402653184 + 136314880 = 538968064 B (a multiple of 4 KiB),
+// and the 16 slots fill the upper half of a controller of 2 x 16 x 538968064 B = 16448 MiB.
+TEST_CASE("a mesh layer whose per-core scratch does not fit its controllers is refused before running") {
+  const std::string layer =
+      "workload: {model: custom, kind: attention_only, seq_len: 524288, heads: 8, kv_heads: 8, head_dim: 128}\n"
+      "mode: performance\n";
+  const std::string mesh = "mesh: {width: 4, height: 4}\n";
+  CHECK_NOTHROW(resolve_text(layer + mesh + "platform: {memory: {capacity: 16448 MiB}}\n"));
+  const std::string issue = first_issue(layer + mesh + "platform: {memory: {capacity: 16447 MiB}}\n");
+  CHECK(issue.find("error: platform.memory.capacity: planning query_split") != std::string::npos);
+  CHECK(issue.find("16 slots of 538968064 bytes") != std::string::npos);
+  CHECK(issue.find("needs a capacity of at least 17246978048 bytes") != std::string::npos);
+  // The references of mesh.compare are planned too (one_core: all 16 cores' rows in one slot).
+  CHECK(first_issue(layer + "platform: {memory: {capacity: 16448 MiB}}\nmesh: {width: 4, height: 4, compare: [one_core]}\n")
+            .find("planning one_core") != std::string::npos);
+  // In a sweep every point is planned before any runs, and the error names the point.
+  CHECK_THROWS_WITH(expand_sweep(load_scenario_text(layer + mesh + "platform: {memory: {capacity: 16 GiB}}\n"
+                                                    "sweep: {grid: {workload.seq_len: [8192, 524288]}}\n",
+                                                    "s.yaml")),
+                    Catch::Contains("planning query_split") && Catch::Contains("sweep point p0001") &&
+                        !Catch::Contains("p0000"));
+}
+
 TEST_CASE("workload.batch_tiles reaches the performance workload and is refused where it cannot apply") {
   CHECK(resolve_text("workload: {kind: attention_only, batch_tiles: 8}\n").perf.batch_tiles == 8);
   CHECK(first_issue("mode: functional\nworkload: {kind: attention_only, batch_tiles: 8}\n")

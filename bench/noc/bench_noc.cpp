@@ -45,7 +45,10 @@ TrafficResult run(uint32_t k, const Setup& s, NocFidelity f, double rate, uint64
   t.measure_cycles = measure;
   t.drain_limit_cycles = 4 * measure;
   NocConfig c = mesh_config(k, s, f);
-  c.packet_router_detail = detail;
+  // The packet model's finer variant: router detail with several VCs, the exact event model of
+  // wormhole routers with one.
+  c.packet_router_detail = detail && s.vcs > 1;
+  c.packet_exact_wormhole = detail && s.vcs == 1;
   auto model = make_noc_model(c);
   return run_synthetic_traffic(*model, t);
 }
@@ -109,8 +112,8 @@ void speed_table(bool quick) {
   for (const Setup& s : setups)
     for (const Load& l : loads) {
       const double rate = s.packet_flits == 1 ? l.rate_a : l.rate_b;
-      // flit, packet and (several VCs) packet with router detail
-      const int variants = s.vcs > 1 ? 3 : 2;
+      // flit, packet and packet with router detail (several VCs) or exact wormhole (one VC)
+      const int variants = 3;
       TrafficResult r[3];
       int runs[3];
       for (int v = 0; v < variants; ++v) {  // one run each to size the samples
@@ -136,7 +139,7 @@ void speed_table(bool quick) {
         }
         char error_text[32] = "-";
         if (i > 0) std::snprintf(error_text, sizeof error_text, "%+.1f %%", error_pct(rp.packet_latency.mean, rf.packet_latency.mean));
-        const char* names[3] = {"flit", "packet", "packet, router detail"};
+        const char* names[3] = {"flit", "packet", s.vcs > 1 ? "packet, router detail" : "packet, exact wormhole"};
         std::printf("| %s | %ux%u | %s | %.2f | %s | %llu | %.3f | %.2f | %.2f | %.2f | %s | %s | %s | %.2f%s | %s |\n", s.name,
                     l.k, l.k, l.level, rate, names[i], static_cast<unsigned long long>(rp.cycles), rp.wall_seconds,
                     rp.cycles / rp.wall_seconds / 1e6, rp.flit_hops / rp.wall_seconds / 1e6, rp.flit_hops / cpu / 1e6,
@@ -219,14 +222,15 @@ void latency_tables(bool quick, int seeds) {
     for (const Setup& s : setups) {
       const std::vector<double>& rates =
           k == 4 ? (s.packet_flits > 1 ? rates4b : rates4a) : (s.packet_flits > 1 ? rates8b : rates8a);
-      const bool with_detail = s.vcs > 1;  // router detail only acts with several VCs per class
+      // The packet model's finer variant: router detail (several VCs per class) or exact wormhole (one).
+      const char* detail_name = s.vcs > 1 ? "router detail" : "exact wormhole";
       // [rate][seed]
       std::vector<std::vector<TrafficResult>> flit(rates.size()), packet(rates.size()), detail(rates.size());
       for (size_t i = 0; i < rates.size(); ++i)
         for (int seed = 1; seed <= seeds; ++seed) {
           flit[i].push_back(run(k, s, NocFidelity::Flit, rates[i], 2000, measure, false, uint64_t(seed)));
           packet[i].push_back(run(k, s, NocFidelity::Packet, rates[i], 2000, measure, false, uint64_t(seed)));
-          if (with_detail) detail[i].push_back(run(k, s, NocFidelity::Packet, rates[i], 2000, measure, true, uint64_t(seed)));
+          detail[i].push_back(run(k, s, NocFidelity::Packet, rates[i], 2000, measure, true, uint64_t(seed)));
         }
       // Saturation throughput: the most the flit model accepts (seeds' mean) at any offered load of
       // the sweep (beyond it, accepted throughput falls a little as the network congests).
@@ -236,9 +240,10 @@ void latency_tables(bool quick, int seeds) {
                   "flit-model saturation throughput %.3f; %d seeds)\n\n",
                   k, k, s.name, 4.0 / k, sat, seeds);
       std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit sat (seeds) | "
-                  "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] |%s\n",
-                  with_detail ? " router detail: latency mean | p99 | error | per seed |" : "");
-      std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n", with_detail ? "---|---|---|---|" : "");
+                  "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] | %s: "
+                  "latency mean | p99 | error | per seed |\n",
+                  detail_name);
+      std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (size_t i = 0; i < rates.size(); ++i) {
         const SeedStats rf = seed_stats(flit[i]), rp = seed_stats(packet[i]);
         const ErrorSpread e = error_spread(packet[i], flit[i]);
@@ -246,12 +251,10 @@ void latency_tables(bool quick, int seeds) {
                     "%+.1f +- %.1f %% | [%+.1f, %+.1f] |",
                     rf.offered, 100.0 * rf.offered / sat, rf.accepted, rf.mean, rf.sem, rf.p99, rf.head, rf.saturated,
                     rp.accepted, rp.mean, rp.sem, rp.p99, error_pct(rp.mean, rf.mean), e.mean, e.sem, e.min, e.max);
-        if (with_detail) {
-          const SeedStats rd = seed_stats(detail[i]);
-          const ErrorSpread ed = error_spread(detail[i], flit[i]);
-          std::printf(" %.1f +- %.1f | %.0f | %+.1f %% | %+.1f +- %.1f %% [%+.1f, %+.1f] |", rd.mean, rd.sem, rd.p99,
-                      error_pct(rd.mean, rf.mean), ed.mean, ed.sem, ed.min, ed.max);
-        }
+        const SeedStats rd = seed_stats(detail[i]);
+        const ErrorSpread ed = error_spread(detail[i], flit[i]);
+        std::printf(" %.1f +- %.1f | %.0f | %+.1f %% | %+.1f +- %.1f %% [%+.1f, %+.1f] |", rd.mean, rd.sem, rd.p99,
+                    error_pct(rd.mean, rf.mean), ed.mean, ed.sem, ed.min, ed.max);
         std::printf("\n");
         std::fflush(stdout);
       }

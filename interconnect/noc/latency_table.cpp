@@ -26,9 +26,10 @@ void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficCo
                 "# %ux%u mesh, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers, link %u, "
                 "%u-bit flits; %s traffic, %u-flit packets, seed %llu\n",
                 noc.width, noc.height, to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
-                noc.fidelity == NocFidelity::Packet && noc.packet_router_detail && noc.vcs_per_class() > 1
-                    ? " (router detail)"
-                    : "",
+                noc.fidelity != NocFidelity::Packet ? ""
+                : noc.packet_exact_wormhole       ? " (exact wormhole)"
+                : noc.packet_router_detail && noc.vcs_per_class() > 1 ? " (router detail)"
+                                                                      : "",
                 noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.link_latency, noc.flit_bits,
                 to_string(t.pattern).c_str(), t.packet_flits, static_cast<unsigned long long>(t.seed));
   os << line;

@@ -53,6 +53,15 @@ void NocConfig::validate() const {
           "flit_bits must be a multiple of 8 in 8..4096");
   require(clock_ghz > 0.0 && clock_ghz <= 100.0, "clock_ghz must be in (0, 100]");
   require(energy.link_length_mm >= 0.0, "energy.link_length_mm must be >= 0");
+  if (packet_exact_wormhole && fidelity == NocFidelity::Packet) {
+    const std::string what = "packet_exact_wormhole needs ";
+    require(num_vcs == 1 && num_vc_classes == 1, what + "one VC per port and one class (num_vcs = num_vc_classes = 1)");
+    require(routing != NocRouting::WestFirst, what + "dimension-order routing (xy or yx)");
+    require(vc_buffer_flits <= kExactWormholeMaxBuffer,
+            what + "vc_buffer_flits <= " + std::to_string(kExactWormholeMaxBuffer));
+    require(link_latency + credit_latency >= 1, what + "link_latency + credit_latency >= 1");
+    require(width + height <= 65, what + "paths of at most 64 routers (width + height <= 65)");
+  }
 }
 
 }  // namespace star

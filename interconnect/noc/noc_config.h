@@ -38,6 +38,14 @@ struct NocConfig {
   // their VC allocation and the switch allocator's input nominee (closer to the flit model near
   // saturation, about 1.7x the time per packet; docs/noc.md). No effect on the flit model.
   bool packet_router_detail = false;
+  // Packet fidelity with one VC per port and one class: time single-VC wormhole routers exactly as
+  // the flit model does (WormholeEventModel: heads allocated outputs in simulated-time order,
+  // round robin among the inputs, body flits by the credit rule; the same cycles packet by packet)
+  // instead of by reserving link time (faster, but optimistic near saturation). Needs XY or YX
+  // routing, buffers of at most kExactWormholeMaxBuffer flits, link + credit latency >= 1 and
+  // width + height <= 65. docs/noc.md.
+  bool packet_exact_wormhole = false;
+  static constexpr uint32_t kExactWormholeMaxBuffer = 8;
   // Flit fidelity: iterations of the separable input-first switch allocator, 1..4. With 1 (the
   // default) an input whose nominated VC loses its output sends nothing that cycle even if
   // another of its VCs could go; further iterations (iSLIP-style, the round-robin pointers move

@@ -6,6 +6,7 @@
 
 #include "noc/flit_network_model.h"
 #include "noc/packet_network_model.h"
+#include "noc/wormhole_event_model.h"
 
 namespace star {
 
@@ -64,6 +65,8 @@ void NocModel::inject_timed(const NocPacket&, DeliveryTiming&) {
 
 std::unique_ptr<NocModel> make_noc_model(const NocConfig& config) {
   config.validate();
+  if (config.fidelity == NocFidelity::Packet && config.packet_exact_wormhole)
+    return std::make_unique<WormholeEventModel>(config);
   if (config.fidelity == NocFidelity::Packet) return std::make_unique<PacketNetworkModel>(config);
   return std::make_unique<FlitNetworkModel>(config);
 }

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   app.add_flag("--both", both, "run flit and packet fidelity and print both tables");
   app.add_flag("--router-detail", noc.packet_router_detail,
                "packet fidelity, several VCs: model VC FIFOs, VC allocation and the switch allocator's nominee");
+  app.add_flag("--exact-wormhole", noc.packet_exact_wormhole,
+               "packet fidelity, one VC: time the wormhole routers exactly as the flit model (event model)");
   app.add_option("--sa-iterations", noc.switch_alloc_iterations,
                  "flit fidelity: switch allocator iterations (1: one nominee per input per cycle)")
       ->capture_default_str()->check(CLI::Range(1, 4));

@@ -37,6 +37,20 @@ TEST_CASE("noc config rejects out-of-range parameters with a message", "[noc]") 
   bad([](NocConfig& c) { c.switch_alloc_iterations = 0; }, "switch_alloc_iterations");
   bad([](NocConfig& c) { c.switch_alloc_iterations = 5; }, "switch_alloc_iterations");
   bad([](NocConfig& c) { c.flit_bits = 12; }, "flit_bits");
+  auto exact = [](NocConfig& c) {  // the exact wormhole model's domain
+    c.fidelity = NocFidelity::Packet;
+    c.packet_exact_wormhole = true;
+    c.num_vcs = 1;
+    c.vc_buffer_flits = 4;
+  };
+  CHECK_NOTHROW([&] { NocConfig c; exact(c); c.validate(); }());
+  bad([&](NocConfig& c) { exact(c); c.num_vcs = 2; }, "packet_exact_wormhole needs one VC per port and one class");
+  bad([&](NocConfig& c) { exact(c); c.num_vcs = 2; c.num_vc_classes = 2; }, "one VC per port and one class");
+  bad([&](NocConfig& c) { exact(c); c.routing = NocRouting::WestFirst; }, "dimension-order routing");
+  bad([&](NocConfig& c) { exact(c); c.vc_buffer_flits = 9; }, "vc_buffer_flits <= 8");
+  bad([&](NocConfig& c) { exact(c); c.link_latency = 0; c.credit_latency = 0; }, "link_latency + credit_latency >= 1");
+  bad([&](NocConfig& c) { exact(c); c.width = 40; c.height = 30; }, "width + height <= 65");
+  CHECK_NOTHROW([&] { NocConfig c; exact(c); c.fidelity = NocFidelity::Flit; c.num_vcs = 4; c.validate(); }());
   CHECK_THROWS_AS(parse_noc_routing("zigzag"), std::invalid_argument);
   CHECK_THROWS_AS(parse_noc_fidelity("cycle"), std::invalid_argument);
   CHECK(parse_noc_routing("west_first") == NocRouting::WestFirst);
@@ -46,8 +60,10 @@ TEST_CASE("noc models reject bad packets", "[noc]") {
   NocConfig c;
   c.width = 2;
   c.height = 2;
-  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
-    c.fidelity = f;
+  for (int variant = 0; variant < 3; ++variant) {  // flit, packet, packet with exact wormhole
+    c.fidelity = variant == 0 ? NocFidelity::Flit : NocFidelity::Packet;
+    c.packet_exact_wormhole = variant == 2;
+    c.num_vcs = variant == 2 ? 1 : 4;
     auto m = make_noc_model(c);
     CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 4, 1, 0, 0}), std::invalid_argument);
     CHECK_THROWS_AS(m->inject(NocPacket{1, 0, 1, 0, 0, 0}), std::invalid_argument);

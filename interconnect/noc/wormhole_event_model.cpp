@@ -177,8 +177,7 @@ void WormholeEventModel::allocate(uint32_t oi, uint64_t cycle) {
   const uint32_t port = uint32_t(__builtin_ctz(from_rr ? from_rr : ready));
   const int32_t slot = o.waiting[port];
   const uint32_t hop = o.waiting_hop[port];
-  Packet& p = slots_[size_t(slot)];
-  __builtin_prefetch(&p);
+  const Packet& p = slots_[size_t(slot)];
   o.mask &= uint8_t(~(1u << port));
   o.owner = slot;
   o.rr = uint8_t(port + 1 == kNocPorts ? 0 : port + 1);

@@ -19,6 +19,15 @@ struct NocEnergyCounts {
   uint64_t link_flits = 0;     // flits over inter-router links
 
   NocEnergyCounts operator-(const NocEnergyCounts& o) const;
+  // A packet of `flits` flits over a minimal path of `hops` links: every router on it buffers,
+  // switches and routes it once.
+  void add_minimal_path(uint64_t flits, uint32_t hops) {
+    routing += hops + 1;
+    buffer_writes += flits * (hops + 1);
+    buffer_reads += flits * (hops + 1);
+    crossbar += flits * (hops + 1);
+    link_flits += flits * hops;
+  }
 };
 
 struct NocEnergyBreakdown {

@@ -351,15 +351,9 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
 }
 
 void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) {
-  // Every router on the minimal path buffers, switches and routes the packet once.
-  const uint32_t f = packet.flits;
-  stats_.energy.routing += hops + 1;
-  stats_.energy.buffer_writes += uint64_t(f) * (hops + 1);
-  stats_.energy.buffer_reads += uint64_t(f) * (hops + 1);
-  stats_.energy.crossbar += uint64_t(f) * (hops + 1);
-  stats_.energy.link_flits += uint64_t(f) * hops;
+  stats_.energy.add_minimal_path(packet.flits, hops);
   stats_.packets_injected += packet.packets;
-  stats_.flits_injected += f;
+  stats_.flits_injected += packet.flits;
 }
 
 uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet) const {

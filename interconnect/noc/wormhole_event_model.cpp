@@ -30,15 +30,10 @@ WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config
 
 void WormholeEventModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_);
-  const uint32_t f = packet.flits, h = coords_.hops(packet.src, packet.dst);
   ++outstanding_;
   stats_.packets_injected += 1;
-  stats_.flits_injected += f;
-  stats_.energy.routing += h + 1;
-  stats_.energy.buffer_writes += uint64_t(f) * (h + 1);
-  stats_.energy.buffer_reads += uint64_t(f) * (h + 1);
-  stats_.energy.crossbar += uint64_t(f) * (h + 1);
-  stats_.energy.link_flits += uint64_t(f) * h;
+  stats_.flits_injected += packet.flits;
+  stats_.energy.add_minimal_path(packet.flits, coords_.hops(packet.src, packet.dst));
   Source& source = sources_[packet.src];
   if (source.busy) {  // behind the packets the interface still writes (they wait without a slot)
     source.queue.push_back(packet);

@@ -154,7 +154,7 @@ void speed_table(bool quick) {
 // standard error of the mean latency and, per seed, the packet model's error against the flit
 // model run with the same seed.
 struct SeedStats {
-  double offered = 0, accepted = 0, mean = 0, sem = 0, p99 = 0, head = 0;
+  double offered = 0, accepted = 0, mean = 0, sem = 0, p99 = 0, head = 0, occupancy = 0;
   int saturated = 0;  // seeds whose measured packets did not drain
 };
 
@@ -167,6 +167,7 @@ SeedStats seed_stats(const std::vector<TrafficResult>& runs) {
     s.mean += r.packet_latency.mean / n;
     s.p99 += r.packet_latency.p99 / n;
     s.head += r.head_latency.mean / n;
+    s.occupancy += r.router_occupancy / n;
     s.saturated += r.saturated ? 1 : 0;
   }
   if (runs.size() > 1) {
@@ -239,22 +240,24 @@ void latency_tables(bool quick, int seeds) {
       std::printf("## %ux%u mesh, %s (uniform random, XY, 4-stage routers, 1-cycle links; bisection bound 4/k = %.2f; "
                   "flit-model saturation throughput %.3f; %d seeds)\n\n",
                   k, k, s.name, 4.0 / k, sat, seeds);
-      std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit sat (seeds) | "
-                  "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] | %s: "
-                  "latency mean | p99 | error | per seed |\n",
+      std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit occupancy | flit sat (seeds) | "
+                  "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] | occupancy error | %s: "
+                  "latency mean | p99 | error | per seed | occupancy error |\n",
                   detail_name);
-      std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (size_t i = 0; i < rates.size(); ++i) {
         const SeedStats rf = seed_stats(flit[i]), rp = seed_stats(packet[i]);
         const ErrorSpread e = error_spread(packet[i], flit[i]);
-        std::printf("| %.3f | %.0f %% | %.3f | %.1f +- %.1f | %.0f | %.1f | %d | %.3f | %.1f +- %.1f | %.0f | %+.1f %% | "
-                    "%+.1f +- %.1f %% | [%+.1f, %+.1f] |",
-                    rf.offered, 100.0 * rf.offered / sat, rf.accepted, rf.mean, rf.sem, rf.p99, rf.head, rf.saturated,
-                    rp.accepted, rp.mean, rp.sem, rp.p99, error_pct(rp.mean, rf.mean), e.mean, e.sem, e.min, e.max);
+        std::printf("| %.3f | %.0f %% | %.3f | %.1f +- %.1f | %.0f | %.1f | %.2f | %d | %.3f | %.1f +- %.1f | %.0f | %+.1f %% | "
+                    "%+.1f +- %.1f %% | [%+.1f, %+.1f] | %+.1f %% |",
+                    rf.offered, 100.0 * rf.offered / sat, rf.accepted, rf.mean, rf.sem, rf.p99, rf.head, rf.occupancy,
+                    rf.saturated, rp.accepted, rp.mean, rp.sem, rp.p99, error_pct(rp.mean, rf.mean), e.mean, e.sem, e.min,
+                    e.max, error_pct(rp.occupancy, rf.occupancy));
         const SeedStats rd = seed_stats(detail[i]);
         const ErrorSpread ed = error_spread(detail[i], flit[i]);
-        std::printf(" %.1f +- %.1f | %.0f | %+.1f %% | %+.1f +- %.1f %% [%+.1f, %+.1f] |", rd.mean, rd.sem, rd.p99,
-                    error_pct(rd.mean, rf.mean), ed.mean, ed.sem, ed.min, ed.max);
+        std::printf(" %.1f +- %.1f | %.0f | %+.1f %% | %+.1f +- %.1f %% [%+.1f, %+.1f] | %+.1f %% |", rd.mean, rd.sem,
+                    rd.p99, error_pct(rd.mean, rf.mean), ed.mean, ed.sem, ed.min, ed.max,
+                    error_pct(rd.occupancy, rf.occupancy));
         std::printf("\n");
         std::fflush(stdout);
       }

@@ -48,7 +48,10 @@ struct NocStats {
   NocEnergyCounts energy;
   // Flits sent on each output link, indexed node * kNocPorts + port (local port = ejection).
   std::vector<uint64_t> link_flits;
-  // Time integral of buffered flits per router (flit-cycles); the flit model only.
+  // Time integral of buffered flits per router (flit-cycles): a flit is counted from the cycle it
+  // is sent towards a router's buffer (or written by the interface) to its switch allocation
+  // there. The flit model counts cycle by cycle; the packet engines count each flit's whole stay
+  // when they time it (the packet model at injection). docs/noc.md, "Buffer occupancy".
   std::vector<uint64_t> occupancy_flit_cycles;
 
   // Counters accumulated between `earlier` and this snapshot.

@@ -45,11 +45,14 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   calendars_ = LinkCalendars(size_t(mesh_.nodes()) * calendars_per_router_);
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
   times_.resize(path_.size() * config_.vc_buffer_flits);
+  waits_.assign(path_.size(), 0);
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   tree_.assign(mesh_.nodes(), 0);
   eject_grant_.assign(mesh_.nodes(), 0);
   eject_hops_.assign(mesh_.nodes(), 0);
+  replicated_flits_.assign(mesh_.nodes(), 0);
+  stay_waits_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
 }
 
 void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
@@ -119,11 +122,14 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
     const uint64_t ready = h.arrive + sa_offset_;
     const size_t router = size_t(h.node) * calendars_per_router_;
     bool first = true;
+    uint64_t last_grant = ready;  // the flits stay until the last branch has taken them
     for (uint8_t out = 0; out < kNocPorts; ++out) {
       if (!(tree_[h.node] & (1u << out))) continue;
       const uint64_t grant = hold_upstream_links_ || !first
                                  ? calendars_.reserve(router + out, ready, span)
                                  : calendars_.reserve_pair(router + out, router + kNocPorts + h.in_port, ready, span);
+      if (!first) replicated_flits_[h.node] += f;  // sent once more, entered once
+      last_grant = std::max(last_grant, grant);
       first = false;
       stats_.link_flits[size_t(h.node) * kNocPorts + out] += f;
       stats_.energy.crossbar += f;
@@ -135,6 +141,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
                                        opposite_port(out), h.hops + 1});
       }
     }
+    add_wait(h.node, h.in_port, uint64_t(f) * (last_grant - ready));
   }
   for (size_t i = 0; i < dsts.size(); ++i) {
     NocPacket copy = packet;
@@ -301,6 +308,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;  // switch allocation to the next one
   LinkCalendars::FlitPass pass(calendars_);
   uint64_t* const link_flits = stats_.link_flits.data();
+  int64_t* const waits = stay_waits_.data();
   uint64_t ready = injected + sa_offset_;
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
   uint8_t in_port = kPortLocal;
@@ -329,6 +337,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       const uint32_t lost = charge_lost_ ? lost_bound_[(router / 2 + in_port) * kNocPorts + out] : 0;
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
+      waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
       ++link_flits[router / 2 + out];
       ready = grant + to_next;
       in_port = opposite_port(out);
@@ -340,7 +349,9 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; k <= hops; ++k) {
     const uint8_t out = out_of(k);
-    head_out = take_pair(uint32_t(router / calendars_per_router_), in_port, out, ready, 1);
+    const uint32_t node = uint32_t(router / calendars_per_router_);
+    head_out = take_pair(node, in_port, out, ready, 1);
+    add_wait(node, in_port, head_out - ready);
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);
@@ -354,6 +365,29 @@ void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) 
   stats_.energy.add_minimal_path(packet.flits, hops);
   stats_.packets_injected += packet.packets;
   stats_.flits_injected += packet.flits;
+}
+
+// The flits' stays at the source router beyond the head's (signed, flit-cycles), the head having
+// been written `head_stay` cycles before it won the switch there. Flit k is written one cycle
+// after flit k-1, and from k = depth on once flit k-depth has left the local buffer (the cycle
+// after); it leaves at its offset behind the head in the packet's occupancy (occupancy_cycles).
+// Without throttling (depth >= credit loop) a flit past the first `depth` stays min(head_stay,
+// depth-1); with it, flit k in block b = k / depth (b >= 1) stays min(head_stay + b (loop -
+// depth), loop - 1). In closed form (trains of long packets). A train's packets are taken one by
+// one, each as if its head were the train's (an approximation).
+int64_t PacketNetworkModel::source_stay_correction(const NocPacket& packet, uint64_t head_stay) const {
+  const int64_t d = config_.vc_buffer_flits, loop = credit_loop_, g = int64_t(head_stay);
+  if (d >= loop) return (int64_t(packet.flits) - d) * std::min<int64_t>(0, d - 1 - g);
+  const int64_t step = loop - d, cap = loop - 1 - g;  // block b's extra stay: min(b * step, cap)
+  auto one = [&](int64_t n) -> int64_t {  // a packet of n flits
+    if (n <= d) return 0;
+    const int64_t last = (n - 1) / d;  // blocks 1..last; the last holds n - last * d flits
+    const int64_t rising = cap > 0 ? std::min(last, (cap - 1) / step) : 0;  // blocks with b * step < cap
+    const int64_t all_full = d * step * rising * (rising + 1) / 2 + d * cap * (last - rising);
+    return all_full - (d - (n - last * d)) * std::min(last * step, cap);
+  };
+  const int64_t full = int64_t(packet.packets) - 1;
+  return full * one(kMaxPacketFlits) + one(int64_t(packet.flits) - full * kMaxPacketFlits);
 }
 
 uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet) const {
@@ -380,6 +414,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // The head's pass: at each router the first gap of `span` cycles on the chosen output.
   uint32_t n = 0;         // routers on the path recorded (one VC per class only)
   uint64_t head_out = 0;  // the last grant: the head's switch allocation at the destination
+  uint64_t source_grant = 0;  // ... and at the source
   uint8_t in_port = kPortLocal;
   const uint32_t class_base = packet.vc_class * vcs_per_class_;
   uint32_t in_vc = 0;  // within the class
@@ -403,9 +438,13 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     if (hold_upstream_links_) {  // stream_wormhole times the body flits along the path
       path_[n].output = uint32_t(router + out);
       path_[n].grant = grant;
+      path_[n].input = node * kNocPorts + in_port;
       ++n;
     }
+    if (in_port == kPortLocal) source_grant = grant;
     head_out = grant;
+    // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
+    if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
@@ -438,6 +477,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     tail_out = stream_wormhole(injected, f, uint32_t(span), n);
   } else {
     inject_free_[packet.src] = injected + span;
+    if (f > config_.vc_buffer_flits && packet.src != packet.dst)  // (a packet that stays is not throttled)
+      add_wait(packet.src, kPortLocal, uint64_t(source_stay_correction(packet, source_grant - injected)));
   }
 
   schedule(packet, head_out, tail_out, hops);
@@ -457,20 +498,35 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   const uint64_t credit = config_.link_latency + config_.credit_latency;
   // times_[i * d + k % d]: cycle flit k leaves router i (the last `d` flits of each hop).
   uint64_t* t = times_.data();
-  for (uint32_t i = 0; i < n; ++i) t[size_t(i) * d] = path_[i].grant;
+  // waits[i]: the flits' waits at router i, the head's first (zeroed after use).
+  uint64_t* const waits = waits_.data();
+  uint64_t head_sent = injected;  // cycle the head was sent into router i's buffer
+  for (uint32_t i = 0; i < n; ++i) {
+    t[size_t(i) * d] = path_[i].grant;
+    waits[i] += path_[i].grant - head_sent - sa_offset_;
+    head_sent = path_[i].grant + to_next;
+  }
   uint64_t inject_k = injected;  // cycle flit k is written into the source's local buffer
+  uint32_t slot = 0;  // k % d, counted (not divided)
   for (uint32_t k = 1; k < f; ++k) {
-    const uint32_t slot = k % d, prev = (k - 1) % d;
+    const uint32_t prev = slot;
+    slot = slot + 1 == d ? 0 : slot + 1;
     inject_k = inject_k + 1;
     if (k >= d) inject_k = std::max(inject_k, t[slot] + 1);  // room freed by flit k-d at router 0
     uint64_t arrived = inject_k;
     for (uint32_t i = 0; i < n; ++i) {
       uint64_t* hop = t + size_t(i) * d;
-      uint64_t leave = std::max(arrived + sa_offset_, hop[prev] + 1);
+      const uint64_t ready = arrived + sa_offset_;
+      uint64_t leave = std::max(ready, hop[prev] + 1);
       if (k >= d && i + 1 < n) leave = std::max(leave, hop[d + slot] + credit);  // credit of flit k-d
       hop[slot] = leave;
+      waits[i] += leave - ready;
       arrived = leave + to_next;
     }
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    stay_waits_[path_[i].input] += int64_t(waits[i]);
+    waits[i] = 0;
   }
   const uint32_t last = (f - 1) % d;
   for (uint32_t i = 0; i + 1 < n; ++i) {
@@ -578,6 +634,24 @@ void PacketNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
 NocStats PacketNetworkModel::stats() const {
   NocStats s = stats_;
   s.cycle = now_;
+  // A flit that enters a router leaves it by one output (a multicast tree's router sends some
+  // more than once): the flits a router sent, less those its neighbours sent it and the copies,
+  // came from its interface. Their stays before any wait: the hop's pipeline and link, at the
+  // source router the pipeline before switch allocation.
+  const uint64_t hop_cycles = sa_offset_ + st_cycles_ + config_.link_latency;
+  s.occupancy_flit_cycles.assign(mesh_.nodes(), 0);
+  for (uint32_t node = 0; node < mesh_.nodes(); ++node) {
+    uint64_t sent = 0, received = 0;
+    int64_t waits = 0;
+    for (uint8_t p = 0; p < kNocPorts; ++p) {
+      sent += stats_.link_flits[size_t(node) * kNocPorts + p];
+      waits += stay_waits_[size_t(node) * kNocPorts + p];
+      if (p != kPortLocal && mesh_.has_neighbour(node, p))
+        received += stats_.link_flits[size_t(mesh_.neighbour(node, p)) * kNocPorts + opposite_port(p)];
+    }
+    const uint64_t local = sent - received - replicated_flits_[node];
+    s.occupancy_flit_cycles[node] = uint64_t(waits) + received * hop_cycles + local * sa_offset_;
+  }
   return s;
 }
 

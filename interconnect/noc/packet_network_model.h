@@ -84,9 +84,11 @@ class PacketNetworkModel final : public NocModel {
   struct Hop {
     uint32_t output;  // calendar of the output taken
     uint64_t grant;   // cycle the head wins the output
+    uint32_t input;   // input buffer the packet is in (node * kNocPorts + port)
   };
   std::vector<Hop> path_;        // scratch, one entry per router on the path
   std::vector<uint64_t> times_;  // scratch for stream_wormhole
+  std::vector<uint64_t> waits_;  // ... and the flits' waits per router on the path
   uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t span, uint32_t routers);
   uint64_t now_ = 0;
   uint64_t order_ = 0;
@@ -175,6 +177,19 @@ class PacketNetworkModel final : public NocModel {
   std::vector<uint32_t> eject_hops_;
   std::vector<DeliveredPacket> delivered_;
   NocStats stats_;
+  // Buffer occupancy (NocStats::occupancy_flit_cycles), each flit's whole stay counted when its
+  // packet is injected: a flit stays in a router's buffer from the cycle it is sent into it (the
+  // upstream switch allocation, or the interface's write) to its own switch allocation, i.e. the
+  // pipeline and link of the hop (sa_offset_ at the source router) plus its wait there. stats()
+  // derives the first part from the flits the routers sent (link_flits; replicated_flits_: the
+  // extra copies a multicast tree's routers sent); the hot paths add only the waits, per input
+  // buffer (stay_waits_; signed: the correction at the source router, source_stay_correction).
+  std::vector<uint64_t> replicated_flits_;  // [node]
+  std::vector<int64_t> stay_waits_;         // [node * kNocPorts + input port]
+  void add_wait(uint32_t node, uint8_t in_port, uint64_t flit_cycles) {
+    stay_waits_[size_t(node) * kNocPorts + in_port] += int64_t(flit_cycles);
+  }
+  int64_t source_stay_correction(const NocPacket& packet, uint64_t head_stay) const;
 };
 
 }  // namespace star

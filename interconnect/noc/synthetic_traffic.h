@@ -101,7 +101,7 @@ struct TrafficResult {
   bool saturated = false;      // measured packets did not drain within the limit
   uint64_t packets_injected = 0, packets_delivered = 0;  // whole run
   double link_util_mean = 0, link_util_max = 0;          // flits/cycle, measurement window
-  double router_occupancy = 0;  // mean buffered flits per router, measurement window (flit model)
+  double router_occupancy = 0;  // mean buffered flits per router, measurement window (NocStats)
   double energy_pj_per_flit = 0;  // measurement window energy / flits ejected
   uint32_t max_vc_occupancy = 0;
   uint64_t buffer_overflows = 0;

@@ -26,6 +26,7 @@ WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config
   sources_.resize(n);
   stride_ = config_.width + config_.height;
   stats_.link_flits.assign(size_t(n) * kNocPorts, 0);
+  stats_.occupancy_flit_cycles.assign(n, 0);
 }
 
 void WormholeEventModel::inject(const NocPacket& packet) {
@@ -228,6 +229,9 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
     const uint64_t in_base = h.in_stream;  // flit k is entry in_base + k of the input buffer
     uint32_t k = first;
     uint64_t head_leave = 0;  // the head's leave, when this visit times it
+    // Cycles the flits timed here stay in the router's buffer: from the cycle they are sent into it
+    // (the upstream switch allocation, or the interface's write) to their own switch allocation.
+    uint64_t stay = 0;
     // Flits before `split` need no credit (the downstream buffer had room for them).
     const uint32_t split = std::min(end, std::max(first, h.credit_from));
     const uint64_t* out_left = ob ? ob->leave : nullptr;
@@ -244,12 +248,14 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
         const uint64_t s = step(k);
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
+        stay += s - w;
         if (k == 0) head_leave = s;
       }
       for (; k < end; ++k) {
         const uint64_t s = std::max(step(k), out_left[(credit_base + k) & mask] + credit);
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
+        stay += s - w;
         if (k == 0) head_leave = s;
       }
       p.written = w;
@@ -258,17 +264,20 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       const uint64_t to_here = to_router_;
       for (; k < split; ++k) {
         const uint64_t s = std::max(up[k & mask] + to_here, prev + 1);
+        stay += s - up[k & mask];
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
       }
       for (; k < end; ++k) {
         const uint64_t s = std::max(std::max(up[k & mask] + to_here, prev + 1), out_left[(credit_base + k) & mask] + credit);
+        stay += s - up[k & mask];
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
       }
     }
+    stats_.occupancy_flit_cycles[h.node] += stay;
     const uint64_t in_count = in_base + k;
     ib->left = in_count;
     h.done = k;

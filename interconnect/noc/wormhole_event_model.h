@@ -121,7 +121,7 @@ class WormholeEventModel final : public NocModel {
   CycleQueue<uint32_t, 256> events_;          // outputs to allocate
   CycleQueue<DeliveredPacket, 512> pending_;  // deliveries by the tail's switch allocation
   std::vector<DeliveredPacket> delivered_;
-  NocStats stats_;
+  NocStats stats_;  // occupancy_flit_cycles: each flit's whole stay, counted when its leave is timed
 };
 
 }  // namespace star

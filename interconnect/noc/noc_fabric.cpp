@@ -200,10 +200,13 @@ void NocFabric::trace(sc_core::sc_trace_file* tf, uint64_t window_cycles) {
   link_utilisation_.assign(size_t(mesh.nodes()) * kNocPorts, 0.0);
   trace_link_base_.assign(link_utilisation_.size(), 0);
   router_occupancy_.assign(mesh.nodes(), 0);
+  router_occupancy_mean_.assign(mesh.nodes(), 0.0);
+  trace_occupancy_base_.assign(mesh.nodes(), 0);
   const std::string base = name();
   for (uint32_t n = 0; n < mesh.nodes(); ++n) {
     const std::string r = base + ".r" + std::to_string(mesh.x_of(n)) + "_" + std::to_string(mesh.y_of(n));
     sc_core::sc_trace(tf, router_occupancy_[n], r + ".occupancy");
+    sc_core::sc_trace(tf, router_occupancy_mean_[n], r + ".occupancy_mean");
     for (uint8_t p = 0; p < kNocPorts; ++p)
       if (p == kPortLocal || mesh.has_neighbour(n, p))
         sc_core::sc_trace(tf, link_utilisation_[size_t(n) * kNocPorts + p], r + ".util_" + port_name(p));
@@ -220,6 +223,10 @@ void NocFabric::sample_trace() {
   for (size_t i = 0; i < link_utilisation_.size(); ++i) {
     link_utilisation_[i] = (s.link_flits[i] - trace_link_base_[i]) / cycles;
     trace_link_base_[i] = s.link_flits[i];
+  }
+  for (size_t n = 0; n < router_occupancy_mean_.size() && n < s.occupancy_flit_cycles.size(); ++n) {
+    router_occupancy_mean_[n] = (s.occupancy_flit_cycles[n] - trace_occupancy_base_[n]) / cycles;
+    trace_occupancy_base_[n] = s.occupancy_flit_cycles[n];
   }
   trace_window_start_ = now;
 }

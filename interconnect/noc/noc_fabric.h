@@ -48,8 +48,10 @@ class NocFabric : public sc_core::sc_module {
   void attach(NetworkInterface& ni);
   NetworkInterface* interface_at(uint32_t node) const;
 
-  // Per-link utilisation (over windows of `window_cycles`) and router occupancy into a VCD;
-  // call before sc_start. Off unless called.
+  // Into a VCD, per router: `occupancy` (flits in its buffers, flit fidelity), `occupancy_mean`
+  // (mean buffered flits over the last window of `window_cycles`, every fidelity; the packet
+  // engines count a flit's stay when they time it) and `util_<port>` (flits per cycle on each
+  // output over the last window); call before sc_start. Off unless called.
   void trace(sc_core::sc_trace_file* tf, uint64_t window_cycles = 100);
 
   NocModel& model() { return *model_; }
@@ -97,9 +99,10 @@ class NocFabric : public sc_core::sc_module {
 
   bool tracing_ = false;
   uint64_t trace_window_ = 100, trace_window_start_ = 0;
-  std::vector<uint64_t> trace_link_base_;
+  std::vector<uint64_t> trace_link_base_, trace_occupancy_base_;
   std::vector<double> link_utilisation_;       // traced: [node * ports + port]
   std::vector<unsigned> router_occupancy_;     // traced: [node] (flit fidelity)
+  std::vector<double> router_occupancy_mean_;  // traced: [node], window mean
 };
 
 }  // namespace star

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -259,6 +260,23 @@ int sc_main(int argc, char** argv) {
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(text.find("util_east") != std::string::npos);
     CHECK(text.find("occupancy") != std::string::npos);
+    // Router (0,0) sends every request: its window-mean occupancy must rise above 0 at some point
+    // (in every fidelity). The VCD names it "$var real 1 <code> occupancy_mean $end" in scope r0_0.
+    const size_t scope = text.find("$scope module r0_0 $end");
+    const size_t var = text.find("occupancy_mean", scope);
+    CHECK(scope != std::string::npos);
+    CHECK(var != std::string::npos);
+    if (scope != std::string::npos && var != std::string::npos) {
+      const size_t line = text.rfind('\n', var) + 1;
+      std::istringstream decl(text.substr(line, var - line));
+      std::string kw, type, width, code;
+      decl >> kw >> type >> width >> code;
+      bool nonzero = false;
+      std::istringstream changes(text.substr(text.find("$enddefinitions")));
+      for (std::string l; std::getline(changes, l);)
+        if (l.size() > 1 && l[0] == 'r' && l.substr(l.find(' ') + 1) == code && std::stod(l.substr(1)) > 0) nonzero = true;
+      CHECK(nonzero);
+    }
   }
   return test::finish();
 }

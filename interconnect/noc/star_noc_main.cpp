@@ -4,12 +4,14 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "noc/latency_table.h"
+#include "noc/noc_map.h"
 
 namespace {
 
@@ -35,7 +37,8 @@ int main(int argc, char** argv) {
   star::TrafficConfig traffic;
   std::string mesh = "4x4", routing = "xy", fidelity = "flit", pattern = "uniform";
   std::vector<double> rates{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
-  bool csv = false, both = false;
+  bool csv = false, both = false, map = false;
+  std::string map_csv;
   app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
   app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
   app.add_option("--fidelity", fidelity, "flit | packet")->capture_default_str();
@@ -64,6 +67,8 @@ int main(int argc, char** argv) {
   app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_flag("--csv", csv, "print CSV instead of the table");
+  app.add_flag("--map", map, "after each table: per rate, mean buffered flits per router as a mesh grid and the busiest links");
+  app.add_option("--map-csv", map_csv, "write per-router occupancy and per-link utilisation, every rate, as CSV to FILE (- for stdout)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -73,6 +78,18 @@ int main(int argc, char** argv) {
     traffic.pattern = star::parse_traffic_pattern(pattern);
     noc.validate();
     traffic.validate(noc);
+    if (map && csv) throw std::invalid_argument("--map prints text tables; with --csv use --map-csv FILE");
+    std::ofstream map_file;
+    std::ostream* map_out = nullptr;
+    if (map_csv == "-") {
+      map_out = &std::cout;
+    } else if (!map_csv.empty()) {
+      map_file.open(map_csv);
+      if (!map_file) throw std::invalid_argument("--map-csv: cannot write '" + map_csv + "'");
+      map_out = &map_file;
+    }
+    const star::MeshTopology topology{noc.width, noc.height};
+    bool map_header = true;
     std::vector<star::NocFidelity> fidelities{noc.fidelity};
     if (both) fidelities = {star::NocFidelity::Flit, star::NocFidelity::Packet};
     for (star::NocFidelity f : fidelities) {
@@ -80,7 +97,18 @@ int main(int argc, char** argv) {
       const auto points = star::run_latency_sweep(noc, traffic, rates);
       if (csv) star::print_latency_csv(std::cout, points);
       else star::print_latency_table(std::cout, noc, traffic, points);
+      const std::string label = star::to_string(f);
+      for (const star::SweepPoint& p : points) {
+        char title[96];
+        std::snprintf(title, sizeof title, "offered %.3f, %s fidelity", p.result.offered, label.c_str());
+        if (map) star::print_noc_map(std::cout, topology, p.result, title);
+        if (map_out) {
+          star::print_noc_map_csv(*map_out, topology, p.result, label, p.rate, map_header);
+          map_header = false;
+        }
+      }
     }
+    if (map_file.is_open() && !map_file.flush()) throw std::invalid_argument("--map-csv: writing '" + map_csv + "' failed");
   } catch (const std::invalid_argument& e) {
     std::cerr << "star-noc: error: " << e.what() << "\n";
     return 2;

@@ -265,6 +265,12 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;
   r.router_occupancy = mean_router_occupancy(window, t.measure_cycles);
+  r.router_occupancy_map.assign(n, 0.0);
+  for (uint32_t node = 0; node < n && node < window.occupancy_flit_cycles.size(); ++node)
+    r.router_occupancy_map[node] = double(window.occupancy_flit_cycles[node]) / double(t.measure_cycles);
+  r.link_utilisation_map.assign(size_t(n) * kNocPorts, 0.0);
+  for (size_t i = 0; i < r.link_utilisation_map.size() && i < window.link_flits.size(); ++i)
+    r.link_utilisation_map[i] = double(window.link_flits[i]) / double(t.measure_cycles);
   r.energy_pj_per_flit =
       window.flits_delivered ? noc_energy(window.energy, noc).total_pj() / window.flits_delivered : 0.0;
   r.max_vc_occupancy = total.max_vc_occupancy;

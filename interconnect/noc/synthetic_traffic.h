@@ -102,6 +102,9 @@ struct TrafficResult {
   uint64_t packets_injected = 0, packets_delivered = 0;  // whole run
   double link_util_mean = 0, link_util_max = 0;          // flits/cycle, measurement window
   double router_occupancy = 0;  // mean buffered flits per router, measurement window (NocStats)
+  // Per router and per link, measurement window: mean buffered flits [node], flits per cycle sent
+  // on each output [node * kNocPorts + port] (the local port is ejection; 0 where no link).
+  std::vector<double> router_occupancy_map, link_utilisation_map;
   double energy_pj_per_flit = 0;  // measurement window energy / flits ejected
   uint32_t max_vc_occupancy = 0;
   uint64_t buffer_overflows = 0;

@@ -19,12 +19,11 @@ std::vector<SweepPoint> run_latency_sweep(const NocConfig& noc, const TrafficCon
   return points;
 }
 
-void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficConfig& t,
-                         const std::vector<SweepPoint>& points) {
+std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
   char line[256];
   std::snprintf(line, sizeof line,
                 "# %ux%u mesh, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers, link %u, "
-                "%u-bit flits; %s traffic, %u-flit packets, seed %llu\n",
+                "%u-bit flits; %s traffic, %u-flit packets, seed %llu",
                 noc.width, noc.height, to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
                 noc.fidelity != NocFidelity::Packet ? ""
                 : noc.packet_exact_wormhole       ? " (exact wormhole)"
@@ -32,7 +31,13 @@ void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficCo
                                                                       : "",
                 noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.link_latency, noc.flit_bits,
                 to_string(t.pattern).c_str(), t.packet_flits, static_cast<unsigned long long>(t.seed));
-  os << line;
+  return line;
+}
+
+void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficConfig& t,
+                         const std::vector<SweepPoint>& points) {
+  char line[256];
+  os << sweep_title(noc, t) << '\n';
   os << "#  offered accepted  lat_mean   lat_p50   lat_p99 head_mean  hops link_max   occ  pJ/flit  sat\n";
   for (const SweepPoint& p : points) {
     const TrafficResult& r = p.result;

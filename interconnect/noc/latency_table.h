@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "noc/noc_config.h"
@@ -17,6 +18,9 @@ struct SweepPoint {
 
 std::vector<SweepPoint> run_latency_sweep(const NocConfig& noc, const TrafficConfig& traffic,
                                           const std::vector<double>& rates);
+
+// "# <mesh, routing, fidelity, router and traffic settings>": the first line of a table.
+std::string sweep_title(const NocConfig& noc, const TrafficConfig& traffic);
 
 void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficConfig& traffic,
                          const std::vector<SweepPoint>& points);

@@ -12,6 +12,7 @@
 
 #include "noc/latency_table.h"
 #include "noc/noc_map.h"
+#include "noc/saturation_search.h"
 
 namespace {
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   star::TrafficConfig traffic;
   std::string mesh = "4x4", routing = "xy", fidelity = "flit", pattern = "uniform";
   std::vector<double> rates{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
-  bool csv = false, both = false, map = false;
+  bool csv = false, both = false, map = false, saturation = false;
+  star::SaturationSearch search;
   std::string map_csv;
   app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
   app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
   app.add_option("--flit-bits", noc.flit_bits, "link width (bits)")->capture_default_str();
   app.add_option("--pattern", pattern, "uniform | transpose | bitcomp | hotspot | neighbour")->capture_default_str();
   app.add_option("--packet-flits", traffic.packet_flits, "flits per packet")->capture_default_str()->check(CLI::Range(1, 1024));
-  app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
+  auto* rates_option = app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
       ->delimiter(',')->check(CLI::Range(1e-9, 1.0));
   app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str();
   app.add_option("--measure", traffic.measure_cycles, "measurement cycles")->capture_default_str()->check(CLI::Range(1ull, 100000000ull));
@@ -67,6 +69,15 @@ int main(int argc, char** argv) {
   app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_flag("--csv", csv, "print CSV instead of the table");
+  app.add_flag("--saturation", saturation,
+               "instead of a sweep: find the zero-load latency, the saturation throughput (accepted at offered 1) "
+               "and the latency knee by bisection")
+      ->excludes(rates_option);
+  app.add_option("--knee-factor", search.latency_factor,
+                 "--saturation: the knee is where mean latency exceeds this times the zero-load latency")
+      ->capture_default_str()->check(CLI::Range(1.01, 1000.0));
+  app.add_option("--knee-resolution", search.resolution, "--saturation: bisection resolution, flits/node/cycle")
+      ->capture_default_str()->check(CLI::Range(0.0001, 0.25));
   app.add_flag("--map", map, "after each table: per rate, mean buffered flits per router as a mesh grid and the busiest links");
   app.add_option("--map-csv", map_csv, "write per-router occupancy and per-link utilisation, every rate, as CSV to FILE (- for stdout)");
   CLI11_PARSE(app, argc, argv);
@@ -79,6 +90,8 @@ int main(int argc, char** argv) {
     noc.validate();
     traffic.validate(noc);
     if (map && csv) throw std::invalid_argument("--map prints text tables; with --csv use --map-csv FILE");
+    if (saturation && (map || !map_csv.empty()))
+      throw std::invalid_argument("--map and --map-csv show the runs of a sweep; --saturation makes no sweep");
     std::ofstream map_file;
     std::ostream* map_out = nullptr;
     if (map_csv == "-") {
@@ -94,6 +107,12 @@ int main(int argc, char** argv) {
     if (both) fidelities = {star::NocFidelity::Flit, star::NocFidelity::Packet};
     for (star::NocFidelity f : fidelities) {
       noc.fidelity = f;
+      if (saturation) {
+        const star::SaturationResult r = star::find_saturation(noc, traffic, search);
+        if (csv) star::print_saturation_csv(std::cout, noc, r, f == fidelities.front());
+        else star::print_saturation(std::cout, noc, traffic, search, r);
+        continue;
+      }
       const auto points = star::run_latency_sweep(noc, traffic, rates);
       if (csv) star::print_latency_csv(std::cout, points);
       else star::print_latency_table(std::cout, noc, traffic, points);

@@ -1,0 +1,102 @@
+#include "noc/saturation_search.h"
+
+#include <cstdio>
+#include <ostream>
+#include <stdexcept>
+
+#include "noc/latency_table.h"
+#include "noc/noc_model.h"
+
+namespace star {
+
+void SaturationSearch::validate() const {
+  if (!(latency_factor > 1.0)) throw std::invalid_argument("saturation search: latency_factor must be > 1");
+  if (!(resolution > 0.0 && resolution < 0.5))
+    throw std::invalid_argument("saturation search: resolution must be in (0, 0.5) flits/node/cycle");
+  if (!(zero_load_rate > 0.0 && zero_load_rate < 1.0))
+    throw std::invalid_argument("saturation search: zero_load_rate must be in (0, 1) flits/node/cycle");
+}
+
+SaturationResult find_saturation(const NocConfig& noc, const TrafficConfig& traffic, const SaturationSearch& search) {
+  search.validate();
+  noc.validate();
+  traffic.validate(noc);
+  SaturationResult out;
+  auto run_at = [&](double rate) {
+    TrafficConfig t = traffic;
+    t.injection_rate = rate;
+    auto model = make_noc_model(noc);
+    ++out.runs;
+    return run_synthetic_traffic(*model, t);
+  };
+  const TrafficResult zero = run_at(search.zero_load_rate);
+  if (zero.saturated || zero.packet_latency.count == 0)
+    throw std::invalid_argument("saturation search: the zero-load run at " + std::to_string(search.zero_load_rate) +
+                                " flits/node/cycle measured no drained packets (lengthen --measure or --drain-limit)");
+  out.zero_load_latency = zero.packet_latency.mean;
+  const double threshold = search.latency_factor * out.zero_load_latency;
+  auto past_knee = [&](const TrafficResult& r) { return r.saturated || r.packet_latency.mean > threshold; };
+  const TrafficResult full = run_at(1.0);
+  out.saturation_throughput = full.accepted;
+  if (!past_knee(full)) {
+    out.below_knee_rate = 1.0;
+    return out;
+  }
+  // Bracket (lo, hi]: lo below the knee (the zero-load run is, by definition), hi past it.
+  double lo = search.zero_load_rate, hi = 1.0;
+  TrafficResult at_hi = full;
+  while (hi - lo > search.resolution) {
+    const double mid = 0.5 * (lo + hi);
+    const TrafficResult r = run_at(mid);
+    if (past_knee(r)) {
+      hi = mid;
+      at_hi = r;
+    } else {
+      lo = mid;
+    }
+  }
+  out.knee_found = true;
+  out.knee_rate = hi;
+  out.knee = at_hi;
+  out.below_knee_rate = lo;
+  return out;
+}
+
+void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfig& traffic, const SaturationSearch& search,
+                      const SaturationResult& r) {
+  char line[256];
+  os << sweep_title(noc, traffic) << '\n';
+  std::snprintf(line, sizeof line, "zero-load latency      %.2f cycles (offered %.3f)\n", r.zero_load_latency,
+                search.zero_load_rate);
+  os << line;
+  std::snprintf(line, sizeof line, "saturation throughput  %.3f flits/node/cycle accepted at offered 1.000\n",
+                r.saturation_throughput);
+  os << line;
+  if (r.knee_found) {
+    std::snprintf(line, sizeof line,
+                  "latency knee           offered %.3f (mean latency %.2f, %s%.1f x zero-load; accepted %.3f), "
+                  "%.0f %% of saturation; below it at %.3f\n",
+                  r.knee_rate, r.knee.packet_latency.mean, r.knee.saturated ? "measured packets not drained, " : "",
+                  r.knee.packet_latency.mean / r.zero_load_latency, r.knee.accepted,
+                  r.saturation_throughput > 0 ? 100.0 * r.knee_rate / r.saturation_throughput : 0.0,
+                  r.below_knee_rate);
+  } else {
+    std::snprintf(line, sizeof line, "latency knee           none up to offered 1.000 (mean latency stays below %.1f x zero-load)\n",
+                  search.latency_factor);
+  }
+  os << line;
+  std::snprintf(line, sizeof line, "# %d runs; knee: mean latency > %.1f x zero-load or measured packets not drained, "
+                "bisection to %.3f flits/node/cycle\n", r.runs, search.latency_factor, search.resolution);
+  os << line;
+}
+
+void print_saturation_csv(std::ostream& os, const NocConfig& noc, const SaturationResult& r, bool header) {
+  if (header)
+    os << "fidelity,zero_load_latency,saturation_throughput,knee_found,knee_rate,knee_latency,knee_accepted,"
+          "below_knee_rate,runs\n";
+  os << to_string(noc.fidelity) << ',' << r.zero_load_latency << ',' << r.saturation_throughput << ','
+     << (r.knee_found ? 1 : 0) << ',' << r.knee_rate << ',' << r.knee.packet_latency.mean << ',' << r.knee.accepted
+     << ',' << r.below_knee_rate << ',' << r.runs << '\n';
+}
+
+}  // namespace star

@@ -1,0 +1,71 @@
+// The saturation search (find_saturation): zero-load latency, saturation throughput and latency
+// knee of a 4x4 mesh against numbers known by hand and the bisection bound, in both fidelities.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "noc/noc_model.h"
+#include "noc/saturation_search.h"
+
+using namespace star;
+
+namespace {
+TrafficConfig short_runs() {
+  TrafficConfig t;
+  t.warmup_cycles = 500;
+  t.measure_cycles = 2000;
+  t.drain_limit_cycles = 8000;
+  return t;
+}
+}  // namespace
+
+TEST_CASE("saturation search on 4x4, 1-flit uniform traffic", "[noc]") {
+  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+    NocConfig c;  // 4x4, 4 VCs x 8 flits, 4-stage routers, 1-cycle links
+    c.fidelity = f;
+    const SaturationSearch search;
+    const SaturationResult r = find_saturation(c, short_runs(), search);
+    INFO(to_string(f) << " fidelity: zero-load " << r.zero_load_latency << ", saturation " << r.saturation_throughput
+                      << ", knee " << r.knee_rate << " (below " << r.below_knee_rate << ")");
+    // Zero load: (h+1) R + h L over the mean 2.67 hops of uniform traffic on 4x4 (8/3 with the
+    // destination drawn among the 15 other nodes): 3.67 x 4 + 2.67 = 17.3 cycles.
+    CHECK(r.zero_load_latency == Approx(4.0 * (1 + 8.0 / 3) + 8.0 / 3).epsilon(0.02));
+    // Never above the bisection bound 4/k = 1, and near it (the flit model's 0.71-0.72).
+    CHECK(r.saturation_throughput <= 1.0);
+    CHECK(r.saturation_throughput > 0.65);
+    REQUIRE(r.knee_found);
+    // The knee: past it the run is saturated or 3x the zero-load latency; the bracket is narrow.
+    CHECK((r.knee.saturated || r.knee.packet_latency.mean > 3.0 * r.zero_load_latency));
+    CHECK(r.knee_rate - r.below_knee_rate <= search.resolution + 1e-12);
+    CHECK(r.knee_rate > 0.5 * r.saturation_throughput);
+    CHECK(r.knee_rate < 1.1 * r.saturation_throughput);
+    CHECK(r.runs >= 2 + 7);  // zero load, offered 1, then log2(1 / 0.005) bisection steps
+    std::ostringstream text;
+    print_saturation(text, c, short_runs(), search, r);
+    CHECK(text.str().find("saturation throughput  0.") != std::string::npos);
+    CHECK(text.str().find("latency knee           offered 0.") != std::string::npos);
+  }
+}
+
+TEST_CASE("saturation search: no knee below a very high latency factor; bad settings named", "[noc]") {
+  NocConfig c;
+  c.width = c.height = 2;
+  SaturationSearch search;
+  search.latency_factor = 1000;  // 2x2 at offered 1 drains with a latency far below 1000x zero load
+  const SaturationResult r = find_saturation(c, short_runs(), search);
+  CHECK_FALSE(r.knee_found);
+  CHECK(r.runs == 2);
+  std::ostringstream text;
+  print_saturation(text, c, short_runs(), search, r);
+  CHECK(text.str().find("latency knee           none up to offered 1.000") != std::string::npos);
+
+  SaturationSearch bad;
+  bad.latency_factor = 1.0;
+  CHECK_THROWS_WITH(find_saturation(c, short_runs(), bad), "saturation search: latency_factor must be > 1");
+  bad = SaturationSearch{};
+  bad.resolution = 0;
+  CHECK_THROWS_WITH(find_saturation(c, short_runs(), bad),
+                    "saturation search: resolution must be in (0, 0.5) flits/node/cycle");
+}

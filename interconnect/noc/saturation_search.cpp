@@ -38,6 +38,7 @@ SaturationResult find_saturation(const NocConfig& noc, const TrafficConfig& traf
   auto past_knee = [&](const TrafficResult& r) { return r.saturated || r.packet_latency.mean > threshold; };
   const TrafficResult full = run_at(1.0);
   out.saturation_throughput = full.accepted;
+  out.saturation_offered = full.offered;
   if (!past_knee(full)) {
     out.below_knee_rate = 1.0;
     return out;
@@ -66,22 +67,24 @@ void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfi
                       const SaturationResult& r) {
   char line[256];
   os << sweep_title(noc, traffic) << '\n';
-  std::snprintf(line, sizeof line, "zero-load latency      %.2f cycles (offered %.3f)\n", r.zero_load_latency,
+  std::snprintf(line, sizeof line, "zero-load latency      %.2f cycles (injection rate %.3f)\n", r.zero_load_latency,
                 search.zero_load_rate);
   os << line;
-  std::snprintf(line, sizeof line, "saturation throughput  %.3f flits/node/cycle accepted at offered 1.000\n",
-                r.saturation_throughput);
+  std::snprintf(line, sizeof line,
+                "saturation throughput  %.3f flits/node/cycle accepted (injection rate 1.000, offered %.3f)\n",
+                r.saturation_throughput, r.saturation_offered);
   os << line;
   if (r.knee_found) {
     std::snprintf(line, sizeof line,
-                  "latency knee           offered %.3f (mean latency %.2f, %s%.1f x zero-load; accepted %.3f), "
-                  "%.0f %% of saturation; below it at %.3f\n",
-                  r.knee_rate, r.knee.packet_latency.mean, r.knee.saturated ? "measured packets not drained, " : "",
-                  r.knee.packet_latency.mean / r.zero_load_latency, r.knee.accepted,
-                  r.saturation_throughput > 0 ? 100.0 * r.knee_rate / r.saturation_throughput : 0.0,
+                  "latency knee           injection rate %.3f, offered %.3f (mean latency %.2f, %s%.1f x zero-load; "
+                  "accepted %.3f), %.0f %% of saturation; below it at %.3f\n",
+                  r.knee_rate, r.knee.offered, r.knee.packet_latency.mean,
+                  r.knee.saturated ? "measured packets not drained, " : "", r.knee.packet_latency.mean / r.zero_load_latency,
+                  r.knee.accepted, r.saturation_throughput > 0 ? 100.0 * r.knee.offered / r.saturation_throughput : 0.0,
                   r.below_knee_rate);
   } else {
-    std::snprintf(line, sizeof line, "latency knee           none up to offered 1.000 (mean latency stays below %.1f x zero-load)\n",
+    std::snprintf(line, sizeof line,
+                  "latency knee           none up to injection rate 1.000 (mean latency stays below %.1f x zero-load)\n",
                   search.latency_factor);
   }
   os << line;
@@ -92,11 +95,11 @@ void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfi
 
 void print_saturation_csv(std::ostream& os, const NocConfig& noc, const SaturationResult& r, bool header) {
   if (header)
-    os << "fidelity,zero_load_latency,saturation_throughput,knee_found,knee_rate,knee_latency,knee_accepted,"
-          "below_knee_rate,runs\n";
+    os << "fidelity,zero_load_latency,saturation_throughput,saturation_offered,knee_found,knee_rate,knee_offered,"
+          "knee_latency,knee_accepted,below_knee_rate,runs\n";
   os << to_string(noc.fidelity) << ',' << r.zero_load_latency << ',' << r.saturation_throughput << ','
-     << (r.knee_found ? 1 : 0) << ',' << r.knee_rate << ',' << r.knee.packet_latency.mean << ',' << r.knee.accepted
-     << ',' << r.below_knee_rate << ',' << r.runs << '\n';
+     << r.saturation_offered << ',' << (r.knee_found ? 1 : 0) << ',' << r.knee_rate << ',' << r.knee.offered << ','
+     << r.knee.packet_latency.mean << ',' << r.knee.accepted << ',' << r.below_knee_rate << ',' << r.runs << '\n';
 }
 
 }  // namespace star

@@ -21,9 +21,10 @@ struct SaturationSearch {
 
 struct SaturationResult {
   double zero_load_latency = 0;     // mean packet latency at zero_load_rate (cycles)
-  double saturation_throughput = 0; // accepted flits/node/cycle at offered 1.0
+  double saturation_throughput = 0; // accepted flits/node/cycle at injection rate 1.0
+  double saturation_offered = 0;    // ... and offered there (less than 1 where a pattern leaves nodes silent)
   bool knee_found = false;          // false: even offered 1.0 stays below the threshold and drains
-  double knee_rate = 0;             // lowest offered rate found past the knee (within resolution)
+  double knee_rate = 0;             // lowest injection rate found past the knee (within resolution)
   TrafficResult knee;               // the run at knee_rate (when found)
   double below_knee_rate = 0;       // the highest rate found below it
   int runs = 0;                     // synthetic-traffic runs made

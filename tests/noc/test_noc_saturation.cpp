@@ -45,7 +45,8 @@ TEST_CASE("saturation search on 4x4, 1-flit uniform traffic", "[noc]") {
     std::ostringstream text;
     print_saturation(text, c, short_runs(), search, r);
     CHECK(text.str().find("saturation throughput  0.") != std::string::npos);
-    CHECK(text.str().find("latency knee           offered 0.") != std::string::npos);
+    CHECK(text.str().find("accepted (injection rate 1.000, offered 1.000)") != std::string::npos);
+    CHECK(text.str().find("latency knee           injection rate 0.") != std::string::npos);
   }
 }
 
@@ -57,9 +58,18 @@ TEST_CASE("saturation search: no knee below a very high latency factor; bad sett
   const SaturationResult r = find_saturation(c, short_runs(), search);
   CHECK_FALSE(r.knee_found);
   CHECK(r.runs == 2);
+
+  // Transpose leaves the diagonal silent: offered is 3/4 of the injection rate on 4x4.
+  NocConfig square;
+  TrafficConfig transpose = short_runs();
+  transpose.pattern = TrafficPattern::Transpose;
+  const SaturationResult t = find_saturation(square, transpose);
+  CHECK(t.saturation_offered == Approx(0.75).epsilon(0.02));
+  REQUIRE(t.knee_found);
+  CHECK(t.knee.offered == Approx(0.75 * t.knee_rate).epsilon(0.05));
   std::ostringstream text;
   print_saturation(text, c, short_runs(), search, r);
-  CHECK(text.str().find("latency knee           none up to offered 1.000") != std::string::npos);
+  CHECK(text.str().find("latency knee           none up to injection rate 1.000") != std::string::npos);
 
   SaturationSearch bad;
   bad.latency_factor = 1.0;

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_flag("--csv", csv, "print CSV instead of the table");
   app.add_flag("--saturation", saturation,
-               "instead of a sweep: find the zero-load latency, the saturation throughput (accepted at offered 1) "
+               "instead of a sweep: find the zero-load latency, the saturation throughput (accepted at injection rate 1) "
                "and the latency knee by bisection")
       ->excludes(rates_option);
   app.add_option("--knee-factor", search.latency_factor,

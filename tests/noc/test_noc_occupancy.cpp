@@ -113,8 +113,11 @@ TEST_CASE("occupancy under load: Little's law, and the packet engines against th
     std::vector<Engine> engines{Engine::Flit, Engine::Packet};
     engines.push_back(pt.vcs > 1 ? Engine::RouterDetail : Engine::ExactWormhole);
     for (Engine e : engines) {
-      auto m = make_noc_model(engine_config(c, e));
-      const TrafficResult r = run_synthetic_traffic(*m, t);
+      TrafficResult r = rf;  // the flit model's run, made above; each packet engine's own run
+      if (e != Engine::Flit) {
+        auto m = make_noc_model(engine_config(c, e));
+        r = run_synthetic_traffic(*m, t);
+      }
       INFO(engine_name(e) << ", " << pt.flits << "-flit packets at " << pt.rate << ": occupancy " << r.router_occupancy
                           << " (flit model " << rf.router_occupancy << "), accepted " << r.accepted << ", latency "
                           << r.packet_latency.mean << " (flit model " << rf.packet_latency.mean << ")");
@@ -126,7 +129,7 @@ TEST_CASE("occupancy under load: Little's law, and the packet engines against th
       if (e == Engine::ExactWormhole) CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.002));
       // Measured: within 1 % with 1- and 8-flit packets, +5 % (plain) and +6 % (router detail)
       // with 4-flit packets over 2 VCs.
-      CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.08));
+      if (e != Engine::Flit) CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.08));
     }
   }
 }

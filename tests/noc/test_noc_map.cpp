@@ -33,7 +33,7 @@ TrafficResult hotspot_run(NocFidelity f) {
 
 }  // namespace
 
-TEST_CASE("traffic maps: per router and per link, consistent with the summary; the hotspot stands out", "[noc]") {
+TEST_CASE("traffic maps: per router and per link, consistent with the summary, and the hotspot stands out", "[noc]") {
   const MeshTopology mesh{4, 4};
   for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
     const TrafficResult r = hotspot_run(f);

@@ -71,7 +71,7 @@ TEST_CASE("packet model: an XY-tree broadcast reaches every node at its unicast 
     }
 }
 
-TEST_CASE("packet model: a branch is reserved once; a later packet on a tree link waits behind it", "[noc]") {
+TEST_CASE("packet model: a branch is reserved once, and a later packet on a tree link waits behind it", "[noc]") {
   NocConfig c;  // 4x4, XY, 4 VCs x 8
   c.fidelity = NocFidelity::Packet;
   auto m = make_noc_model(c);

@@ -50,7 +50,7 @@ TEST_CASE("saturation search on 4x4, 1-flit uniform traffic", "[noc]") {
   }
 }
 
-TEST_CASE("saturation search: no knee below a very high latency factor; bad settings named", "[noc]") {
+TEST_CASE("saturation search: no knee below a very high latency factor, and bad settings named", "[noc]") {
   NocConfig c;
   c.width = c.height = 2;
   SaturationSearch search;

@@ -36,7 +36,7 @@ TEST_CASE("permutation patterns send where the definition says", "[noc]") {
   CHECK(hot / 4000.0 == Approx(0.5 + 0.5 / 15).epsilon(0.08));
 }
 
-TEST_CASE("Bernoulli injection offers the configured rate; seeds reproduce runs", "[noc]") {
+TEST_CASE("Bernoulli injection offers the configured rate, and seeds reproduce runs", "[noc]") {
   NocConfig c;
   c.width = 4;
   c.height = 4;

@@ -26,7 +26,7 @@ TEST_CASE("ring entries, pending count and wrap", "[ring]") {
   CHECK(ring_pending(RingRegisters{}) == 0);
 }
 
-TEST_CASE("a good ring passes; each bad ring register is named", "[ring]") {
+TEST_CASE("a good ring passes, and each bad ring register is named", "[ring]") {
   CHECK(validate_ring({0x1000, 8, 0, 7}, limits()).ok());
   // Ring ending exactly at the end of memory.
   CHECK(validate_ring({(1 << 20) - 4 * STAR_JOB_DESC_SIZE, 4, 0, 1}, limits()).ok());

@@ -147,7 +147,7 @@ TEST_CASE("SU-FA does not depend on the tile size for the same key set", "[sufa]
   }
 }
 
-TEST_CASE("SU-FA max guard keeps a wrong predicted maximum exact; without it the result is wrong",
+TEST_CASE("SU-FA max guard keeps a wrong predicted maximum exact, and without it the result is wrong",
           "[sufa]") {
   std::mt19937_64 rng(3);
   const Head h = random_head(rng, 1, 96, 16);

@@ -1,7 +1,9 @@
 #include "noc/latency_table.h"
 
+#include <cmath>
 #include <cstdio>
 #include <ostream>
+#include <stdexcept>
 
 #include "noc/noc_model.h"
 
@@ -50,16 +52,64 @@ void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficCo
   }
 }
 
-void print_latency_csv(std::ostream& os, const std::vector<SweepPoint>& points) {
-  os << "rate,offered,accepted,lat_mean,lat_p50,lat_p95,lat_p99,head_mean,hops,link_util_mean,"
+void print_latency_csv(std::ostream& os, NocFidelity fidelity, const std::vector<SweepPoint>& points, bool header) {
+  if (header)
+    os << "fidelity,rate,offered,accepted,lat_mean,lat_p50,lat_p95,lat_p99,head_mean,hops,link_util_mean,"
         "link_util_max,router_occupancy,pj_per_flit,saturated\n";
+  const std::string label = to_string(fidelity);
   for (const SweepPoint& p : points) {
     const TrafficResult& r = p.result;
-    os << p.rate << ',' << r.offered << ',' << r.accepted << ',' << r.packet_latency.mean << ','
+    os << label << ',' << p.rate << ',' << r.offered << ',' << r.accepted << ',' << r.packet_latency.mean << ','
        << r.packet_latency.p50 << ',' << r.packet_latency.p95 << ',' << r.packet_latency.p99 << ','
        << r.head_latency.mean << ',' << r.mean_hops << ',' << r.link_util_mean << ',' << r.link_util_max
        << ',' << r.router_occupancy << ',' << r.energy_pj_per_flit << ',' << (r.saturated ? 1 : 0) << '\n';
   }
+}
+
+namespace {
+// (b - a) / a in per cent, to 0.1 (no "-0.0"); "-" when a is 0.
+std::string relative_error(double a, double b) {
+  if (a == 0) return "-";
+  double e = 100.0 * (b - a) / a;
+  if (std::fabs(e) < 0.05) e = 0.0;
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.1f%%", e);
+  return text;
+}
+}  // namespace
+
+void print_fidelity_comparison(std::ostream& os, const std::vector<SweepPoint>& flit,
+                               const std::vector<SweepPoint>& packet) {
+  if (flit.size() != packet.size()) throw std::invalid_argument("print_fidelity_comparison: sweeps of different lengths");
+  for (size_t i = 0; i < flit.size(); ++i)
+    if (flit[i].rate != packet[i].rate) throw std::invalid_argument("print_fidelity_comparison: sweeps of different rates");
+  os << "# packet vs flit, same rates and seed: error = (packet - flit) / flit; cpu = each run's CPU seconds\n";
+  os << "#  offered  flit_lat   pkt_lat   lat_err   p99_err   acc_err   occ_err  flit_cpu   pkt_cpu  speedup  sat\n";
+  bool any_saturated = false, short_runs = false;
+  for (size_t i = 0; i < flit.size(); ++i) {
+    const TrafficResult& f = flit[i].result;
+    const TrafficResult& p = packet[i].result;
+    const bool saturated = f.saturated || p.saturated;
+    any_saturated = any_saturated || saturated;
+    short_runs = short_runs || p.cpu_seconds < 0.01;
+    char speedup[32] = "-";
+    if (p.cpu_seconds > 0) std::snprintf(speedup, sizeof speedup, "%.1fx", f.cpu_seconds / p.cpu_seconds);
+    char line[256];
+    std::snprintf(line, sizeof line, "  %8.3f %9.2f %9.2f %9s %9s %9s %9s %9.4f %9.4f %8s  %s\n", f.offered,
+                  f.packet_latency.mean, p.packet_latency.mean,
+                  relative_error(f.packet_latency.mean, p.packet_latency.mean).c_str(),
+                  relative_error(f.packet_latency.p99, p.packet_latency.p99).c_str(),
+                  relative_error(f.accepted, p.accepted).c_str(),
+                  relative_error(f.router_occupancy, p.router_occupancy).c_str(), f.cpu_seconds, p.cpu_seconds, speedup,
+                  !saturated ? "no" : f.saturated && p.saturated ? "both" : f.saturated ? "flit" : "packet");
+    os << line;
+  }
+  if (any_saturated)
+    os << "# sat: the measured packets of that fidelity did not drain; past saturation latency grows with the run's\n"
+          "# length, so its error there says little (compare accepted throughput instead)\n";
+  if (short_runs)
+    os << "# a packet run under 10 ms times poorly (set-up and noise): for speed use a longer --measure or\n"
+          "# bench_noc --speed\n";
 }
 
 }  // namespace star

@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
   app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
   app.add_option("--fidelity", fidelity, "flit | packet")->capture_default_str();
-  app.add_flag("--both", both, "run flit and packet fidelity and print both tables");
+  app.add_flag("--both", both,
+               "run flit and packet fidelity: both tables, then the packet model's error against the flit model per rate");
   app.add_flag("--router-detail", noc.packet_router_detail,
                "packet fidelity, several VCs: model VC FIFOs, VC allocation and the switch allocator's nominee");
   app.add_flag("--exact-wormhole", noc.packet_exact_wormhole,
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
     }
     const star::MeshTopology topology{noc.width, noc.height};
     bool map_header = true;
+    std::vector<star::SweepPoint> flit_points;  // --both: compared with the packet sweep after it
     std::vector<star::NocFidelity> fidelities{noc.fidelity};
     if (both) fidelities = {star::NocFidelity::Flit, star::NocFidelity::Packet};
     for (star::NocFidelity f : fidelities) {
@@ -114,7 +116,7 @@ int main(int argc, char** argv) {
         continue;
       }
       const auto points = star::run_latency_sweep(noc, traffic, rates);
-      if (csv) star::print_latency_csv(std::cout, points);
+      if (csv) star::print_latency_csv(std::cout, f, points, f == fidelities.front());
       else star::print_latency_table(std::cout, noc, traffic, points);
       const std::string label = star::to_string(f);
       for (const star::SweepPoint& p : points) {
@@ -126,6 +128,8 @@ int main(int argc, char** argv) {
           map_header = false;
         }
       }
+      if (both && f == star::NocFidelity::Flit) flit_points = points;
+      else if (both && !csv) star::print_fidelity_comparison(std::cout, flit_points, points);
     }
     if (map_file.is_open() && !map_file.flush()) throw std::invalid_argument("--map-csv: writing '" + map_csv + "' failed");
   } catch (const std::invalid_argument& e) {

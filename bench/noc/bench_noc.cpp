@@ -5,6 +5,7 @@
 //  2. latency-throughput tables for 4x4 and 8x8 with (a) 1-flit packets, 4 VCs x 8-flit buffers
 //     and (b) 8-flit packets, 1 VC x 4-flit buffers, both fidelities, each point over several seeds
 //     (--seeds N, default 8) with the spread of the latency and of the packet model's error.
+// --body-bypass runs every table with NocConfig::body_flit_bypass (BookSim2-like body flits).
 // "flit-hops" counts router traversals (a flit crossing h links traverses h+1 routers).
 #include <algorithm>
 #include <cmath>
@@ -25,8 +26,12 @@ struct Setup {
   uint32_t packet_flits, vcs, buffer;
 };
 
+bool body_bypass = false;  // --body-bypass: every run with NocConfig::body_flit_bypass
+const char* routers() { return body_bypass ? "4-stage routers with body-flit bypass" : "4-stage routers"; }
+
 NocConfig mesh_config(uint32_t k, const Setup& s, NocFidelity f) {
   NocConfig c;
+  c.body_flit_bypass = body_bypass;
   c.width = k;
   c.height = k;
   c.num_vcs = s.vcs;
@@ -103,9 +108,9 @@ void speed_table(bool quick) {
   const uint64_t measure = quick ? 4000 : 20000;
   const int repeats = quick ? 1 : 5;
   const double min_sample = quick ? 0.0 : 0.1;  // CPU seconds
-  std::printf("## Simulation speed (uniform random, XY, %llu measured cycles + warm-up and drain; fastest of %d samples "
+  std::printf("## Simulation speed (uniform random, XY, %s, %llu measured cycles + warm-up and drain; fastest of %d samples "
               "of >= %.1f CPU s, times per run; load average %.1f at the start)\n\n",
-              static_cast<unsigned long long>(measure), repeats, min_sample, load_average());
+              routers(), static_cast<unsigned long long>(measure), repeats, min_sample, load_average());
   std::printf("| setup | mesh | load | rate | fidelity | cycles | wall s | Mcycles/s | M flit-hops/s | "
               "M flit-hops/CPU-s | speedup (wall) | speedup (CPU) | speedup (model only) | mean latency | latency error |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -237,9 +242,9 @@ void latency_tables(bool quick, int seeds) {
       // the sweep (beyond it, accepted throughput falls a little as the network congests).
       double sat = 0;
       for (const auto& runs : flit) sat = std::max(sat, seed_stats(runs).accepted);
-      std::printf("## %ux%u mesh, %s (uniform random, XY, 4-stage routers, 1-cycle links; bisection bound 4/k = %.2f; "
+      std::printf("## %ux%u mesh, %s (uniform random, XY, %s, 1-cycle links; bisection bound 4/k = %.2f; "
                   "flit-model saturation throughput %.3f; %d seeds)\n\n",
-                  k, k, s.name, 4.0 / k, sat, seeds);
+                  k, k, s.name, routers(), 4.0 / k, sat, seeds);
       std::printf("| offered | of saturation | flit accepted | flit latency mean | p99 | head | flit occupancy | flit sat (seeds) | "
                   "packet accepted | packet latency mean | p99 | packet error | per seed: error | [min, max] | occupancy error | %s: "
                   "latency mean | p99 | error | per seed | occupancy error |\n",
@@ -326,8 +331,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--speed")) tables = multicast = false;
     else if (!std::strcmp(argv[i], "--tables")) speed = multicast = false;
     else if (!std::strcmp(argv[i], "--multicast")) speed = tables = false;
+    else if (!std::strcmp(argv[i], "--body-bypass")) body_bypass = true;
     else {
-      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--speed | --tables | --multicast]\n");
+      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--body-bypass] [--speed | --tables | --multicast]\n");
       return 2;
     }
   }

@@ -21,6 +21,8 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   const uint32_t r = config_.router_stages;
   sa_offset_ = r >= 2 ? r - 2 : 0;
   va_offset_ = r >= 3 ? r - 3 : 0;
+  body_sa_offset_ = config_.body_flit_bypass ? 0 : sa_offset_;
+  va_lead_ = sa_offset_ - va_offset_;
   st_cycles_ = r >= 2 ? 2 : 1;
   va_before_sa_ = r >= 3;
 
@@ -200,8 +202,8 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       const uint32_t v = uint32_t(__builtin_ctz(bits));
       const size_t ivc = vc_index(router, port, v);
       InputVc& s = input_vcs_[ivc];
-      if (s.front_arrive + va_offset_ > now_) {  // still on the link or in route computation
-        wake_at(router, s.front_arrive + va_offset_);
+      if (s.front_ready - va_lead_ > now_) {  // still on the link or in route computation
+        wake_at(router, s.front_ready - va_lead_);
         continue;
       }
       wake_at(router, now_ + 1);  // whether it wins or not, it acts again next cycle
@@ -280,8 +282,8 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
         const size_t ivc = vc_index(router, port, v);
         const InputVc& s = input_vcs_[ivc];
         if (s.count == 0) continue;  // the packet's next flit is still upstream
-        if (s.front_arrive + sa_offset_ > now_) {
-          wake_at(router, s.front_arrive + sa_offset_);
+        if (s.front_ready > now_) {
+          wake_at(router, s.front_ready);
           continue;
         }
         if ((va_before_sa_ && s.va_cycle >= now_) ||
@@ -336,7 +338,7 @@ uint32_t FlitNetworkModel::allocate_switch_again(uint32_t router, uint32_t input
       for (; bits && nominee[port] < 0; bits &= bits - 1) {
         const uint32_t v = uint32_t(__builtin_ctz(bits));
         const InputVc& s = input_vcs_[vc_index(router, port, v)];
-        if (s.count == 0 || s.front_arrive + sa_offset_ > now_ || (granted & (1u << uint32_t(s.out_port))) ||
+        if (s.count == 0 || s.front_ready > now_ || (granted & (1u << uint32_t(s.out_port))) ||
             (va_before_sa_ && s.va_cycle >= now_) ||
             credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0)
           continue;  // not ready, or its output is taken (the first iteration set the wake-ups)
@@ -418,10 +420,10 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   }
   if (s.count > 0) {  // the next flit of this VC acts once it is through its pipeline stages
     const Flit& next = front(ivc);
-    s.front_arrive = next.arrive;
+    s.front_ready = ready_of(next.arrive, tail);  // after a tail, the next packet's head
     s.front_dst = next.dst;
     s.front_class = next.vc_class;
-    const uint64_t ready = s.front_arrive + (tail ? va_offset_ : sa_offset_);
+    const uint64_t ready = tail ? s.front_ready - va_lead_ : s.front_ready;  // its VC allocation, or switch
     wake_at(router, ready > now_ ? ready : now_ + 1);
   }
 }
@@ -436,8 +438,9 @@ void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, co
   uint32_t pos = s.first + s.count;
   if (pos >= depth_) pos -= depth_;
   flits_[ivc * depth_ + pos] = flit;
+  const bool head = flit.flags & kHead;
   if (s.count == 0) {
-    s.front_arrive = flit.arrive;
+    s.front_ready = ready_of(flit.arrive, head);
     s.front_dst = flit.dst;
     s.front_class = flit.vc_class;
     if (s.out_vc < 0) {  // a head: it needs VC allocation once through route computation
@@ -454,7 +457,7 @@ void FlitNetworkModel::write_flit(uint32_t router, uint8_t port, uint32_t vc, co
     }
   }
   ++s.count;
-  wake_at(router, flit.arrive + va_offset_);
+  wake_at(router, head ? flit.arrive + va_offset_ : std::min(flit.arrive + va_offset_, ready_of(flit.arrive, false)));
   stats_.max_vc_occupancy = std::max(stats_.max_vc_occupancy, s.count);
   touch_occupancy(router);
   ++router_flits_[router];

@@ -12,7 +12,9 @@
 // win switch allocation at a + max(R-2, 0) (R >= 3: the head's VC allocation in an earlier cycle),
 // traverses the switch in the next cycle and is written downstream at a + R + L. A packet of F
 // flits over h links therefore arrives (tail reassembled) (h+1)*R + h*L + F-1 cycles after its
-// creation when the network is empty.
+// creation when the network is empty. With NocConfig::body_flit_bypass a body flit skips route
+// computation and VC allocation (its packet holds the output VC): it may win switch allocation in
+// the cycle it is written, as in BookSim2's input-queued router.
 #pragma once
 
 #include <cstdint>
@@ -61,7 +63,7 @@ class FlitNetworkModel final : public NocModel {
     uint8_t front_class = 0;    // copies of the front flit's fields: route computation and the
     uint16_t front_dst = 0;     // readiness tests do not touch the flit ring
     uint64_t va_cycle = 0;      // cycle VA succeeded
-    uint64_t front_arrive = 0;  // arrival cycle of the front flit
+    uint64_t front_ready = 0;   // first cycle the front flit may win switch allocation
   };
   struct Credit {
     uint64_t due;
@@ -104,6 +106,11 @@ class FlitNetworkModel final : public NocModel {
   MeshCoordinates coords_;
   uint32_t vcs_, depth_, vcs_per_class_;
   uint32_t sa_offset_, va_offset_, st_cycles_;
+  // A body flit's cycles from its write to switch allocation (sa_offset_, or 0 with
+  // body_flit_bypass), and a head's from VC to switch allocation (sa_offset_ - va_offset_).
+  uint32_t body_sa_offset_, va_lead_;
+  // front_ready of a flit written at `arrive`.
+  uint64_t ready_of(uint64_t arrive, bool head) const { return arrive + (head ? sa_offset_ : body_sa_offset_); }
   bool va_before_sa_;
   uint64_t now_ = 0;
 

@@ -54,6 +54,13 @@ struct NocConfig {
   // with 1 and none with more (its reservations match inputs and outputs ideally otherwise).
   uint32_t switch_alloc_iterations = 1;
   uint32_t router_stages = 4;         // RC, VA, SA, ST; 1..8 (extra stages lengthen routing)
+  // Body flits skip route computation and VC allocation (their packet already holds the output
+  // VC): a body flit may win switch allocation in the cycle it is written into a buffer, as in
+  // BookSim2's input-queued router (body flits queue for switch allocation on arrival). Off: every
+  // flit waits R-2 cycles after its write, as a head does. Same zero-load head latency either way;
+  // with buffers shallower than the credit loop the body flits catch up near the destination and
+  // the throttled stream is faster (docs/noc.md, "Comparing with BookSim2").
+  bool body_flit_bypass = false;
   uint32_t link_latency = 1;          // cycles on an inter-router link
   uint32_t credit_latency = 1;        // extra cycles for a credit to travel back (plus link latency)
   uint32_t flit_bits = 128;           // link width

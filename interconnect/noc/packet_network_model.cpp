@@ -16,6 +16,9 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   sa_offset_ = r >= 2 ? r - 2 : 0;
   st_cycles_ = r >= 2 ? 2 : 1;
   credit_loop_ = (r >= 2 ? r : 1) + 2 * config_.link_latency + config_.credit_latency;
+  body_sa_offset_ = config_.body_flit_bypass ? 0 : sa_offset_;
+  body_loop_ = credit_loop_ - (sa_offset_ - body_sa_offset_);
+  catch_up_ = body_loop_ < credit_loop_ && config_.vc_buffer_flits < credit_loop_;
   buckets_.resize(kBuckets);
   hold_upstream_links_ = config_.vcs_per_class() == 1;
   vcs_per_class_ = config_.vcs_per_class();
@@ -96,7 +99,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
   check_multicast(packet, dsts, now_, config_, times_trains());
   calendars_.advance(now_);
   const uint32_t f = packet.flits;
-  const uint64_t span = train_cycles(packet);
+  const uint64_t span = train_cycles(packet, kFarFromDestination);  // (no catch-up with body-flit bypass)
   // The union of the dimension-order paths.
   uint64_t links = 0;
   for (const uint32_t d : dsts) {
@@ -197,11 +200,26 @@ inline uint64_t PacketNetworkModel::take_pair(uint32_t node, uint8_t in_port, ui
   return grant;
 }
 
-uint32_t PacketNetworkModel::occupancy_cycles(uint32_t flits) const {
-  const uint32_t depth = config_.vc_buffer_flits;
-  if (depth >= credit_loop_) return flits;
-  // Flit k leaves floor(k / depth) round trips plus k mod depth cycles after the head.
-  return (flits - 1) / depth * credit_loop_ + (flits - 1) % depth + 1;
+// Block b (flits b*depth .. b*depth + depth-1) starts max(depth, loop) after block b-1, the loop
+// being the head's credit loop for the first `to_go` blocks and the body flits' after them.
+PacketNetworkModel::BlockGaps PacketNetworkModel::block_gaps(const NocPacket& packet) const {
+  const uint64_t depth = config_.vc_buffer_flits;
+  if (packet.src == packet.dst) {
+    const uint64_t local = std::max<uint64_t>(depth, 1 + body_sa_offset_);
+    return BlockGaps{local, local};
+  }
+  return BlockGaps{std::max<uint64_t>(depth, credit_loop_), std::max<uint64_t>(depth, body_loop_)};
+}
+
+uint64_t PacketNetworkModel::block_start(uint64_t block, uint32_t to_go, BlockGaps gaps) {
+  const uint64_t near = std::min<uint64_t>(block, to_go);
+  return near * gaps.near + (block - near) * gaps.far;
+}
+
+// Flit k leaves block_start(k / depth) + k mod depth cycles after the head.
+uint64_t PacketNetworkModel::occupancy_cycles(uint64_t flits, uint32_t to_go, BlockGaps gaps) const {
+  const uint64_t depth = config_.vc_buffer_flits;
+  return block_start((flits - 1) / depth, to_go, gaps) + (flits - 1) % depth + 1;
 }
 
 // Several VCs per class: one head's pass through a router (its input VC as a FIFO, VC allocation,
@@ -371,28 +389,61 @@ void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) 
 // been written `head_stay` cycles before it won the switch there. Flit k is written one cycle
 // after flit k-1, and from k = depth on once flit k-depth has left the local buffer (the cycle
 // after); it leaves at its offset behind the head in the packet's occupancy (occupancy_cycles).
-// Without throttling (depth >= credit loop) a flit past the first `depth` stays min(head_stay,
-// depth-1); with it, flit k in block b = k / depth (b >= 1) stays min(head_stay + b (loop -
-// depth), loop - 1). In closed form (trains of long packets). A train's packets are taken one by
-// one, each as if its head were the train's (an approximation).
-int64_t PacketNetworkModel::source_stay_correction(const NocPacket& packet, uint64_t head_stay) const {
-  const int64_t d = config_.vc_buffer_flits, loop = credit_loop_, g = int64_t(head_stay);
-  if (d >= loop) return (int64_t(packet.flits) - d) * std::min<int64_t>(0, d - 1 - g);
-  const int64_t step = loop - d, cap = loop - 1 - g;  // block b's extra stay: min(b * step, cap)
+// So flit k in block b = k / depth (b >= 1) stays min(head_stay + block_start(b) - b * depth,
+// gap_b - 1), gap_b = block_start(b) - block_start(b-1) (block_gaps: depth without throttling,
+// where that is min(head_stay, depth-1); else the credit loop, the body flits' beyond the first
+// `hops` blocks with body-flit bypass, or the local loop of a packet to its own node). In closed
+// form (trains of long packets). A train's packets are taken one by one, each as if its head were
+// the train's (an approximation).
+namespace {
+// sum over t = 1..m of min(a + t * s, c), for s >= 0.
+int64_t capped_ramp(int64_t a, int64_t s, int64_t c, int64_t m) {
+  if (m <= 0) return 0;
+  const int64_t rising = c < a ? 0 : s == 0 ? m : std::min(m, (c - a) / s);  // terms a + t * s <= c
+  return rising * a + s * rising * (rising + 1) / 2 + (m - rising) * c;
+}
+}  // namespace
+
+int64_t PacketNetworkModel::source_stay_correction(const NocPacket& packet, uint64_t head_stay, uint32_t hops) const {
+  const int64_t d = config_.vc_buffer_flits, g = int64_t(head_stay);
+  // Block b's extra stay is min(block_start(b) - b * depth, gap_b - 1 - head_stay), gap_b being
+  // block b's distance from block b-1: the long loop's (near) for blocks 1..hops, the body
+  // flits' (far) after them; so a ramp of `step` per block up to a cap, in two pieces.
+  const BlockGaps gaps = block_gaps(packet);
+  const int64_t near_gap = int64_t(gaps.near), far_gap = int64_t(gaps.far);
+  const int64_t near_step = near_gap - d, near_cap = near_gap - 1 - g;
+  const int64_t far_step = far_gap - d, far_cap = far_gap - 1 - g;
   auto one = [&](int64_t n) -> int64_t {  // a packet of n flits
     if (n <= d) return 0;
     const int64_t last = (n - 1) / d;  // blocks 1..last; the last holds n - last * d flits
-    const int64_t rising = cap > 0 ? std::min(last, (cap - 1) / step) : 0;  // blocks with b * step < cap
-    const int64_t all_full = d * step * rising * (rising + 1) / 2 + d * cap * (last - rising);
-    return all_full - (d - (n - last * d)) * std::min(last * step, cap);
+    const int64_t near = std::min<int64_t>(last, hops);
+    const int64_t blocks = capped_ramp(0, near_step, near_cap, near) +
+                           capped_ramp(near * near_step, far_step, far_cap, last - near);
+    const int64_t last_extra = last <= near ? std::min(last * near_step, near_cap)
+                                            : std::min(near * near_step + (last - near) * far_step, far_cap);
+    return d * blocks - (d - (n - last * d)) * last_extra;
   };
   const int64_t full = int64_t(packet.packets) - 1;
   return full * one(kMaxPacketFlits) + one(int64_t(packet.flits) - full * kMaxPacketFlits);
 }
 
-uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet) const {
+uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet, uint32_t to_go) const {
   const uint64_t full = packet.packets - 1;
-  return full * occupancy_cycles(kMaxPacketFlits) + occupancy_cycles(uint32_t(packet.flits - full * kMaxPacketFlits));
+  const BlockGaps gaps = block_gaps(packet);
+  return full * occupancy_cycles(kMaxPacketFlits, to_go, gaps) +
+         occupancy_cycles(packet.flits - full * kMaxPacketFlits, to_go, gaps);
+}
+
+// Flit k's offset behind its head is block_start(k / depth, to_go) + k mod depth; one hop further
+// on (to_go one less) the blocks from to_go on start body_loop_ - credit_loop_ earlier (the
+// depth-bounded gaps, max(depth, loop), differ by that or less). A train counts each packet so.
+int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_go) const {
+  const int64_t depth = config_.vc_buffer_flits;
+  const int64_t gap = int64_t(std::max<uint64_t>(depth, body_loop_)) - int64_t(std::max<uint64_t>(depth, credit_loop_));
+  if (gap == 0) return 0;
+  auto one = [&](int64_t n) { return gap * std::max<int64_t>(0, n - (int64_t(to_go) + 1) * depth); };
+  const int64_t full = int64_t(packet.packets) - 1;
+  return full * one(kMaxPacketFlits) + one(int64_t(packet.flits) - full * kMaxPacketFlits);
 }
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
@@ -403,8 +454,11 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     return;
   }
   const uint32_t f = packet.flits;
-  // Cycles from head to tail on every hop (a packet that never leaves its router is not throttled).
-  const uint64_t span = packet.src == packet.dst ? f : train_cycles(packet);
+  // Cycles from head to tail at a hop: the same at every hop unless body-flit bypass lets a
+  // throttled packet catch up near its destination (catch_up_), where each hop has its own.
+  const bool catch_up = catch_up_ && packet.src != packet.dst;
+  uint64_t span = train_cycles(packet, kFarFromDestination);
+  uint64_t source_span = span;
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
   uint64_t arrive = injected;
@@ -425,6 +479,14 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   }
   auto take = [&](uint8_t out) __attribute__((always_inline)) {  // the head leaves `node` via `out`
     const uint64_t ready = arrive + sa_offset_;
+    if (catch_up) {
+      const uint32_t to_go = uint32_t(std::abs(dx) + std::abs(dy));
+      span = train_cycles(packet, to_go);
+      // The body flits left the router before later than they leave this one (stream_wormhole
+      // counts the single-VC stays flit by flit).
+      if (in_port != kPortLocal && !hold_upstream_links_)
+        add_wait(node, in_port, uint64_t(catch_up_stays(packet, to_go)));
+    }
     const size_t router = size_t(node) * calendars_per_router_;
     uint64_t grant, sa_ready = ready;
     if (hold_upstream_links_) {
@@ -439,9 +501,13 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       path_[n].output = uint32_t(router + out);
       path_[n].grant = grant;
       path_[n].input = node * kNocPorts + in_port;
+      path_[n].span = span;
       ++n;
     }
-    if (in_port == kPortLocal) source_grant = grant;
+    if (in_port == kPortLocal) {
+      source_grant = grant;
+      source_span = span;
+    }
     head_out = grant;
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
@@ -474,11 +540,11 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   take(kPortLocal);  // ejection
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
-    tail_out = stream_wormhole(injected, f, uint32_t(span), n);
+    tail_out = stream_wormhole(injected, f, n);
   } else {
-    inject_free_[packet.src] = injected + span;
-    if (f > config_.vc_buffer_flits && packet.src != packet.dst)  // (a packet that stays is not throttled)
-      add_wait(packet.src, kPortLocal, uint64_t(source_stay_correction(packet, source_grant - injected)));
+    inject_free_[packet.src] = injected + source_span;
+    if (f > config_.vc_buffer_flits)
+      add_wait(packet.src, kPortLocal, uint64_t(source_stay_correction(packet, source_grant - injected, hops)));
   }
 
   schedule(packet, head_out, tail_out, hops);
@@ -492,7 +558,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
 // remaining flits still have to cross (a longer packet spans more buffers), each until its tail
 // has crossed and the downstream buffer has room for the next packet; those holds are marked on
 // the calendars. Returns the tail's switch allocation cycle at the destination.
-uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t span, uint32_t n) {
+uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t n) {
   const uint32_t d = config_.vc_buffer_flits;
   const uint64_t to_next = st_cycles_ + config_.link_latency;  // switch allocation -> downstream buffer
   const uint64_t credit = config_.link_latency + config_.credit_latency;
@@ -516,11 +582,13 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     uint64_t arrived = inject_k;
     for (uint32_t i = 0; i < n; ++i) {
       uint64_t* hop = t + size_t(i) * d;
-      const uint64_t ready = arrived + sa_offset_;
-      uint64_t leave = std::max(ready, hop[prev] + 1);
+      // A body flit may win switch allocation body_sa_offset_ after its write (0 with body-flit
+      // bypass); its wait is counted against the head's sa_offset_ (stats() adds that to every
+      // flit's stay), so it may be negative (wrapping, summed modulo 2^64 as stay_waits_ reads it).
+      uint64_t leave = std::max(arrived + body_sa_offset_, hop[prev] + 1);
       if (k >= d && i + 1 < n) leave = std::max(leave, hop[d + slot] + credit);  // credit of flit k-d
       hop[slot] = leave;
-      waits[i] += leave - ready;
+      waits[i] += leave - (arrived + sa_offset_);
       arrived = leave + to_next;
     }
   }
@@ -533,7 +601,7 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     const uint64_t* hop = t + size_t(i) * d;
     uint64_t end = hop[last] + 1;  // the tail has crossed
     if (f >= d) end = std::max(end, hop[d + (f - d) % d] + credit);  // a free slot downstream
-    const uint64_t reserved_end = path_[i].grant + span;
+    const uint64_t reserved_end = path_[i].grant + path_[i].span;
     if (end > reserved_end) calendars_.hold(path_[i].output, reserved_end, end);
   }
   // The interface writes the next packet once this tail is in and the local buffer has room.

@@ -7,7 +7,8 @@
 // packet holds exactly the links its remaining flits still have to cross. No per-cycle work.
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
 // link and switch-input contention, the throttling of a VC buffer shallower than the credit loop
-// and single-VC wormhole blocking; not back-pressure with several VCs or arbitration in arrival
+// (with body-flit bypass, its blocks catching up near the destination: a reservation per hop of
+// its own length) and single-VC wormhole blocking; not back-pressure with several VCs or arbitration in arrival
 // order (reservations are made in creation order). With several VCs and a single-iteration
 // switch allocator (config.switch_alloc_iterations == 1), a head that waits for a taken output
 // costs its input the arbitrations it loses (up to one per other input that may route to that
@@ -73,10 +74,32 @@ class PacketNetworkModel final : public NocModel {
   uint32_t sa_offset_, st_cycles_;
   // Credit round trip of a link (R + 2L + credit latency): a VC buffer shallower than it lets only
   // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
-  uint32_t credit_loop_;
-  uint32_t occupancy_cycles(uint32_t flits) const;
-  // Cycles a train occupies each link: its packets' occupancies back to back.
-  uint64_t train_cycles(const NocPacket& packet) const;
+  // With body_flit_bypass the round trip of a body flit's credit is shorter by the head's R-2
+  // cycles before switch allocation (body_loop_), so the blocks of `depth` flits after the first
+  // catch up near the destination: at a router `to_go` hops before it, the first `to_go` blocks
+  // after the head's follow the long loop, the later ones the short one (the flit model's
+  // zero-load timing; docs/noc.md, "Body-flit bypass").
+  uint32_t credit_loop_, body_loop_;
+  uint32_t body_sa_offset_;  // a body flit's cycles from its write to switch allocation
+  bool catch_up_;            // body_loop_ shorter and buffers shallower than credit_loop_
+  // A packet that never leaves its router (source = destination) is throttled by its own local
+  // buffer instead: flit k is written the cycle after flit k-depth left and may go body_sa_offset_
+  // after that, a loop of 1 + body_sa_offset_.
+  static constexpr uint32_t kFarFromDestination = ~uint32_t(0);  // no catch-up (multicast trees)
+  struct BlockGaps {
+    uint64_t near, far;  // cycles between the starts of blocks 1..to_go, and of the later ones
+  };
+  BlockGaps block_gaps(const NocPacket& packet) const;
+  // Cycles from the head's switch allocation to block b's first flit's, and a packet's occupancy of
+  // a router's output, `to_go` hops before its destination.
+  static uint64_t block_start(uint64_t block, uint32_t to_go, BlockGaps gaps);
+  uint64_t occupancy_cycles(uint64_t flits, uint32_t to_go, BlockGaps gaps) const;
+  // Cycles a train occupies a link: its packets' occupancies back to back.
+  uint64_t train_cycles(const NocPacket& packet, uint32_t to_go) const;
+  // With body_flit_bypass and throttling, the body flits' stays at a router `to_go` hops before the
+  // destination (not the source) beyond the head's: they left the router before it later than
+  // they leave this one, relative to their head (<= 0; flit-cycles).
+  int64_t catch_up_stays(const NocPacket& packet, uint32_t to_go) const;
   // With one VC per class a packet owns each link until its tail has crossed it: its body flits
   // are then timed one by one (stream_wormhole) and the links held while it is blocked downstream
   // are marked on the calendars.
@@ -85,11 +108,12 @@ class PacketNetworkModel final : public NocModel {
     uint32_t output;  // calendar of the output taken
     uint64_t grant;   // cycle the head wins the output
     uint32_t input;   // input buffer the packet is in (node * kNocPorts + port)
+    uint64_t span;    // cycles reserved from the grant (occupancy_cycles there)
   };
   std::vector<Hop> path_;        // scratch, one entry per router on the path
   std::vector<uint64_t> times_;  // scratch for stream_wormhole
   std::vector<uint64_t> waits_;  // ... and the flits' waits per router on the path
-  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t span, uint32_t routers);
+  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t routers);
   uint64_t now_ = 0;
   uint64_t order_ = 0;
   // [node * calendars_per_router_ + port]: outputs, then (several VCs) switch inputs at + ports.
@@ -189,7 +213,7 @@ class PacketNetworkModel final : public NocModel {
   void add_wait(uint32_t node, uint8_t in_port, uint64_t flit_cycles) {
     stay_waits_[size_t(node) * kNocPorts + in_port] += int64_t(flit_cycles);
   }
-  int64_t source_stay_correction(const NocPacket& packet, uint64_t head_stay) const;
+  int64_t source_stay_correction(const NocPacket& packet, uint64_t head_stay, uint32_t hops) const;
 };
 
 }  // namespace star

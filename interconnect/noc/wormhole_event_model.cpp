@@ -19,6 +19,8 @@ WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config
   st_cycles_ = r >= 2 ? 2 : 1;
   va_to_sa_ = r >= 3 ? 1 : 0;
   to_router_ = st_cycles_ + config_.link_latency + sa_offset_;
+  body_sa_offset_ = config_.body_flit_bypass ? 0 : sa_offset_;
+  body_to_router_ = st_cycles_ + config_.link_latency + body_sa_offset_;
   credit_router_ = config_.link_latency + config_.credit_latency;
   const uint32_t n = mesh_.nodes();
   buffers_.resize(size_t(n) * kNocPorts);
@@ -241,8 +243,9 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       const uint64_t room_from = in_base >= d ? 0 : d - in_base;  // later flits wait for room
       const uint64_t room_base = in_base - d;
       auto step = [&](uint32_t i) __attribute__((always_inline)) {
-        if (i > 0) w = std::max(w + 1, i >= room_from ? in_left[(room_base + i) & mask] + 1 : 0);
-        return std::max(w + sa_offset_, prev + 1);
+        if (i == 0) return std::max(w + sa_offset_, prev + 1);
+        w = std::max(w + 1, i >= room_from ? in_left[(room_base + i) & mask] + 1 : 0);
+        return std::max(w + body_sa_offset_, prev + 1);
       };
       for (; k < split; ++k) {
         const uint64_t s = step(k);
@@ -261,13 +264,15 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       p.written = w;
     } else {
       const uint64_t* up = path[hop - 1].t;
-      const uint64_t to_here = to_router_;
+      uint64_t to_here = k == 0 ? to_router_ : body_to_router_;  // the head's, then the body flits'
+      const uint64_t body = body_to_router_;
       for (; k < split; ++k) {
         const uint64_t s = std::max(up[k & mask] + to_here, prev + 1);
         stay += s - up[k & mask];
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
+        to_here = body;
       }
       for (; k < end; ++k) {
         const uint64_t s = std::max(std::max(up[k & mask] + to_here, prev + 1), out_left[(credit_base + k) & mask] + credit);
@@ -275,6 +280,7 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
         t[k & mask] = prev = s;
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
+        to_here = body;
       }
     }
     stats_.occupancy_flit_cycles[h.node] += stay;

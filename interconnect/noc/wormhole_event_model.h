@@ -99,7 +99,9 @@ class WormholeEventModel final : public NocModel {
   MeshTopology mesh_;
   MeshCoordinates coords_;
   uint32_t depth_, sa_offset_, va_offset_, st_cycles_, va_to_sa_;
-  uint64_t to_router_;             // a flit leaves a router -> its earliest switch allocation at the next
+  uint64_t to_router_;             // a head leaves a router -> its earliest switch allocation at the next
+  uint64_t body_to_router_;        // ... a body flit (shorter with NocConfig::body_flit_bypass)
+  uint32_t body_sa_offset_;        // a body flit's cycles from its write to switch allocation
   uint64_t credit_router_;         // a flit leaves a router -> its credit is back upstream
   uint32_t stride_;     // path entries per packet slot (width + height)
   uint64_t now_ = 0, outstanding_ = 0;

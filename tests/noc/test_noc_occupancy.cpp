@@ -64,6 +64,7 @@ TEST_CASE("zero-load occupancy by hand: 4x4 corner to corner, defaults", "[noc]"
 
 TEST_CASE("zero-load occupancy: every packet engine gives the flit model's, router by router", "[noc]") {
   const MeshTopology mesh{5, 4};
+  for (bool bypass : {false, true})  // body flits wait R-2 cycles before switch allocation, or none
   for (uint32_t stages : {1u, 3u, 4u, 6u})
     for (uint32_t link : {0u, 1u, 3u})
       for (uint32_t vcs : {1u, 4u})
@@ -81,8 +82,9 @@ TEST_CASE("zero-load occupancy: every packet engine gives the flit model's, rout
               c.routing = r;
               c.num_vcs = vcs;
               c.vc_buffer_flits = 4;  // shallower than the longer packets: body flits wait for credits
+              c.body_flit_bypass = bypass;
               for (auto [src, dst] : {std::pair<uint32_t, uint32_t>{0, 19}, {19, 0}, {7, 7}, {3, 16}}) {
-                INFO(engine_name(e) << ": stages " << stages << " link " << link << " VCs " << vcs << " flits "
+                INFO(engine_name(e) << (bypass ? ", bypass" : "") << ": stages " << stages << " link " << link << " VCs " << vcs << " flits "
                                     << flits << " routing " << to_string(r) << " " << src << " -> " << dst);
                 CHECK(one_packet(engine_config(c, e), src, dst, flits) ==
                       one_packet(engine_config(c, Engine::Flit), src, dst, flits));

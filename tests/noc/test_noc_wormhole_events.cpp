@@ -1,7 +1,8 @@
 // The event model of single-VC wormhole routers (WormholeEventModel) against the flit model: the
 // same packets must come out at the same cycles, packet by packet (head and tail), for every
-// pipeline depth, link and credit latency, buffer depth, packet length and routing it takes, at
-// loads from idle to beyond saturation, with packets injected ahead of time or just in time.
+// pipeline depth, link and credit latency, buffer depth, packet length and routing it takes, with
+// and without body-flit bypass, at loads from idle to beyond saturation, with packets injected
+// ahead of time or just in time.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -68,6 +69,7 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
     c.credit_latency = pick({0, 1, 2});
     if (c.link_latency + c.credit_latency == 0) c.credit_latency = 1;  // the model needs a credit loop of a cycle
     c.routing = pick({0, 1}) ? NocRouting::XY : NocRouting::YX;
+    c.body_flit_bypass = trial % 2 == 1;  // every other trial: body flits straight to switch allocation
     c.fidelity = NocFidelity::Packet;
     c.packet_exact_wormhole = true;
     const uint32_t max_flits = pick({1, 4, 9, 24});
@@ -92,7 +94,7 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
     const uint64_t lead = pick({0, 5, 300}), step = pick({1, 7, 64});
     INFO("trial " << trial << ": " << c.width << "x" << c.height << " depth " << c.vc_buffer_flits << " R "
                   << c.router_stages << " L " << c.link_latency << " credit " << c.credit_latency << " "
-                  << (c.routing == NocRouting::XY ? "xy" : "yx") << " flits 1.." << max_flits << " rate " << rate
+                  << (c.routing == NocRouting::XY ? "xy" : "yx") << (c.body_flit_bypass ? " bypass" : "") << " flits 1.." << max_flits << " rate " << rate
                   << (hotspot ? " hotspot" : " uniform") << " lead " << lead << " step " << step << ", "
                   << packets.size() << " packets");
     NocConfig flit_config = c;

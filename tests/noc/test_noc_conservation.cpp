@@ -131,3 +131,22 @@ TEST_CASE("two classes (request/response) on separate VCs both drain under overl
   check_conservation(c, TrafficPattern::Transpose, 1.0, 3, 1500, 5);
   check_conservation(c, TrafficPattern::BitComplement, 1.0, 1, 1500, 6);
 }
+
+TEST_CASE("body-flit bypass: no packet lost or duplicated, no buffer overflow, at any load", "[noc]") {
+  // Shallow buffers (the body flits then catch up and wait for credits), one VC and four; every engine.
+  for (int engine = 0; engine < 3; ++engine)  // flit, packet, exact wormhole (one VC)
+    for (uint32_t vcs : {1u, 4u})
+      for (double rate : {0.05, 0.4, 1.0}) {
+        if (engine == 2 && vcs > 1) continue;
+        NocConfig c;
+        c.width = 4;
+        c.height = 4;
+        c.num_vcs = vcs;
+        c.vc_buffer_flits = 3;
+        c.body_flit_bypass = true;
+        c.fidelity = engine == 0 ? NocFidelity::Flit : NocFidelity::Packet;
+        c.packet_exact_wormhole = engine == 2;
+        INFO("engine " << engine << ", " << vcs << " VCs, rate " << rate);
+        check_conservation(c, TrafficPattern::UniformRandom, rate, 7, 1500, 12);
+      }
+}

@@ -5,7 +5,7 @@
 //  2. latency-throughput tables for 4x4 and 8x8 with (a) 1-flit packets, 4 VCs x 8-flit buffers
 //     and (b) 8-flit packets, 1 VC x 4-flit buffers, both fidelities, each point over several seeds
 //     (--seeds N, default 8) with the spread of the latency and of the packet model's error.
-// --body-bypass runs every table with NocConfig::body_flit_bypass (BookSim2-like body flits).
+// --no-body-bypass runs every table without NocConfig::body_flit_bypass (body flits wait R-2 cycles).
 // "flit-hops" counts router traversals (a flit crossing h links traverses h+1 routers).
 #include <algorithm>
 #include <cmath>
@@ -26,8 +26,8 @@ struct Setup {
   uint32_t packet_flits, vcs, buffer;
 };
 
-bool body_bypass = false;  // --body-bypass: every run with NocConfig::body_flit_bypass
-const char* routers() { return body_bypass ? "4-stage routers with body-flit bypass" : "4-stage routers"; }
+bool body_bypass = true;  // --no-body-bypass: every run without NocConfig::body_flit_bypass
+const char* routers() { return body_bypass ? "4-stage routers" : "4-stage routers without body-flit bypass"; }
 
 NocConfig mesh_config(uint32_t k, const Setup& s, NocFidelity f) {
   NocConfig c;
@@ -331,9 +331,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--speed")) tables = multicast = false;
     else if (!std::strcmp(argv[i], "--tables")) speed = multicast = false;
     else if (!std::strcmp(argv[i], "--multicast")) speed = tables = false;
-    else if (!std::strcmp(argv[i], "--body-bypass")) body_bypass = true;
+    else if (!std::strcmp(argv[i], "--no-body-bypass")) body_bypass = false;
     else {
-      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--body-bypass] [--speed | --tables | --multicast]\n");
+      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--no-body-bypass] [--speed | --tables | --multicast]\n");
       return 2;
     }
   }

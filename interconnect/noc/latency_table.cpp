@@ -31,7 +31,7 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
                 : noc.packet_exact_wormhole       ? " (exact wormhole)"
                 : noc.packet_router_detail && noc.vcs_per_class() > 1 ? " (router detail)"
                                                                       : "",
-                noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.body_flit_bypass ? " (body-flit bypass)" : "",
+                noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.body_flit_bypass ? "" : " (no body-flit bypass)",
                 noc.link_latency, noc.flit_bits,
                 to_string(t.pattern).c_str(), t.packet_flits, static_cast<unsigned long long>(t.seed));
   return line;

@@ -57,10 +57,10 @@ struct NocConfig {
   // Body flits skip route computation and VC allocation (their packet already holds the output
   // VC): a body flit may win switch allocation in the cycle it is written into a buffer, as in
   // BookSim2's input-queued router (body flits queue for switch allocation on arrival). Off: every
-  // flit waits R-2 cycles after its write, as a head does. Same zero-load head latency either way;
-  // with buffers shallower than the credit loop the body flits catch up near the destination and
-  // the throttled stream is faster (docs/noc.md, "Comparing with BookSim2").
-  bool body_flit_bypass = false;
+  // flit waits R-2 cycles after its write, as a head does (a rigid pipeline). Same zero-load head
+  // latency either way; with buffers shallower than the credit loop the body flits catch up near
+  // the destination and a throttled stream is faster (docs/noc.md, "Body-flit bypass").
+  bool body_flit_bypass = true;
   uint32_t link_latency = 1;          // cycles on an inter-router link
   uint32_t credit_latency = 1;        // extra cycles for a credit to travel back (plus link latency)
   uint32_t flit_bits = 128;           // link width

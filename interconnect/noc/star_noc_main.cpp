@@ -50,9 +50,9 @@ int main(int argc, char** argv) {
                "packet fidelity, several VCs: model VC FIFOs, VC allocation and the switch allocator's nominee");
   app.add_flag("--exact-wormhole", noc.packet_exact_wormhole,
                "packet fidelity, one VC: time the wormhole routers exactly as the flit model (event model)");
-  app.add_flag("--body-bypass", noc.body_flit_bypass,
-               "body flits go to switch allocation the cycle they are written (BookSim2's input-queued router); "
-               "off: they wait R-2 cycles as heads do");
+  app.add_flag("--body-bypass,!--no-body-bypass", noc.body_flit_bypass,
+               "body flits may win switch allocation the cycle they are written, as in BookSim2 (default); "
+               "--no-body-bypass: they wait R-2 cycles as heads do");
   app.add_option("--sa-iterations", noc.switch_alloc_iterations,
                  "flit fidelity: switch allocator iterations (1: one nominee per input per cycle)")
       ->capture_default_str()->check(CLI::Range(1, 4));

@@ -129,9 +129,11 @@ TEST_CASE("occupancy under load: Little's law, and the packet engines against th
       // at the destination: its latency less switch traversal.
       if (pt.flits == 1) CHECK(r.router_occupancy == Approx(r.accepted * (r.packet_latency.mean - 2.0)).epsilon(0.01));
       if (e == Engine::ExactWormhole) CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.002));
-      // Measured: within 1 % with 1- and 8-flit packets, +5 % (plain) and +6 % (router detail)
-      // with 4-flit packets over 2 VCs.
-      if (e != Engine::Flit) CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.08));
+      // Measured: within 1 % with 1- and 8-flit packets; with 4-flit packets over 2 VCs +7 % (plain)
+      // and +9 % (router detail): a packet split by contention in the flit model has its body
+      // flits catch up (body-flit bypass: they skip the R-2 cycles before switch allocation), while
+      // the packet model keeps a packet's flits together (+5 % and +6 % without bypass).
+      if (e != Engine::Flit) CHECK(r.router_occupancy == Approx(rf.router_occupancy).epsilon(0.1));
     }
   }
 }

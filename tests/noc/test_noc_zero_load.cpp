@@ -72,18 +72,22 @@ TEST_CASE("deep enough buffers stream at one flit per cycle", "[noc]") {
 }
 
 TEST_CASE("a shallow buffer throttles a packet to buffer/credit-loop flits per cycle", "[noc]") {
+  for (bool bypass : {false, true})
   for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet})
     for (uint32_t depth : {1u, 3u}) {
       NocConfig c;
       c.fidelity = f;
       c.vc_buffer_flits = depth;  // `depth` flits per credit round trip
       c.num_vcs = 1;
-      INFO(to_string(f) << " depth " << depth);
+      c.body_flit_bypass = bypass;
+      INFO(to_string(f) << " depth " << depth << (bypass ? ", bypass" : ""));
       // The credit loop here: flit waits R-2 = 2 cycles, SA+ST 2, link 1, credit back L+1 = 2:
-      // 7 cycles. 7 flits over 2 hops: the tail leaves floor(6/depth) loops + 6 % depth after the head.
+      // 7 cycles. 7 flits over 2 hops: the tail leaves floor(6/depth) loops + 6 % depth after the
+      // head. With body-flit bypass a body flit does not wait the 2 cycles, so at the destination
+      // (no credit to wait for) the blocks after the first arrive 7 - 2 = 5 cycles apart.
       const DeliveredPacket d = send_one(c, 0, 2, 7, 0);
       CHECK(d.head_latency() == 3 * 4 + 2 * 1);
-      CHECK(d.latency() - d.head_latency() == 6 / depth * 7 + 6 % depth);
+      CHECK(d.latency() - d.head_latency() == 6 / depth * (bypass ? 5 : 7) + 6 % depth);
     }
 }
 

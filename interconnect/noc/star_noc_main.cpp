@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "noc/booksim_config.h"
 #include "noc/latency_table.h"
 #include "noc/noc_map.h"
 #include "noc/saturation_search.h"
@@ -40,7 +42,7 @@ int main(int argc, char** argv) {
   std::vector<double> rates{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
   bool csv = false, both = false, map = false, saturation = false;
   star::SaturationSearch search;
-  std::string map_csv;
+  std::string map_csv, booksim;
   app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
   app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
   app.add_option("--fidelity", fidelity, "flit | packet")->capture_default_str();
@@ -84,6 +86,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(0.0001, 0.25));
   app.add_flag("--map", map, "after each table: per rate, mean buffered flits per router as a mesh grid and the busiest links");
   app.add_option("--map-csv", map_csv, "write per-router occupancy and per-link utilisation, every rate, as CSV to FILE (- for stdout)");
+  app.add_option("--booksim-config", booksim,
+                 "instead of a run: write the BookSim2 configuration of this network and traffic at the first rate "
+                 "to FILE (- for stdout), for comparing with that simulator");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -96,6 +101,27 @@ int main(int argc, char** argv) {
     if (map && csv) throw std::invalid_argument("--map prints text tables; with --csv use --map-csv FILE");
     if (saturation && (map || !map_csv.empty()))
       throw std::invalid_argument("--map and --map-csv show the runs of a sweep; --saturation makes no sweep");
+    if (!booksim.empty()) {
+      if (saturation || map || !map_csv.empty() || both || csv)
+        throw std::invalid_argument("--booksim-config writes a configuration file and runs nothing; it takes none of "
+                                    "--saturation, --map, --map-csv, --both, --csv");
+      std::string text = star::booksim_config(noc, traffic, rates.front());
+      if (rates.size() > 1) {
+        std::ostringstream others;
+        others << "// The sweep's other rates: for r in";
+        for (size_t i = 1; i < rates.size(); ++i) others << ' ' << rates[i];
+        others << "; do booksim <this file> injection_rate=$r; done\n";
+        text += others.str();
+      }
+      if (booksim == "-") {
+        std::cout << text;
+      } else {
+        std::ofstream out(booksim);
+        if (!out || !(out << text) || !out.flush())
+          throw std::invalid_argument("--booksim-config: cannot write '" + booksim + "'");
+      }
+      return 0;
+    }
     std::ofstream map_file;
     std::ostream* map_out = nullptr;
     if (map_csv == "-") {

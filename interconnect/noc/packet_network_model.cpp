@@ -428,8 +428,9 @@ int64_t PacketNetworkModel::source_stay_correction(const NocPacket& packet, uint
 }
 
 uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet, uint32_t to_go) const {
-  const uint64_t full = packet.packets - 1;
   const BlockGaps gaps = block_gaps(packet);
+  if (packet.packets == 1) return occupancy_cycles(packet.flits, to_go, gaps);
+  const uint64_t full = packet.packets - 1;
   return full * occupancy_cycles(kMaxPacketFlits, to_go, gaps) +
          occupancy_cycles(packet.flits - full * kMaxPacketFlits, to_go, gaps);
 }
@@ -456,9 +457,14 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   const uint32_t f = packet.flits;
   // Cycles from head to tail at a hop: the same at every hop unless body-flit bypass lets a
   // throttled packet catch up near its destination (catch_up_), where each hop has its own.
-  const bool catch_up = catch_up_ && packet.src != packet.dst;
-  uint64_t span = train_cycles(packet, kFarFromDestination);
-  uint64_t source_span = span;
+  const bool catch_up = catch_up_ && packet.src != packet.dst && f > config_.vc_buffer_flits;
+  const uint64_t far_span = train_cycles(packet, kFarFromDestination);
+  uint64_t span = far_span, source_span = span;
+  // A packet's blocks after the first beyond `to_go` start (near - far) earlier each (no division
+  // per hop); a train takes train_cycles.
+  const uint64_t blocks = catch_up ? (f - 1) / config_.vc_buffer_flits : 0;
+  const BlockGaps gaps = catch_up ? block_gaps(packet) : BlockGaps{0, 0};
+  const uint64_t shorter = gaps.near - gaps.far;
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
   uint64_t arrive = injected;
@@ -480,8 +486,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   auto take = [&](uint8_t out) __attribute__((always_inline)) {  // the head leaves `node` via `out`
     const uint64_t ready = arrive + sa_offset_;
     if (catch_up) {
-      const uint32_t to_go = uint32_t(std::abs(dx) + std::abs(dy));
-      span = train_cycles(packet, to_go);
+      const uint32_t to_go = uint32_t(std::abs(dx) + std::abs(dy));  // hops after this router
+      span = packet.packets > 1 ? train_cycles(packet, to_go) : far_span - (blocks > to_go ? (blocks - to_go) * shorter : 0);
       // The body flits left the router before later than they leave this one (stream_wormhole
       // counts the single-VC stays flit by flit).
       if (in_port != kPortLocal && !hold_upstream_links_)
@@ -572,6 +578,7 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     waits[i] += path_[i].grant - head_sent - sa_offset_;
     head_sent = path_[i].grant + to_next;
   }
+  const uint64_t body_wait = body_sa_offset_, head_wait = sa_offset_;
   uint64_t inject_k = injected;  // cycle flit k is written into the source's local buffer
   uint32_t slot = 0;  // k % d, counted (not divided)
   for (uint32_t k = 1; k < f; ++k) {
@@ -585,10 +592,10 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
       // A body flit may win switch allocation body_sa_offset_ after its write (0 with body-flit
       // bypass); its wait is counted against the head's sa_offset_ (stats() adds that to every
       // flit's stay), so it may be negative (wrapping, summed modulo 2^64 as stay_waits_ reads it).
-      uint64_t leave = std::max(arrived + body_sa_offset_, hop[prev] + 1);
+      uint64_t leave = std::max(arrived + body_wait, hop[prev] + 1);
       if (k >= d && i + 1 < n) leave = std::max(leave, hop[d + slot] + credit);  // credit of flit k-d
       hop[slot] = leave;
-      waits[i] += leave - (arrived + sa_offset_);
+      waits[i] += leave - (arrived + head_wait);
       arrived = leave + to_next;
     }
   }

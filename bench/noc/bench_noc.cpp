@@ -215,9 +215,9 @@ void latency_tables(bool quick, int seeds) {
                           {"(b) 8-flit packets, 1 VC x 4-flit buffers", 8, 1, 4}};
   // Denser near each setup's saturation, where the packet model's error grows.
   const std::vector<double> rates4a = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9};
-  const std::vector<double> rates4b = {0.05, 0.1, 0.15, 0.2, 0.22, 0.24, 0.26, 0.3, 0.4, 0.6, 0.8};
+  const std::vector<double> rates4b = {0.05, 0.1, 0.15, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.4, 0.6, 0.8};
   const std::vector<double> rates8a = {0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.33, 0.35, 0.37, 0.4, 0.45};
-  const std::vector<double> rates8b = {0.02, 0.05, 0.08, 0.1, 0.11, 0.12, 0.13, 0.14, 0.2, 0.3, 0.4};
+  const std::vector<double> rates8b = {0.02, 0.05, 0.08, 0.1, 0.11, 0.12, 0.13, 0.135, 0.14, 0.2, 0.3, 0.4};
   const uint64_t measure = quick ? 3000 : 10000;
   std::printf("Latency tables: warm-up 2000, %llu measured cycles, drain limit %llu, seeds 1..%d per point "
               "(latency: mean over the seeds +- its standard error; error: of the seeds' means, and per seed "

@@ -4,9 +4,12 @@
 // with a message that names it.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "noc/booksim_config.h"
 
@@ -81,25 +84,19 @@ TEST_CASE("BookSim2 configuration: what its mesh cannot reproduce is refused by 
   };
   const NocConfig base;
   const TrafficConfig traffic;
+  const std::vector<std::pair<std::function<void(NocConfig&)>, const char*>> changes{
+      {[](NocConfig& c) { c.height = 2; }, "4x2 is not square"},
+      {[](NocConfig& c) { c.link_latency = 2; }, "1-cycle links; link latency 2"},
+      {[](NocConfig& c) { c.router_stages = 1; }, "at least 2 stages"},
+      {[](NocConfig& c) { c.credit_latency = 0; }, "credit latency 0"},
+      {[](NocConfig& c) { c.routing = NocRouting::YX; }, "yx routing"},
+      {[](NocConfig& c) { c.num_vc_classes = 2; }, "several VC classes"}};
+  for (const auto& [change, words] : changes) {
+    NocConfig noc = base;
+    change(noc);
+    refused(noc, traffic, words);
+  }
   NocConfig noc = base;
-  noc.height = 2;
-  refused(noc, traffic, "4x2 is not square");
-  noc = base;
-  noc.link_latency = 2;
-  refused(noc, traffic, "1-cycle links; link latency 2");
-  noc = base;
-  noc.router_stages = 1;
-  refused(noc, traffic, "at least 2 stages");
-  noc = base;
-  noc.credit_latency = 0;
-  refused(noc, traffic, "credit latency 0");
-  noc = base;
-  noc.routing = NocRouting::YX;
-  refused(noc, traffic, "yx routing");
-  noc = base;
-  noc.num_vc_classes = 2;
-  refused(noc, traffic, "several VC classes");
-  noc = base;
   noc.body_flit_bypass = false;
   TrafficConfig t = traffic;
   t.packet_flits = 4;

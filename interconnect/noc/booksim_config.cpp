@@ -74,8 +74,11 @@ std::string booksim_config(const NocConfig& noc, const TrafficConfig& t, double 
      << "// Read 'Packet latency average' and 'Accepted flit rate average' under 'Overall Traffic Statistics'.\n"
      << "// Compared with star-noc's flit model (docs/noc.md, \"Comparing with BookSim2\"): the same timing at\n"
      << "// every router; BookSim2's packet latency is 3 cycles longer (it counts its injection and ejection\n"
-     << "// channels)" << (traffic == "uniform" ? ", and its uniform traffic includes packets to the source itself" : "")
-     << (traffic == "transpose" ? ", and its transpose lets the diagonal nodes send to themselves" : "") << ".\n"
+     << "// channels)"
+     << (t.self_traffic || traffic == "bitcomp" ? ""
+         : traffic == "uniform" ? ", and its uniform traffic includes packets to the source itself (star-noc --self-traffic)"
+                                : ", and its transpose lets the diagonal nodes send to themselves (star-noc --self-traffic)")
+     << ".\n"
      << "topology = mesh;\nk = " << noc.width << ";\nn = 2;\n"
      << "routing_function = dim_order;\n"
      << "router = iq;\n"

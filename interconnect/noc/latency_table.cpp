@@ -25,7 +25,7 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
   char line[320];
   std::snprintf(line, sizeof line,
                 "# %ux%u mesh, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers%s, link %u, "
-                "%u-bit flits; %s traffic, %u-flit packets, seed %llu",
+                "%u-bit flits; %s traffic%s, %u-flit packets, seed %llu",
                 noc.width, noc.height, to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
                 noc.fidelity != NocFidelity::Packet ? ""
                 : noc.packet_exact_wormhole       ? " (exact wormhole)"
@@ -33,7 +33,7 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
                                                                       : "",
                 noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.body_flit_bypass ? "" : " (no body-flit bypass)",
                 noc.link_latency, noc.flit_bits,
-                to_string(t.pattern).c_str(), t.packet_flits, static_cast<unsigned long long>(t.seed));
+                to_string(t.pattern).c_str(), t.self_traffic ? " (self included)" : "", t.packet_flits, static_cast<unsigned long long>(t.seed));
   return line;
 }
 

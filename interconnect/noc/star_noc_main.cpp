@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   app.add_option("--hotspot-node", traffic.hotspot_node, "hotspot destination node")->capture_default_str();
   app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--self-traffic", traffic.self_traffic,
+               "send packets to their own node (uniform over all nodes, transpose diagonal) instead of dropping them, "
+               "as BookSim2's patterns do");
   app.add_flag("--csv", csv, "print CSV instead of the table");
   app.add_flag("--saturation", saturation,
                "instead of a sweep: find the zero-load latency, the saturation throughput (accepted at injection rate 1) "

@@ -52,12 +52,12 @@ uint32_t traffic_destination_of_pattern(const TrafficConfig& t, const MeshTopolo
                                         TrafficRng& rng) {
   const uint32_t x = mesh.x_of(src), y = mesh.y_of(src);
   switch (t.pattern) {
-    case TrafficPattern::UniformRandom: return uniform_other(mesh, src, rng);
+    case TrafficPattern::UniformRandom: return t.self_traffic ? rng.below(mesh.nodes()) : uniform_other(mesh, src, rng);
     case TrafficPattern::Transpose: return mesh.node_at(y, x);
     case TrafficPattern::BitComplement: return mesh.node_at(mesh.width - 1 - x, mesh.height - 1 - y);
     case TrafficPattern::Hotspot:
-      if (src != t.hotspot_node && rng.uniform() <= t.hotspot_fraction) return t.hotspot_node;
-      return uniform_other(mesh, src, rng);
+      if ((t.self_traffic || src != t.hotspot_node) && rng.uniform() <= t.hotspot_fraction) return t.hotspot_node;
+      return t.self_traffic ? rng.below(mesh.nodes()) : uniform_other(mesh, src, rng);
     case TrafficPattern::NearestNeighbour: {
       uint8_t ports[4];
       uint32_t n = 0;
@@ -175,6 +175,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     uint32_t drawn = 0;
     // On a copy of the generator that no call outside sees (for uniform traffic), so that its
     // state stays in a register.
+    const bool drop_self = !t.self_traffic;
     auto draw_chunk = [&](auto&& destination) __attribute__((always_inline)) {
       TrafficRng local = rng;
       for (uint32_t s = 0; s < n; ++s) {
@@ -183,14 +184,14 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
           const uint64_t c = next - cycle;
           next += gaps.draw(local);
           const uint32_t dst = destination(s, local);
-          if (dst == s) continue;
+          if (dst == s && drop_self) continue;
           bins[c * n + bin_size[c]++] = Drawn{drawn++, uint16_t(s), uint16_t(dst)};
         }
         next_packet[s] = next;
       }
       rng = local;
     };
-    if (t.pattern == TrafficPattern::UniformRandom)
+    if (t.pattern == TrafficPattern::UniformRandom && drop_self)
       draw_chunk([&](uint32_t s, TrafficRng& g) { return uniform_other(mesh, s, g); });
     else
       draw_chunk([&](uint32_t s, TrafficRng& g) { return traffic_destination_of_pattern(t, mesh, s, g); });

@@ -28,6 +28,11 @@ struct TrafficConfig {
   uint64_t seed = 1;
   uint32_t hotspot_node = 0;
   double hotspot_fraction = 0.2;     // share of packets sent to the hotspot node
+  // Packets to their own node are sent (through the source's router, in and out) instead of
+  // dropped: uniform traffic draws the destination among all nodes, the transpose diagonal and a
+  // hotspot's own packets to it stay in their router; as BookSim2's patterns do. Off: uniform
+  // traffic draws among the other nodes and a pattern's packets to the source are not made.
+  bool self_traffic = false;
   // With a model that times packets at injection (NocModel::times_at_injection): take each
   // packet's delivery from inject_timed when it is injected instead of queueing it for
   // advance_to and take_delivered. The results are the same (tests compare the two paths).
@@ -83,11 +88,13 @@ inline uint32_t uniform_other(const MeshTopology& mesh, uint32_t src, TrafficRng
 }
 uint32_t traffic_destination_of_pattern(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
                                         TrafficRng& rng);
-// Destination of a packet from `src`; returns src when the pattern sends nothing from it
-// (transpose diagonal).
+// Destination of a packet from `src`; src itself for a packet to its own node (the transpose
+// diagonal; with self_traffic also uniform draws and a hotspot's own packets), which is only sent
+// with self_traffic.
 inline uint32_t traffic_destination(const TrafficConfig& traffic, const MeshTopology& mesh, uint32_t src,
                                     TrafficRng& rng) {
-  if (traffic.pattern == TrafficPattern::UniformRandom) return uniform_other(mesh, src, rng);  // the common case
+  if (traffic.pattern == TrafficPattern::UniformRandom && !traffic.self_traffic)
+    return uniform_other(mesh, src, rng);  // the common case
   return traffic_destination_of_pattern(traffic, mesh, src, rng);
 }
 

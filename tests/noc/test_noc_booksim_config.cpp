@@ -39,7 +39,9 @@ TEST_CASE("BookSim2 configuration: the defaults' router, buffers, traffic and me
     CHECK(has(c, line));
   CHECK(c.rfind("// BookSim2 configuration", 0) == 0);
   CHECK(c.find("3 cycles longer") != std::string::npos);
-  CHECK(c.find("includes packets to the source itself") != std::string::npos);
+  CHECK(c.find("includes packets to the source itself (star-noc --self-traffic)") != std::string::npos);
+  t.self_traffic = true;  // then the traffic is BookSim2's too
+  CHECK(booksim_config(noc, t, 0.25).find("to the source itself") == std::string::npos);
 }
 
 TEST_CASE("BookSim2 configuration: pipeline depth, credit latency, allocator iterations, patterns", "[noc]") {

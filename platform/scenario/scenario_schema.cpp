@@ -203,6 +203,9 @@ std::vector<KeySpec> build_schema() {
   k.push_back(integer(me + "noc.vcs", 2, 64, "4",
                       "virtual channels per input port (split between requests and responses)"));
   k.push_back(integer(me + "noc.buffer_flits", 1, 1024, "8", "depth of each virtual-channel buffer"));
+  k.push_back(boolean(me + "noc.body_flit_bypass", "true",
+                      "body flits may win switch allocation the cycle they are written, as in BookSim2; false: "
+                      "they wait the head's route computation and VC allocation stages (docs/noc.md)"));
   KeySpec orch = spec(me + "orchestration", ValueKind::text_list);
   orch.default_text = "[query_split]";
   orch.doc = "orchestration(s) to run, each on the same mesh one after another: baseline, query_split, "

@@ -184,7 +184,7 @@ int sc_main(int, char*[]) { return 0; }
 TEST_CASE("a mesh section resolves into the mesh, its controllers and orchestrations") {
   const std::string base = "workload: {model: custom, kind: attention_only, seq_len: 512}\n";
   const ResolvedScenario r = resolve_text(base +
-      "mesh: {width: 3, height: 2, controllers: [west:1, east:0], noc: {fidelity: flit, vcs: 6}, "
+      "mesh: {width: 3, height: 2, controllers: [west:1, east:0], noc: {fidelity: flit, vcs: 6, body_flit_bypass: false}, "
       "orchestration: [query_split, baseline], compare: [one_core]}\n");
   CHECK(r.mesh);
   CHECK(r.mesh_config.width == 3);
@@ -194,6 +194,8 @@ TEST_CASE("a mesh section resolves into the mesh, its controllers and orchestrat
   CHECK(r.mesh_config.controllers[0].row == 1);
   CHECK(r.mesh_config.noc.fidelity == NocFidelity::Flit);
   CHECK(r.mesh_config.noc.num_vcs == 6);
+  CHECK_FALSE(r.mesh_config.noc.body_flit_bypass);
+  CHECK(resolve_text(base + "mesh: {width: 2}\n").mesh_config.noc.body_flit_bypass);  // the default
   CHECK(r.orchestrations == std::vector<std::string>{"query_split", "baseline"});
   CHECK(r.compare_one_core);
   CHECK_FALSE(r.compare_baseline);

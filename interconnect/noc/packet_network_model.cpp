@@ -440,7 +440,8 @@ uint64_t PacketNetworkModel::train_cycles(const NocPacket& packet, uint32_t to_g
 // depth-bounded gaps, max(depth, loop), differ by that or less). A train counts each packet so.
 int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_go) const {
   const int64_t depth = config_.vc_buffer_flits;
-  const int64_t gap = int64_t(std::max<uint64_t>(depth, body_loop_)) - int64_t(std::max<uint64_t>(depth, credit_loop_));
+  const BlockGaps gaps = block_gaps(packet);
+  const int64_t gap = int64_t(gaps.far) - int64_t(gaps.near);
   if (gap == 0) return 0;
   auto one = [&](int64_t n) { return gap * std::max<int64_t>(0, n - (int64_t(to_go) + 1) * depth); };
   const int64_t full = int64_t(packet.packets) - 1;

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 namespace star {
 
@@ -36,6 +37,12 @@ void TrafficConfig::validate(const NocConfig& noc) const {
     throw std::invalid_argument("traffic: injection_rate must be in (0, 1] flits/node/cycle");
   if (packet_flits < 1 || packet_flits > 1024) throw std::invalid_argument("traffic: packet_flits must be in 1..1024");
   if (measure_cycles < 1) throw std::invalid_argument("traffic: measure_cycles must be >= 1");
+  // Each phase, and the whole run, fits in kMaxRunCycles: cycle counts that would wrap around
+  // (a run's end is warm-up + measurement + drain) are refused, not run as nonsense.
+  if (warmup_cycles > kMaxRunCycles || measure_cycles > kMaxRunCycles || drain_limit_cycles > kMaxRunCycles ||
+      warmup_cycles + measure_cycles + drain_limit_cycles > kMaxRunCycles)
+    throw std::invalid_argument("traffic: warmup_cycles + measure_cycles + drain_limit_cycles must be at most " +
+                                std::to_string(kMaxRunCycles) + " cycles");
   if (hotspot_node >= noc.nodes()) throw std::invalid_argument("traffic: hotspot_node outside the mesh");
   if (!(hotspot_fraction >= 0.0 && hotspot_fraction <= 1.0))
     throw std::invalid_argument("traffic: hotspot_fraction must be in [0, 1]");

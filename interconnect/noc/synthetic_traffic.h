@@ -37,6 +37,8 @@ struct TrafficConfig {
   // packet's delivery from inject_timed when it is injected instead of queueing it for
   // advance_to and take_delivered. The results are the same (tests compare the two paths).
   bool timed_delivery = true;
+  // Longest run taken (warm-up + measurement + drain limit): 2^50 cycles, 13 days at 1 GHz.
+  static constexpr uint64_t kMaxRunCycles = uint64_t(1) << 50;
   void validate(const NocConfig& noc) const;
 };
 

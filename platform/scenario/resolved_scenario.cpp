@@ -301,6 +301,8 @@ class Resolver {
     m.noc.num_vcs = u32("mesh.noc.vcs");
     m.noc.vc_buffer_flits = u32("mesh.noc.buffer_flits");
     m.noc.body_flit_bypass = num("mesh.noc.body_flit_bypass") != 0;
+    if (m.noc.flit_bits % 8)
+      issue("mesh.noc.link_bits", fmt::format("{} bits is not a whole number of bytes; allowed: a multiple of 8 in [8, 4096]", m.noc.flit_bits));
     if (m.noc.num_vcs % 2)
       issue("mesh.noc.vcs", fmt::format("{} virtual channels cannot be split evenly between requests and responses; allowed: an even number", m.noc.num_vcs));
     r_.orchestrations = v("mesh.orchestration").list;

@@ -199,7 +199,7 @@ std::vector<KeySpec> build_schema() {
   k.push_back(choice(me + "noc.fidelity", {"flit", "packet"}, "packet",
                      "NoC model: flit (cycle-level routers) or packet (link reservation, faster)"));
   k.push_back(choice(me + "noc.routing", {"xy", "yx", "west_first"}, "xy", "NoC routing"));
-  k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits"));
+  k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits, a multiple of 8"));
   k.push_back(integer(me + "noc.vcs", 2, 64, "4",
                       "virtual channels per input port (split between requests and responses)"));
   k.push_back(integer(me + "noc.buffer_flits", 1, 1024, "8", "depth of each virtual-channel buffer"));

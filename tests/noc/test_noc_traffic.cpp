@@ -71,6 +71,18 @@ TEST_CASE("traffic config errors name the problem", "[noc]") {
   t.injection_rate = 0.1;
   t.hotspot_node = 8;
   CHECK_THROWS_WITH(t.validate(c), Catch::Contains("hotspot_node"));
+  t.hotspot_node = 0;
+  CHECK_NOTHROW(t.validate(c));
+  // Phases whose sum would wrap around a 64-bit cycle count.
+  t.warmup_cycles = ~uint64_t(0);
+  CHECK_THROWS_WITH(t.validate(c), Catch::Contains("warmup_cycles + measure_cycles + drain_limit_cycles"));
+  t.warmup_cycles = TrafficConfig::kMaxRunCycles - t.measure_cycles - t.drain_limit_cycles;
+  CHECK_NOTHROW(t.validate(c));
+  ++t.warmup_cycles;
+  CHECK_THROWS_WITH(t.validate(c), Catch::Contains("at most"));
+  t.warmup_cycles = 1000;
+  t.drain_limit_cycles = ~uint64_t(0) - 1000;
+  CHECK_THROWS_WITH(t.validate(c), Catch::Contains("drain_limit_cycles"));
   CHECK_THROWS_AS(parse_traffic_pattern("tornado"), std::invalid_argument);
 }
 

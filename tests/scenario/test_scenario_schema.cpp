@@ -229,6 +229,9 @@ TEST_CASE("mesh keys are checked with the key in every message") {
   CHECK(first_issue(base + "mesh: {compare: [two_cores]}\n").find("mesh.compare: 'two_cores' is not allowed") !=
         std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {vcs: 5}}\n").find("mesh.noc.vcs: 5 virtual channels") != std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {link_bits: 12}}\n")
+            .find("mesh.noc.link_bits: 12 bits is not a whole number of bytes; allowed: a multiple of 8") !=
+        std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {fidelity: cycle}}\n").find("mesh.noc.fidelity: 'cycle' is not allowed") !=
         std::string::npos);
   // A full layer (the default kind) runs on the mesh with the orchestrations that split it by queries.

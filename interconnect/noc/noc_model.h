@@ -42,6 +42,11 @@ class NocModel {
   // Whether the model computes a packet's whole path when it is injected, so that the cycle it
   // is delivered in is known then (the packet model): inject_timed can replace inject.
   virtual bool times_at_injection() const { return false; }
+  // Whether a packet's statistics (NocStats link flits, energy counts, buffer stays: its whole
+  // path) are added when it is injected rather than as its flits move (the packet model). A
+  // measurement window's counts then belong to the packets injected in it, not to the flits that
+  // moved in it; the two differ past saturation, where the sources queue ever further ahead.
+  virtual bool counts_at_injection() const { return false; }
   // Only for a model that times_at_injection (otherwise throws std::logic_error): injects like
   // inject (dsts empty: to packet.dst) or inject_multicast (to dsts) and returns the cycle the
   // last copy's tail is reassembled (DeliveredPacket::tail_cycle). Nothing is queued for

@@ -46,6 +46,7 @@ class PacketNetworkModel final : public NocModel {
   // With one VC per class the body flits are timed one by one, so trains are left to the sender.
   bool times_trains() const override { return !hold_upstream_links_; }
   bool times_at_injection() const override { return true; }
+  bool counts_at_injection() const override { return true; }
   uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
   void inject_timed(const NocPacket& packet, DeliveryTiming& timing) override;
   void advance_to(uint64_t cycle) override;

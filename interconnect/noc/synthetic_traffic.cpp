@@ -269,6 +269,15 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.packet_latency = latencies.summary();
   r.head_latency = head_latencies.summary();
   r.mean_hops = latencies.count() == 0 ? 0.0 : double(hops_sum) / double(latencies.count());
+  // A model that counts each packet's path at injection gives the window's injected packets'
+  // link flits, ahead of time: past saturation more than the links carry (above 1 flit/cycle).
+  // The links' share of the flits delivered in the window is what they carried; below saturation
+  // injected and delivered flits agree (to the packets in flight at the window's edges).
+  const bool ahead = model.counts_at_injection();
+  if (ahead && window.flits_injected > 0) {
+    const double carried = double(window.flits_delivered) / double(window.flits_injected);
+    for (uint64_t& l : window.link_flits) l = uint64_t(std::llround(double(l) * carried));
+  }
   const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;
@@ -279,8 +288,10 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.link_utilisation_map.assign(size_t(n) * kNocPorts, 0.0);
   for (size_t i = 0; i < r.link_utilisation_map.size() && i < window.link_flits.size(); ++i)
     r.link_utilisation_map[i] = double(window.link_flits[i]) / double(t.measure_cycles);
-  r.energy_pj_per_flit =
-      window.flits_delivered ? noc_energy(window.energy, noc).total_pj() / window.flits_delivered : 0.0;
+  // Energy per flit of the flits the window's energy was spent on: those injected in it when the
+  // model counts a packet's energy at injection, else (counted as flits move) those delivered.
+  const uint64_t priced = ahead ? window.flits_injected : window.flits_delivered;
+  r.energy_pj_per_flit = priced ? noc_energy(window.energy, noc).total_pj() / double(priced) : 0.0;
   r.max_vc_occupancy = total.max_vc_occupancy;
   r.buffer_overflows = total.buffer_overflows;
   r.cycles = cycle;

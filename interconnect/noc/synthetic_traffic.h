@@ -114,7 +114,7 @@ struct TrafficResult {
   // Per router and per link, measurement window: mean buffered flits [node], flits per cycle sent
   // on each output [node * kNocPorts + port] (the local port is ejection; 0 where no link).
   std::vector<double> router_occupancy_map, link_utilisation_map;
-  double energy_pj_per_flit = 0;  // measurement window energy / flits ejected
+  double energy_pj_per_flit = 0;  // measurement window energy / its flits (NocModel::counts_at_injection)
   uint32_t max_vc_occupancy = 0;
   uint64_t buffer_overflows = 0;
   uint64_t cycles = 0;          // simulated

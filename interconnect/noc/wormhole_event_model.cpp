@@ -36,7 +36,6 @@ void WormholeEventModel::inject(const NocPacket& packet) {
   ++outstanding_;
   stats_.packets_injected += 1;
   stats_.flits_injected += packet.flits;
-  stats_.energy.add_minimal_path(packet.flits, coords_.hops(packet.src, packet.dst));
   Source& source = sources_[packet.src];
   if (source.busy) {  // behind the packets the interface still writes (they wait without a slot)
     source.queue.push_back(packet);
@@ -187,7 +186,15 @@ void WormholeEventModel::allocate(uint32_t oi, uint64_t cycle) {
     b.entered += p.packet.flits;
     h.credit_from = h.stream >= depth_ ? 0 : uint32_t(std::min<uint64_t>(p.packet.flits, depth_ - h.stream));
   }
-  stats_.link_flits[oi] += p.packet.flits;
+  // The router's energy for the packet: route computation, its flits through the buffer and the
+  // crossbar, and onto the link (counted as the router passes it, like the flit model's).
+  const uint64_t f = p.packet.flits;
+  stats_.link_flits[oi] += f;
+  stats_.energy.routing += 1;
+  stats_.energy.buffer_writes += f;
+  stats_.energy.buffer_reads += f;
+  stats_.energy.crossbar += f;
+  if (h.out_buffer >= 0) stats_.energy.link_flits += f;
   progress(slot, hop);
 }
 

@@ -115,6 +115,12 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
     CHECK(es.packets_delivered == fs.packets_delivered);
     CHECK(es.flits_delivered == fs.flits_delivered);
     CHECK(es.link_flits == fs.link_flits);
+    // Energy actions, counted as each router passes the packet (as the flit model counts them).
+    CHECK(es.energy.routing == fs.energy.routing);
+    CHECK(es.energy.buffer_writes == fs.energy.buffer_writes);
+    CHECK(es.energy.buffer_reads == fs.energy.buffer_reads);
+    CHECK(es.energy.crossbar == fs.energy.crossbar);
+    CHECK(es.energy.link_flits == fs.energy.link_flits);
     // Every flit's stay in every router's buffers, summed per router once all have drained.
     CHECK(es.occupancy_flit_cycles == fs.occupancy_flit_cycles);
   }

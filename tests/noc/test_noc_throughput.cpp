@@ -9,19 +9,26 @@
 using namespace star;
 
 namespace {
+// Uniform random traffic through a fresh model of `c`.
+TrafficResult uniform(const NocConfig& c, double rate, uint32_t flits, uint64_t warmup, uint64_t measure,
+                      uint64_t drain_limit = 20000) {
+  TrafficConfig t;
+  t.injection_rate = rate;
+  t.packet_flits = flits;
+  t.warmup_cycles = warmup;
+  t.measure_cycles = measure;
+  t.drain_limit_cycles = drain_limit;
+  auto m = make_noc_model(c);
+  return run_synthetic_traffic(*m, t);
+}
+
+// k x k, far past saturation.
 TrafficResult overload(uint32_t k, NocFidelity f, uint32_t flits, double rate) {
   NocConfig c;
   c.width = k;
   c.height = k;
   c.fidelity = f;
-  TrafficConfig t;
-  t.injection_rate = rate;
-  t.packet_flits = flits;
-  t.warmup_cycles = 1000;
-  t.measure_cycles = 2000;
-  t.drain_limit_cycles = 0;  // beyond saturation: measure throughput only
-  auto m = make_noc_model(c);
-  return run_synthetic_traffic(*m, t);
+  return uniform(c, rate, flits, 1000, 2000, 0);  // no drain: beyond saturation, throughput only
 }
 }  // namespace
 
@@ -51,16 +58,9 @@ TEST_CASE("below saturation accepted equals offered and the packet model is with
     NocConfig c;
     c.width = 4;
     c.height = 4;
-    TrafficConfig t;
-    t.injection_rate = 0.2;
-    t.packet_flits = flits;
-    t.warmup_cycles = 500;
-    t.measure_cycles = 3000;
-    auto flit = make_noc_model(c);
-    const TrafficResult rf = run_synthetic_traffic(*flit, t);
+    const TrafficResult rf = uniform(c, 0.2, flits, 500, 3000);
     c.fidelity = NocFidelity::Packet;
-    auto packet = make_noc_model(c);
-    const TrafficResult rp = run_synthetic_traffic(*packet, t);
+    const TrafficResult rp = uniform(c, 0.2, flits, 500, 3000);
     INFO("flits " << flits << " flit " << rf.packet_latency.mean << " packet " << rp.packet_latency.mean);
     CHECK_FALSE(rf.saturated);
     CHECK(rf.accepted == Approx(rf.offered).epsilon(0.03));
@@ -174,17 +174,9 @@ TEST_CASE("past saturation the window's link utilisation and energy per flit sta
       c.num_vcs = 1;
       c.vc_buffer_flits = 4;
     }
-    TrafficConfig t;
-    t.injection_rate = 1.0;
-    t.packet_flits = flits;
-    t.warmup_cycles = 1000;
-    t.measure_cycles = 3000;
-    t.drain_limit_cycles = 0;
-    auto flit = make_noc_model(c);
-    const TrafficResult rf = run_synthetic_traffic(*flit, t);
+    const TrafficResult rf = uniform(c, 1.0, flits, 1000, 3000, 0);
     c.fidelity = NocFidelity::Packet;
-    auto packet = make_noc_model(c);
-    const TrafficResult rp = run_synthetic_traffic(*packet, t);
+    const TrafficResult rp = uniform(c, 1.0, flits, 1000, 3000, 0);
     INFO(flits << "-flit packets: link max flit " << rf.link_util_max << " packet " << rp.link_util_max << "; pJ/flit flit "
                << rf.energy_pj_per_flit << " packet " << rp.energy_pj_per_flit);
     CHECK(rf.saturated);
@@ -200,8 +192,7 @@ TEST_CASE("past saturation the window's link utilisation and energy per flit sta
     CHECK(rp.energy_pj_per_flit == Approx(rf.energy_pj_per_flit).epsilon(0.03));
     if (flits > 1) {  // the exact single-VC engine: the flit model's figures
       c.packet_exact_wormhole = true;
-      auto exact = make_noc_model(c);
-      const TrafficResult re = run_synthetic_traffic(*exact, t);
+      const TrafficResult re = uniform(c, 1.0, flits, 1000, 3000, 0);
       CHECK(re.accepted == Approx(rf.accepted).epsilon(0.005));
       CHECK(re.link_util_max == Approx(rf.link_util_max).epsilon(0.01));
       CHECK(re.energy_pj_per_flit == Approx(rf.energy_pj_per_flit).epsilon(0.005));

@@ -28,6 +28,15 @@ struct NocEnergyCounts {
     crossbar += flits * (hops + 1);
     link_flits += flits * hops;
   }
+  // One router of that path: it routes the packet once and buffers and switches its flits, which
+  // leave over a link unless the router ejects them.
+  void add_router(uint64_t flits, bool onto_link) {
+    routing += 1;
+    buffer_writes += flits;
+    buffer_reads += flits;
+    crossbar += flits;
+    link_flits += onto_link ? flits : 0;
+  }
 };
 
 struct NocEnergyBreakdown {

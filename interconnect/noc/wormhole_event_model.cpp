@@ -188,13 +188,8 @@ void WormholeEventModel::allocate(uint32_t oi, uint64_t cycle) {
   }
   // The router's energy for the packet: route computation, its flits through the buffer and the
   // crossbar, and onto the link (counted as the router passes it, like the flit model's).
-  const uint64_t f = p.packet.flits;
-  stats_.link_flits[oi] += f;
-  stats_.energy.routing += 1;
-  stats_.energy.buffer_writes += f;
-  stats_.energy.buffer_reads += f;
-  stats_.energy.crossbar += f;
-  if (h.out_buffer >= 0) stats_.energy.link_flits += f;
+  stats_.link_flits[oi] += p.packet.flits;
+  stats_.energy.add_router(p.packet.flits, h.out_buffer >= 0);
   progress(slot, hop);
 }
 

@@ -41,10 +41,11 @@ void NocConfig::validate() const {
   require(height >= 1 && height <= 64, "height must be in 1..64");
   require(width * height <= 65536, "width * height must be <= 65536");
   require(num_vc_classes >= 1 && num_vc_classes <= 4, "num_vc_classes must be in 1..4");
-  require(num_vcs >= 1 && num_vcs <= 16, "num_vcs must be in 1..16");
+  require(num_vcs >= 1 && num_vcs <= kMaxVcs, "num_vcs must be in 1.." + std::to_string(kMaxVcs));
   require(num_vcs % num_vc_classes == 0,
           "num_vcs must be a multiple of num_vc_classes (each class gets its own VCs)");
-  require(vc_buffer_flits >= 1 && vc_buffer_flits <= 256, "vc_buffer_flits must be in 1..256");
+  require(vc_buffer_flits >= 1 && vc_buffer_flits <= kMaxVcBufferFlits,
+          "vc_buffer_flits must be in 1.." + std::to_string(kMaxVcBufferFlits));
   require(switch_alloc_iterations >= 1 && switch_alloc_iterations <= 4, "switch_alloc_iterations must be in 1..4");
   require(router_stages >= 1 && router_stages <= 8, "router_stages must be in 1..8");
   require(link_latency <= 64, "link_latency must be in 0..64");

@@ -31,6 +31,8 @@ struct NocConfig {
   uint32_t height = 4;                // mesh rows (y)
   NocRouting routing = NocRouting::XY;
   NocFidelity fidelity = NocFidelity::Flit;
+  static constexpr uint32_t kMaxVcs = 16;           // num_vcs in 1..kMaxVcs
+  static constexpr uint32_t kMaxVcBufferFlits = 256;  // vc_buffer_flits in 1..kMaxVcBufferFlits
   uint32_t num_vcs = 4;               // virtual channels per input port (all classes together)
   uint32_t num_vc_classes = 1;        // virtual networks (2 for request/response traffic)
   uint32_t vc_buffer_flits = 8;       // depth of each VC buffer

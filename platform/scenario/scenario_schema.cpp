@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "noc/noc_config.h"
+
 namespace star {
 
 namespace {
@@ -200,9 +202,9 @@ std::vector<KeySpec> build_schema() {
                      "NoC model: flit (cycle-level routers) or packet (link reservation, faster)"));
   k.push_back(choice(me + "noc.routing", {"xy", "yx", "west_first"}, "xy", "NoC routing"));
   k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits, a multiple of 8"));
-  k.push_back(integer(me + "noc.vcs", 2, 64, "4",
+  k.push_back(integer(me + "noc.vcs", 2, NocConfig::kMaxVcs, "4",
                       "virtual channels per input port (split between requests and responses)"));
-  k.push_back(integer(me + "noc.buffer_flits", 1, 1024, "8", "depth of each virtual-channel buffer"));
+  k.push_back(integer(me + "noc.buffer_flits", 1, NocConfig::kMaxVcBufferFlits, "8", "depth of each virtual-channel buffer"));
   k.push_back(boolean(me + "noc.body_flit_bypass", "true",
                       "body flits may win switch allocation the cycle they are written, as in BookSim2; false: "
                       "they wait the head's route computation and VC allocation stages (docs/noc.md)"));

@@ -229,6 +229,11 @@ TEST_CASE("mesh keys are checked with the key in every message") {
   CHECK(first_issue(base + "mesh: {compare: [two_cores]}\n").find("mesh.compare: 'two_cores' is not allowed") !=
         std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {vcs: 5}}\n").find("mesh.noc.vcs: 5 virtual channels") != std::string::npos);
+  // The NoC's own limits, reported at the scenario's key (not at mesh: with the model's names).
+  CHECK(first_issue(base + "mesh: {noc: {vcs: 32}}\n").find("mesh.noc.vcs: 32 is out of range; allowed: an integer in [2, 16]") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {buffer_flits: 512}}\n")
+            .find("mesh.noc.buffer_flits: 512 is out of range; allowed: an integer in [1, 256]") != std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {link_bits: 12}}\n")
             .find("mesh.noc.link_bits: 12 bits is not a whole number of bytes; allowed: a multiple of 8") !=
         std::string::npos);

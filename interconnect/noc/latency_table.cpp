@@ -37,20 +37,37 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
   return line;
 }
 
+namespace {
+// A latency column: "-" (text) or an empty field (CSV) when no measured packet was delivered (a
+// saturated run that gave up before any drained), rather than a 0 that reads as a measurement.
+std::string column(bool measured, const char* format, double value) {
+  if (!measured) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+}  // namespace
+
 void print_latency_table(std::ostream& os, const NocConfig& noc, const TrafficConfig& t,
                          const std::vector<SweepPoint>& points) {
   char line[256];
   os << sweep_title(noc, t) << '\n';
   os << "#  offered accepted  lat_mean   lat_p50   lat_p99 head_mean  hops link_max   occ  pJ/flit  sat\n";
+  bool unmeasured = false;
   for (const SweepPoint& p : points) {
     const TrafficResult& r = p.result;
-    std::snprintf(line, sizeof line,
-                  "  %8.3f %8.3f %9.2f %9.1f %9.1f %9.2f %5.2f %8.3f %5.2f %8.2f  %s\n", r.offered,
-                  r.accepted, r.packet_latency.mean, r.packet_latency.p50, r.packet_latency.p99,
-                  r.head_latency.mean, r.mean_hops, r.link_util_max, r.router_occupancy,
-                  r.energy_pj_per_flit, r.saturated ? "yes" : "no");
+    const bool m = r.packet_latency.count > 0;
+    unmeasured = unmeasured || !m;
+    std::snprintf(line, sizeof line, "  %8.3f %8.3f %9s %9s %9s %9s %5s %8.3f %5.2f %8.2f  %s\n", r.offered,
+                  r.accepted, column(m, "%.2f", r.packet_latency.mean).c_str(),
+                  column(m, "%.1f", r.packet_latency.p50).c_str(), column(m, "%.1f", r.packet_latency.p99).c_str(),
+                  column(m, "%.2f", r.head_latency.mean).c_str(), column(m, "%.2f", r.mean_hops).c_str(),
+                  r.link_util_max, r.router_occupancy, r.energy_pj_per_flit, r.saturated ? "yes" : "no");
     os << line;
   }
+  if (unmeasured)
+    os << "# -: no measured packet was delivered (none was created in the measurement window, or none drained\n"
+          "# before the drain limit): a longer --measure or --drain-limit measures latency there\n";
 }
 
 void print_latency_csv(std::ostream& os, NocFidelity fidelity, const std::vector<SweepPoint>& points, bool header) {
@@ -60,17 +77,21 @@ void print_latency_csv(std::ostream& os, NocFidelity fidelity, const std::vector
   const std::string label = to_string(fidelity);
   for (const SweepPoint& p : points) {
     const TrafficResult& r = p.result;
-    os << label << ',' << p.rate << ',' << r.offered << ',' << r.accepted << ',' << r.packet_latency.mean << ','
-       << r.packet_latency.p50 << ',' << r.packet_latency.p95 << ',' << r.packet_latency.p99 << ','
-       << r.head_latency.mean << ',' << r.mean_hops << ',' << r.link_util_mean << ',' << r.link_util_max
-       << ',' << r.router_occupancy << ',' << r.energy_pj_per_flit << ',' << (r.saturated ? 1 : 0) << '\n';
+    os << label << ',' << p.rate << ',' << r.offered << ',' << r.accepted << ',';
+    if (r.packet_latency.count > 0)
+      os << r.packet_latency.mean << ',' << r.packet_latency.p50 << ',' << r.packet_latency.p95 << ','
+         << r.packet_latency.p99 << ',' << r.head_latency.mean << ',' << r.mean_hops << ',';
+    else
+      os << ",,,,,,";  // no measured packet delivered: empty latency fields
+    os << r.link_util_mean << ',' << r.link_util_max << ',' << r.router_occupancy << ',' << r.energy_pj_per_flit << ','
+       << (r.saturated ? 1 : 0) << '\n';
   }
 }
 
 namespace {
-// (b - a) / a in per cent, to 0.1 (no "-0.0"); "-" when a is 0.
-std::string relative_error(double a, double b) {
-  if (a == 0) return "-";
+// (b - a) / a in per cent, to 0.1 (no "-0.0"); "-" when a is 0 or either was not measured.
+std::string relative_error(double a, double b, bool measured = true) {
+  if (a == 0 || !measured) return "-";
   double e = 100.0 * (b - a) / a;
   if (std::fabs(e) < 0.05) e = 0.0;
   char text[32];
@@ -96,10 +117,11 @@ void print_fidelity_comparison(std::ostream& os, const std::vector<SweepPoint>& 
     char speedup[32] = "-";
     if (p.cpu_seconds > 0) std::snprintf(speedup, sizeof speedup, "%.1fx", f.cpu_seconds / p.cpu_seconds);
     char line[256];
-    std::snprintf(line, sizeof line, "  %8.3f %9.2f %9.2f %9s %9s %9s %9s %9.4f %9.4f %8s  %s\n", f.offered,
-                  f.packet_latency.mean, p.packet_latency.mean,
-                  relative_error(f.packet_latency.mean, p.packet_latency.mean).c_str(),
-                  relative_error(f.packet_latency.p99, p.packet_latency.p99).c_str(),
+    const bool fm = f.packet_latency.count > 0, pm = p.packet_latency.count > 0;
+    std::snprintf(line, sizeof line, "  %8.3f %9s %9s %9s %9s %9s %9s %9.4f %9.4f %8s  %s\n", f.offered,
+                  column(fm, "%.2f", f.packet_latency.mean).c_str(), column(pm, "%.2f", p.packet_latency.mean).c_str(),
+                  relative_error(f.packet_latency.mean, p.packet_latency.mean, fm && pm).c_str(),
+                  relative_error(f.packet_latency.p99, p.packet_latency.p99, fm && pm).c_str(),
                   relative_error(f.accepted, p.accepted).c_str(),
                   relative_error(f.router_occupancy, p.router_occupancy).c_str(), f.cpu_seconds, p.cpu_seconds, speedup,
                   !saturated ? "no" : f.saturated && p.saturated ? "both" : f.saturated ? "flit" : "packet");

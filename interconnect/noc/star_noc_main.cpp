@@ -32,6 +32,15 @@ void parse_mesh(const std::string& text, star::NocConfig& noc) {
   }
 }
 
+// CLI11 reads "-1" into an unsigned option as 2^64 - 1; refuse it by name instead.
+const CLI::Validator not_negative(
+    [](std::string& text) {
+      const auto first = text.find_first_not_of(" \t");
+      return first != std::string::npos && text[first] == '-' ? "'" + text + "' is negative; a whole number >= 0 is needed"
+                                                              : std::string();
+    },
+    "", "not_negative");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,37 +65,41 @@ int main(int argc, char** argv) {
                "body flits may win switch allocation the cycle they are written, as in BookSim2 (default); "
                "--no-body-bypass: they wait R-2 cycles as heads do");
   app.add_option("--sa-iterations", noc.switch_alloc_iterations,
-                 "flit fidelity: switch allocator iterations (1: one nominee per input per cycle)")
+                 "switch allocator iterations (1: one nominee per input per cycle; the packet model charges the "
+                 "arbitrations a single iteration loses)")
       ->capture_default_str()->check(CLI::Range(1, 4));
-  app.add_option("--vcs", noc.num_vcs, "virtual channels per port")->capture_default_str()->check(CLI::Range(1, 16));
-  app.add_option("--buffer", noc.vc_buffer_flits, "flits per VC buffer")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--vcs", noc.num_vcs, "virtual channels per port")->capture_default_str()->check(CLI::Range(1u, star::NocConfig::kMaxVcs));
+  app.add_option("--buffer", noc.vc_buffer_flits, "flits per VC buffer")->capture_default_str()
+      ->check(CLI::Range(1u, star::NocConfig::kMaxVcBufferFlits));
   app.add_option("--stages", noc.router_stages, "router pipeline stages")->capture_default_str()->check(CLI::Range(1, 8));
   app.add_option("--link-latency", noc.link_latency, "link latency (cycles)")->capture_default_str()->check(CLI::Range(0, 64));
-  app.add_option("--flit-bits", noc.flit_bits, "link width (bits)")->capture_default_str();
+  app.add_option("--flit-bits", noc.flit_bits, "link width (bits)")->capture_default_str()->check(not_negative);
   app.add_option("--pattern", pattern, "uniform | transpose | bitcomp | hotspot | neighbour")->capture_default_str();
   app.add_option("--packet-flits", traffic.packet_flits, "flits per packet")->capture_default_str()->check(CLI::Range(1, 1024));
   auto* rates_option = app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
       ->delimiter(',')->check(CLI::Range(1e-9, 1.0));
-  app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str();
+  app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str()->check(not_negative);
   app.add_option("--measure", traffic.measure_cycles, "measurement cycles")->capture_default_str()->check(CLI::Range(1ull, 100000000ull));
-  app.add_option("--drain-limit", traffic.drain_limit_cycles, "max drain cycles")->capture_default_str();
-  app.add_option("--seed", traffic.seed, "random seed")->capture_default_str();
-  app.add_option("--hotspot-node", traffic.hotspot_node, "hotspot destination node")->capture_default_str();
-  app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
+  app.add_option("--drain-limit", traffic.drain_limit_cycles, "max drain cycles")->capture_default_str()
+      ->check(not_negative);
+  app.add_option("--seed", traffic.seed, "random seed")->capture_default_str()->check(not_negative);
+  auto* hotspot_node = app.add_option("--hotspot-node", traffic.hotspot_node, "hotspot destination node")
+      ->capture_default_str()->check(not_negative);
+  auto* hotspot_fraction = app.add_option("--hotspot-fraction", traffic.hotspot_fraction, "share of packets to the hotspot")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_flag("--self-traffic", traffic.self_traffic,
                "send packets to their own node (uniform over all nodes, transpose diagonal) instead of dropping them, "
                "as BookSim2's patterns do");
   app.add_flag("--csv", csv, "print CSV instead of the table");
-  app.add_flag("--saturation", saturation,
+  auto* saturation_flag = app.add_flag("--saturation", saturation,
                "instead of a sweep: find the zero-load latency, the saturation throughput (accepted at injection rate 1) "
                "and the latency knee by bisection")
       ->excludes(rates_option);
   app.add_option("--knee-factor", search.latency_factor,
                  "--saturation: the knee is where mean latency exceeds this times the zero-load latency")
-      ->capture_default_str()->check(CLI::Range(1.01, 1000.0));
+      ->capture_default_str()->check(CLI::Range(1.01, 1000.0))->needs(saturation_flag);
   app.add_option("--knee-resolution", search.resolution, "--saturation: bisection resolution, flits/node/cycle")
-      ->capture_default_str()->check(CLI::Range(0.0001, 0.25));
+      ->capture_default_str()->check(CLI::Range(0.0001, 0.25))->needs(saturation_flag);
   app.add_flag("--map", map, "after each table: per rate, mean buffered flits per router as a mesh grid and the busiest links");
   app.add_option("--map-csv", map_csv, "write per-router occupancy and per-link utilisation, every rate, as CSV to FILE (- for stdout)");
   app.add_option("--booksim-config", booksim,
@@ -101,6 +114,17 @@ int main(int argc, char** argv) {
     traffic.pattern = star::parse_traffic_pattern(pattern);
     noc.validate();
     traffic.validate(noc);
+    // Options that would otherwise be ignored without a word.
+    const bool packet_runs = both || noc.fidelity == star::NocFidelity::Packet;
+    if ((noc.packet_router_detail || noc.packet_exact_wormhole) && !packet_runs)
+      throw std::invalid_argument(std::string(noc.packet_router_detail ? "--router-detail" : "--exact-wormhole") +
+                                  " refines the packet model; add --fidelity packet or --both");
+    if (noc.packet_router_detail && noc.vcs_per_class() == 1)
+      throw std::invalid_argument("--router-detail models several VCs per port (--vcs 1 given); with one VC use "
+                                  "--exact-wormhole");
+    if ((hotspot_node->count() || hotspot_fraction->count()) && traffic.pattern != star::TrafficPattern::Hotspot)
+      throw std::invalid_argument("--hotspot-node and --hotspot-fraction apply to --pattern hotspot (pattern is '" +
+                                  pattern + "')");
     if (map && csv) throw std::invalid_argument("--map prints text tables; with --csv use --map-csv FILE");
     if (saturation && (map || !map_csv.empty()))
       throw std::invalid_argument("--map and --map-csv show the runs of a sweep; --saturation makes no sweep");

@@ -20,6 +20,7 @@ SweepPoint point(double rate, double latency, double p99, double accepted, doubl
   p.rate = rate;
   p.result.offered = rate;
   p.result.accepted = accepted;
+  p.result.packet_latency.count = latency > 0 ? 1000 : 0;  // no measured packet delivered: latency 0
   p.result.packet_latency.mean = latency;
   p.result.packet_latency.p99 = p99;
   p.result.router_occupancy = occupancy;
@@ -63,6 +64,35 @@ TEST_CASE("fidelity comparison: refuses sweeps of other rates, and a zero refere
   print_fidelity_comparison(zero, {point(0.1, 20, 40, 0.1, 0, 0.5)}, {point(0.1, 20, 40, 0.1, 1, 0.001)});
   CHECK(zero.str().find("     +0.0%         -    0.5000    0.0010   500.0x  no\n") != std::string::npos);
   CHECK(zero.str().find("times poorly") != std::string::npos);  // a packet run of 1 ms
+}
+
+TEST_CASE("a point where no measured packet was delivered shows no latency, not 0", "[noc]") {
+  NocConfig noc;
+  TrafficConfig t;
+  // 1024-flit packets, 1-flit buffers, 100 measured cycles, 10 to drain: nothing measured gets out.
+  noc.num_vcs = 1;
+  noc.vc_buffer_flits = 1;
+  t.packet_flits = 1024;
+  t.warmup_cycles = 1000;
+  t.measure_cycles = 100;
+  t.drain_limit_cycles = 10;
+  const std::vector<SweepPoint> none = run_latency_sweep(noc, t, {0.5});
+  REQUIRE(none[0].result.packet_latency.count == 0);
+  const std::vector<SweepPoint> mixed{point(0.1, 20.0, 40.0, 0.1, 2.0, 0.5), none[0]};
+  std::ostringstream table;
+  print_latency_table(table, noc, t, mixed);
+  INFO(table.str());
+  CHECK(count(table.str(), "         -         -         -         -     -") == 1);
+  CHECK(count(table.str(), "# -: no measured packet was delivered") == 1);
+  std::ostringstream csv;
+  print_latency_csv(csv, NocFidelity::Flit, mixed, true);
+  INFO(csv.str());
+  CHECK(count(csv.str(), "\nflit,0.5,") == 1);
+  CHECK(count(csv.str(), "\nflit,0.5,1.28,0.07,,,,,,,0.05") == 1);  // the six latency fields empty
+  std::ostringstream compare;
+  print_fidelity_comparison(compare, mixed, {point(0.1, 20.0, 40.0, 0.1, 2.0, 0.5), point(0.5, 30.0, 60.0, 0.1, 2.0, 0.5)});
+  INFO(compare.str());
+  CHECK(count(compare.str(), "  1.280         -     30.00         -         -") == 1);
 }
 
 TEST_CASE("sweep CSV: one header, the fidelity on every row, and real sweeps compare", "[noc]") {

@@ -7,11 +7,12 @@
 //     (--seeds N, default 8) with the spread of the latency and of the packet model's error.
 // --no-body-bypass runs every table without NocConfig::body_flit_bypass (body flits wait R-2 cycles).
 // "flit-hops" counts router traversals (a flit crossing h links traverses h+1 routers).
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include "noc/noc_model.h"
@@ -315,30 +316,21 @@ void multicast_table() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false, speed = true, tables = true, multicast = true;
-  int seeds = 0;  // latency tables: 0 = the default (8, --quick 2)
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--quick")) quick = true;
-    else if (!std::strcmp(argv[i], "--seeds") && i + 1 < argc) {
-      char* end = nullptr;
-      const long n = std::strtol(argv[++i], &end, 10);
-      if (*end != '\0' || n < 1 || n > 1000) {
-        std::fprintf(stderr, "bench_noc: --seeds wants a count in 1..1000, got '%s'\n", argv[i]);
-        return 2;
-      }
-      seeds = int(n);
-    }
-    else if (!std::strcmp(argv[i], "--speed")) tables = multicast = false;
-    else if (!std::strcmp(argv[i], "--tables")) speed = multicast = false;
-    else if (!std::strcmp(argv[i], "--multicast")) speed = tables = false;
-    else if (!std::strcmp(argv[i], "--no-body-bypass")) body_bypass = false;
-    else {
-      std::fprintf(stderr, "usage: bench_noc [--quick] [--seeds N] [--no-body-bypass] [--speed | --tables | --multicast]\n");
-      return 2;
-    }
-  }
+  CLI::App app{"bench_noc: NoC speed, latency-throughput and multicast tables (Markdown); all three by default"};
+  bool quick = false, speed = false, tables = false, multicast = false;
+  unsigned seeds = 0;  // latency tables: 0 = the default (8, --quick 2)
+  app.add_flag("--quick", quick, "shorter runs and 2 seeds: a smoke run, not a measurement");
+  app.add_option("--seeds", seeds, "latency tables: seeds per point (default 8, --quick 2)")->check(CLI::Range(1u, 1000u));
+  app.add_flag("!--no-body-bypass", body_bypass, "every run without body-flit bypass (body flits wait R-2 cycles)");
+  auto* speed_flag = app.add_flag("--speed", speed, "only the speed table");
+  auto* tables_flag = app.add_flag("--tables", tables, "only the latency-throughput tables");
+  auto* multicast_flag = app.add_flag("--multicast", multicast, "only the multicast table");
+  speed_flag->excludes(tables_flag)->excludes(multicast_flag);
+  tables_flag->excludes(multicast_flag);
+  CLI11_PARSE(app, argc, argv);
+  if (!speed && !tables && !multicast) speed = tables = multicast = true;
   if (speed) speed_table(quick);
-  if (tables) latency_tables(quick, seeds > 0 ? seeds : quick ? 2 : 8);
+  if (tables) latency_tables(quick, seeds > 0 ? int(seeds) : quick ? 2 : 8);
   if (multicast) multicast_table();
   return 0;
 }

@@ -278,6 +278,18 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     const double carried = double(window.flits_delivered) / double(window.flits_injected);
     for (uint64_t& l : window.link_flits) l = uint64_t(std::llround(double(l) * carried));
   }
+  // Likewise each router's stays: the whole waits of the window's injected packets. Without
+  // back-pressure such a model keeps every wait in the routers, while real buffers hold at most
+  // their capacity and the rest waits in the source queues: past saturation it would report more
+  // flits than the buffers hold. Each router's mean is capped at its buffers' capacity.
+  if (ahead) {
+    const uint64_t per_port = uint64_t(noc.num_vcs) * noc.vc_buffer_flits;
+    for (uint32_t node = 0; node < n && node < window.occupancy_flit_cycles.size(); ++node) {
+      uint64_t ports = 1;  // the local input
+      for (uint8_t p = 0; p < kNocPorts; ++p) ports += p != kPortLocal && mesh.has_neighbour(node, p);
+      window.occupancy_flit_cycles[node] = std::min(window.occupancy_flit_cycles[node], ports * per_port * t.measure_cycles);
+    }
+  }
   const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;

@@ -161,12 +161,24 @@ TEST_CASE("a second switch allocator iteration recovers the matchings a single o
   CHECK(mean(2) == Approx(mean(1)).epsilon(0.01));
 }
 
-TEST_CASE("past saturation the window's link utilisation and energy per flit stay physical in every engine", "[noc]") {
+TEST_CASE("past saturation the window's link utilisation, energy per flit and router occupancy stay physical in every engine", "[noc]") {
   // The packet engines count a packet's energy (and the packet model its link flits) when it is
   // injected; past saturation the window's packets are delivered long after it, so the driver
   // prices the window's energy over the flits injected in it and takes the links' share of the
   // flits delivered (NocModel::counts_at_injection). Before, the packet model reported 1.09
-  // flits/cycle on a link and 51 pJ/flit here (the flit model 0.80 and 39 pJ).
+  // flits/cycle on a link and 51 pJ/flit here (the flit model 0.80 and 39 pJ). It also counts each
+  // packet's whole waits in the routers, which have no back-pressure there: the driver caps each
+  // router's mean at its buffers' capacity (before: up to 1000 flits in a router of 160).
+  const auto occupancy_within_capacity = [](const NocConfig& c, const TrafficResult& r, const char* engine) {
+    const MeshTopology mesh{c.width, c.height};
+    for (uint32_t node = 0; node < mesh.nodes(); ++node) {
+      uint32_t ports = 1;
+      for (uint8_t p = 0; p < kNocPorts; ++p) ports += p != kPortLocal && mesh.has_neighbour(node, p);
+      INFO(engine << ", router " << node << ": " << r.router_occupancy_map[node] << " flits, capacity "
+                  << ports * c.num_vcs * c.vc_buffer_flits);
+      CHECK(r.router_occupancy_map[node] <= ports * c.num_vcs * c.vc_buffer_flits * 1.001);
+    }
+  };
   for (uint32_t flits : {1u, 8u}) {
     NocConfig c;
     c.width = c.height = 4;
@@ -190,12 +202,17 @@ TEST_CASE("past saturation the window's link utilisation and energy per flit sta
     // spread differently (0.32 against 0.40 flits/cycle on the busiest link).
     if (flits == 1) CHECK(rp.link_util_max == Approx(rf.link_util_max).epsilon(0.10));
     CHECK(rp.energy_pj_per_flit == Approx(rf.energy_pj_per_flit).epsilon(0.03));
+    occupancy_within_capacity(c, rf, "flit");
+    occupancy_within_capacity(c, rp, "packet");
+    // The capped routers are the busy ones: the packet model's mean stays of the flit model's order.
+    CHECK(rp.router_occupancy < 2.0 * rf.router_occupancy);
     if (flits > 1) {  // the exact single-VC engine: the flit model's figures
       c.packet_exact_wormhole = true;
       const TrafficResult re = uniform(c, 1.0, flits, 1000, 3000, 0);
       CHECK(re.accepted == Approx(rf.accepted).epsilon(0.005));
       CHECK(re.link_util_max == Approx(rf.link_util_max).epsilon(0.01));
       CHECK(re.energy_pj_per_flit == Approx(rf.energy_pj_per_flit).epsilon(0.005));
+      occupancy_within_capacity(c, re, "exact wormhole");
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "noc/flit_network_model.h"
 #include "noc/mesh_topology.h"
 #include "noc/network_interface.h"
+#include "tracing/tracer.h"
 
 namespace star {
 
@@ -191,10 +192,9 @@ NetworkInterface* NocFabric::interface_at(uint32_t node) const {
   return node < interfaces_.size() ? interfaces_[node] : nullptr;
 }
 
-void NocFabric::trace(sc_core::sc_trace_file* tf, uint64_t window_cycles) {
-  if (!tf) return;
+void NocFabric::trace(Tracer& tracer, const std::string& module, uint64_t window_cycles) {
   if (window_cycles == 0) throw std::invalid_argument("NocFabric::trace: window_cycles must be >= 1");
-  tracing_ = true;
+  if (!tracer.enabled()) return;
   trace_window_ = window_cycles;
   const MeshTopology mesh{config_.width, config_.height};
   link_utilisation_.assign(size_t(mesh.nodes()) * kNocPorts, 0.0);
@@ -202,30 +202,74 @@ void NocFabric::trace(sc_core::sc_trace_file* tf, uint64_t window_cycles) {
   router_occupancy_.assign(mesh.nodes(), 0);
   router_occupancy_mean_.assign(mesh.nodes(), 0.0);
   trace_occupancy_base_.assign(mesh.nodes(), 0);
-  const std::string base = name();
+  const bool ahead = model_->counts_at_injection();
   for (uint32_t n = 0; n < mesh.nodes(); ++n) {
-    const std::string r = base + ".r" + std::to_string(mesh.x_of(n)) + "_" + std::to_string(mesh.y_of(n));
-    sc_core::sc_trace(tf, router_occupancy_[n], r + ".occupancy");
-    sc_core::sc_trace(tf, router_occupancy_mean_[n], r + ".occupancy_mean");
+    const std::string r = module + ".r" + std::to_string(mesh.x_of(n)) + "_" + std::to_string(mesh.y_of(n));
     for (uint8_t p = 0; p < kNocPorts; ++p)
       if (p == kPortLocal || mesh.has_neighbour(n, p))
-        sc_core::sc_trace(tf, link_utilisation_[size_t(n) * kNocPorts + p], r + ".util_" + port_name(p));
+        tracing_ |= tracer.trace_variable(r, std::string("util_") + port_name(p), link_utilisation_[size_t(n) * kNocPorts + p]);
+    if (ahead) continue;
+    tracer.trace_variable(r, "occupancy", router_occupancy_[n]);
+    tracer.trace_variable(r, "occupancy_mean", router_occupancy_mean_[n]);
+  }
+  trace_time_window_ = &tracer;
+  if (tracing_ && ahead) {
+    link_windows_.assign(link_utilisation_.size(), WindowRuns{});
+    model_->observe_links(this);
   }
 }
 
+// Spreads the flits evenly over the windows [from, from + cycles) covers; a window already closed
+// (before the model's present: not expected, reservations are never in the past) gets none.
+void NocFabric::link_used(uint32_t link, uint64_t from, uint64_t cycles, uint64_t flits) {
+  const uint64_t w = trace_window_;
+  from = std::max(from, trace_closed_ * w);
+  const uint64_t end = from + std::max<uint64_t>(cycles, 1);
+  const uint64_t first = from / w, last = (end - 1) / w;
+  WindowRuns& runs = link_windows_[link];
+  const double f = double(flits);
+  if (first == last) {
+    runs.add(first, first + 1, f);
+    return;
+  }
+  const double span = double(end - from);
+  runs.add(first, first + 1, f * double((first + 1) * w - from) / span);
+  if (last > first + 1) runs.add(first + 1, last, f * double(w) / span);
+  runs.add(last, last + 1, f * double(end - last * w) / span);
+}
+
+// The values follow the model only while the tracer's time window is open (outside it they keep
+// what they showed); the window bases move on regardless, so each mean covers its own window.
 void NocFabric::sample_trace() {
-  if (auto* flit = dynamic_cast<FlitNetworkModel*>(model_.get()))
-    for (uint32_t n = 0; n < router_occupancy_.size(); ++n) router_occupancy_[n] = flit->router_occupancy(n);
+  const bool open = trace_time_window_->window_open();
+  if (!link_windows_.empty()) {  // the model tells its link use ahead: windows before now are final
+    const uint64_t current = model_->now() / trace_window_;
+    if (current <= trace_closed_) return;
+    // The mean over the windows closed since the last sample (the fabric samples when it runs).
+    const double cycles = double((current - trace_closed_) * trace_window_);
+    for (size_t i = 0; i < link_windows_.size(); ++i) {
+      double flits = 0;
+      link_windows_[i].close_before(current, [&](uint64_t first, uint64_t end, double per_window) {
+        flits += per_window * double(end - first);
+      });
+      if (open) link_utilisation_[i] = flits / cycles;
+    }
+    trace_closed_ = current;
+    return;
+  }
+  if (open)
+    if (auto* flit = dynamic_cast<FlitNetworkModel*>(model_.get()))
+      for (uint32_t n = 0; n < router_occupancy_.size(); ++n) router_occupancy_[n] = flit->router_occupancy(n);
   const uint64_t now = model_->now();
   if (now < trace_window_start_ + trace_window_) return;
   const NocStats s = model_->stats();
   const double cycles = double(now - trace_window_start_);
   for (size_t i = 0; i < link_utilisation_.size(); ++i) {
-    link_utilisation_[i] = (s.link_flits[i] - trace_link_base_[i]) / cycles;
+    if (open) link_utilisation_[i] = (s.link_flits[i] - trace_link_base_[i]) / cycles;
     trace_link_base_[i] = s.link_flits[i];
   }
   for (size_t n = 0; n < router_occupancy_mean_.size() && n < s.occupancy_flit_cycles.size(); ++n) {
-    router_occupancy_mean_[n] = (s.occupancy_flit_cycles[n] - trace_occupancy_base_[n]) / cycles;
+    if (open) router_occupancy_mean_[n] = (s.occupancy_flit_cycles[n] - trace_occupancy_base_[n]) / cycles;
     trace_occupancy_base_[n] = s.occupancy_flit_cycles[n];
   }
   trace_window_start_ = now;

@@ -12,12 +12,15 @@
 #include <vector>
 
 #include "noc/noc_model.h"
+#include "tracing/window_runs.h"
 
 namespace star {
 
 class NetworkInterface;
+class Tracer;
+class TraceWindow;
 
-class NocFabric : public sc_core::sc_module {
+class NocFabric : public sc_core::sc_module, private NocLinkObserver {
  public:
   // TLM traffic needs separate request and response classes: config.num_vc_classes >= 2.
   NocFabric(sc_core::sc_module_name name, const NocConfig& config);
@@ -48,11 +51,15 @@ class NocFabric : public sc_core::sc_module {
   void attach(NetworkInterface& ni);
   NetworkInterface* interface_at(uint32_t node) const;
 
-  // Into a VCD, per router: `occupancy` (flits in its buffers, flit fidelity), `occupancy_mean`
-  // (mean buffered flits over the last window of `window_cycles`, every fidelity; the packet
-  // engines count a flit's stay when they time it) and `util_<port>` (flits per cycle on each
-  // output over the last window); call before sc_start. Off unless called.
-  void trace(sc_core::sc_trace_file* tf, uint64_t window_cycles = 100);
+  // Into the tracer's VCD, per router `<module>.r<x>_<y>` (those its module filter selects):
+  // `util_<port>` (flits per cycle on each output over the last window of `window_cycles`),
+  // `occupancy` (flits in its buffers, flit fidelity) and `occupancy_mean` (mean buffered flits
+  // over the last window; the exact wormhole engine counts a flit's stay when it times it). A
+  // model that counts at injection (the packet model) tells each hop's link use with its cycles,
+  // which are spread over the windows they cover; its waits are not buffer contents (it has no
+  // back-pressure), so it traces no occupancy. The values change only inside the tracer's time
+  // window. Call before sc_start; off unless called.
+  void trace(Tracer& tracer, const std::string& module, uint64_t window_cycles = 100);
 
   NocModel& model() { return *model_; }
   const NocConfig& config() const { return config_; }
@@ -85,6 +92,7 @@ class NocFabric : public sc_core::sc_module {
   void run();
   void deliver();
   void sample_trace();
+  void link_used(uint32_t link, uint64_t from, uint64_t cycles, uint64_t flits) override;
   uint64_t cycle_floor(const sc_core::sc_time& t) const;
 
   NocConfig config_;
@@ -98,11 +106,16 @@ class NocFabric : public sc_core::sc_module {
   uint64_t next_id_ = 0;
 
   bool tracing_ = false;
+  const TraceWindow* trace_time_window_ = nullptr;  // the tracer's: values change only while open
   uint64_t trace_window_ = 100, trace_window_start_ = 0;
   std::vector<uint64_t> trace_link_base_, trace_occupancy_base_;
   std::vector<double> link_utilisation_;       // traced: [node * ports + port]
   std::vector<unsigned> router_occupancy_;     // traced: [node] (flit fidelity)
   std::vector<double> router_occupancy_mean_;  // traced: [node], window mean
+  // A model that counts at injection: each link's flits per window, ahead of time, and the first
+  // window not closed yet (windows before the model's present are final).
+  std::vector<WindowRuns> link_windows_;
+  uint64_t trace_closed_ = 0;
 };
 
 }  // namespace star

@@ -23,6 +23,17 @@ struct DeliveryTiming {
   uint32_t hops = 0;
 };
 
+// Told of each hop's link use as a model that counts at injection times it (NocModel::observe_links).
+class NocLinkObserver {
+ public:
+  // `flits` flits leave by output `link` ([node * kNocPorts + port]) over the cycles
+  // [from, from + cycles) (cycles >= flits when the packet is throttled).
+  virtual void link_used(uint32_t link, uint64_t from, uint64_t cycles, uint64_t flits) = 0;
+
+ protected:
+  ~NocLinkObserver() = default;
+};
+
 class NocModel {
  public:
   virtual ~NocModel() = default;
@@ -47,6 +58,10 @@ class NocModel {
   // measurement window's counts then belong to the packets injected in it, not to the flits that
   // moved in it; the two differ past saturation, where the sources queue ever further ahead.
   virtual bool counts_at_injection() const { return false; }
+  // For a model that counts_at_injection: from now on tell `observer` (nullptr: nobody) each hop's
+  // link use with the cycles it takes, so that a trace can place the flits in time. Others count
+  // as the flits move and ignore it.
+  virtual void observe_links(NocLinkObserver* observer) { (void)observer; }
   // Only for a model that times_at_injection (otherwise throws std::logic_error): injects like
   // inject (dsts empty: to packet.dst) or inject_multicast (to dsts) and returns the cycle the
   // last copy's tail is reassembled (DeliveredPacket::tail_cycle). Nothing is queued for

@@ -25,7 +25,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  fast_flits_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
+  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
   // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
   if (charge_lost_) {
@@ -135,6 +135,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
       last_grant = std::max(last_grant, grant);
       first = false;
       stats_.link_flits[size_t(h.node) * kNocPorts + out] += f;
+      if (observer_) observer_->link_used(h.node * kNocPorts + out, grant, span, f);
       stats_.energy.crossbar += f;
       if (out == kPortLocal) {
         eject_grant_[h.node] = grant;
@@ -379,6 +380,11 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   count_injected(packet, hops);
 }
 
+void PacketNetworkModel::observe_links(NocLinkObserver* observer) {
+  observer_ = observer;
+  fast_flits_ = fast_flits_allowed_ && !observer;
+}
+
 void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) {
   stats_.energy.add_minimal_path(packet.flits, hops);
   stats_.packets_injected += packet.packets;
@@ -519,6 +525,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
     stats_.link_flits[size_t(node) * kNocPorts + out] += f;
+    if (observer_) observer_->link_used(node * kNocPorts + out, grant, span, f);
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
     switch (out) {  // move to the neighbour; (dx, dy) is what is left to go

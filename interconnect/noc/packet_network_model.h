@@ -47,6 +47,9 @@ class PacketNetworkModel final : public NocModel {
   bool times_trains() const override { return !hold_upstream_links_; }
   bool times_at_injection() const override { return true; }
   bool counts_at_injection() const override { return true; }
+  // The 1-flit loop (inject_flit) tells no observer: while one is set, 1-flit packets take the
+  // general walk (same results, slower).
+  void observe_links(NocLinkObserver* observer) override;
   uint64_t inject_timed(const NocPacket& packet, const std::vector<uint32_t>& dsts) override;
   void inject_timed(const NocPacket& packet, DeliveryTiming& timing) override;
   void advance_to(uint64_t cycle) override;
@@ -160,6 +163,8 @@ class PacketNetworkModel final : public NocModel {
   // ... and dimension-order routing (fast_flits_): 1-flit packets go through inject_flit, which
   // takes the hops that do not wait in a loop of their own.
   bool fast_flits_;
+  bool fast_flits_allowed_;            // fast_flits_ when no observer is set
+  NocLinkObserver* observer_ = nullptr;
   void inject_flit(const NocPacket& packet);
   void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
   uint32_t vcs_per_class_, va_lead_;

@@ -54,6 +54,15 @@ class Tracer : public sc_core::sc_module, public TraceWindow {
     return true;
   }
 
+  // A plain variable the module writes itself (e.g. a mean it computes once per window): recorded
+  // as it is, so the module changes it only while window_open() (NocFabric does).
+  template <class T>
+  bool trace_variable(const std::string& module, const std::string& signal, const T& v) {
+    if (!admit(module, signal)) return false;
+    sc_core::sc_trace(tf_, v, names_.back());
+    return true;
+  }
+
   // Flushes and closes the file (also done by the destructor). Later writes are not recorded.
   // SystemC's VCD writer records a time step's values only when time moves past it, so changes
   // made in the simulation's last time step (a final IRQ, a utilisation returning to 0) would be

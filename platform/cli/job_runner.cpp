@@ -33,7 +33,7 @@ std::string accuracy_line(const nlohmann::json& a) {
 
 RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
                         double progress_after_s, const std::string& version) {
-  if (sc.mesh) return run_mesh_scenario(sc, version);
+  if (sc.mesh) return run_mesh_scenario(sc, vcd_path, version);
   const auto t0 = std::chrono::steady_clock::now();
   // SystemC's informational messages (e.g. the VCD timescale) would mix into the summary.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);

@@ -13,10 +13,16 @@
 #include "mesh/mesh_report.h"
 #include "run_table.h"
 #include "scenario/mesh_runs.h"
+#include "tracing/tracer.h"
 
 namespace star {
 
 namespace {
+
+// The NoC's window means in the VCD: link utilisation and buffer occupancy over windows of this
+// many cycles (1 us at 1 GHz; the packet model counts a packet's link flits when it times it, so
+// a window must be long against a tile's packets, a few hundred flits each).
+constexpr std::uint64_t kNocTraceWindowCycles = 1000;
 
 std::string check_line(const std::string& label, const nlohmann::json& a) {
   if (a.contains("skipped")) return fmt::format("{}: output check skipped ({})\n", label, a["skipped"].get<std::string>());
@@ -29,10 +35,22 @@ std::string check_line(const std::string& label, const nlohmann::json& a) {
 
 }  // namespace
 
-RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& version) {
+RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_path, const std::string& version) {
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  // The tracer is created before the modules that register with it (it must outlive them).
+  std::unique_ptr<Tracer> tracer;
+  if (sc.trace.enabled) {
+    TraceConfig tc = sc.trace;
+    tc.path = vcd_path;
+    tracer = std::make_unique<Tracer>("tracer", tc);
+  }
   SpatialStar mesh("mesh", sc.mesh_config);
+  if (tracer) {
+    for (std::uint32_t i = 0; i < sc.mesh_config.cores(); ++i) mesh.core(i).trace(*tracer, mesh.core(i).name());
+    for (std::uint32_t m = 0; m < mesh.controllers(); ++m) mesh.memory(m).trace(*tracer, mesh.memory(m).name());
+    mesh.fabric.trace(*tracer, "mesh.noc", kNocTraceWindowCycles);
+  }
 
   // An attention-only layer is spread over the controllers one K/V group per region; a full
   // layer stays whole in controller 0 (every core reads all of X; controller 0's base is global
@@ -86,6 +104,7 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vers
     checks[r.label] = a;
     check_text += check_line(r.label, a);
   }
+  if (tracer) tracer->close();
   const MeshReport rep = make_mesh_report(entries);
   const MeshSummary& primary = entries.front().summary;
   nlohmann::json batching = nlohmann::json::object();

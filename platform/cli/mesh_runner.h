@@ -12,7 +12,11 @@
 namespace star {
 
 // Call once per process (SystemC elaborates once). Every plan is made before the first
-// simulation step, so a bad plan throws std::invalid_argument without having simulated.
-RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& version);
+// simulation step, so a bad plan throws std::invalid_argument without having simulated. With
+// tracing on, `vcd_path` gets the waveforms of every run, one after another in simulated time:
+// each core's stages (`mesh.core<i>.*`, as the single-core SoC's `core.*`), each memory
+// controller's bandwidth (`mesh.mc<m>`) and the NoC's routers (`mesh.noc.r<x>_<y>`: link
+// utilisation and buffer occupancy, NocFabric::trace).
+RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_path, const std::string& version);
 
 }  // namespace star

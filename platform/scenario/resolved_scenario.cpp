@@ -247,8 +247,6 @@ class Resolver {
     MeshConfig& m = r_.mesh_config;
     m.width = u32("mesh.width");
     m.height = u32("mesh.height");
-    if (num("tracing.enabled") != 0)
-      issue("tracing.enabled", "tracing covers the single-core SoC; allowed with mesh: false");
     const std::vector<std::string>& ctl = v("mesh.controllers").list;
     const std::string ck = "mesh.controllers";
     auto all_rows = [&](MeshEdge e) {

@@ -230,7 +230,7 @@ std::vector<KeySpec> build_schema() {
                                  "... until this time; auto: the end of the run")));
   KeySpec modules = spec("tracing.modules", ValueKind::text_list);
   modules.default_text = "[]";
-  modules.doc = "modules to trace (globs such as core.*); empty: all";
+  modules.doc = "modules to trace (globs such as core.*; on a mesh mesh.core3, mesh.mc*, mesh.noc); empty: all";
   k.push_back(modules);
   // Outputs.
   KeySpec dir = spec("outputs.dir", ValueKind::text);

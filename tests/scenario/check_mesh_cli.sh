@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # star-sim on a mesh: a 2 x 2 functional run through the CLI (every run's output equals the
 # single-core model bit for bit, ring's within its merge tolerance; report and CSV carry the mesh
-# statistics), a bad mesh key refused before anything runs, a full layer (bit for bit; kv_split
+# statistics), its waveforms, a bad mesh key refused before anything runs, a full layer (bit for bit; kv_split
 # refused), and a tiny mesh sweep that writes its CSV and charts.
 #   check_mesh_cli.sh STAR_SIM WORK_DIR PLOT_SCRIPT
 set -euo pipefail
@@ -44,6 +44,24 @@ grep -q '"description"' run/report.json || fail "report.json statistics lack des
 head -1 run/results.csv | tr ',' '\n' | grep -x "mesh.query_split.mc_1.dram_bytes" >/dev/null || fail "no per-controller DRAM column"
 head -1 run/results.csv | tr ',' '\n' | grep -x "mesh.cores_energy_j" >/dev/null || fail "no core energy column"
 grep -q "^  controllers: \[west:0, east:1\]$" run/scenario.yaml || fail "controllers not in the resolved scenario"
+
+# Waveforms of a mesh run: every core's stages, every controller's bandwidth and the NoC's links
+# (the packet model: link utilisation only, each hop's flits placed over the cycles it takes, so
+# never above 1 flit per cycle); the output is still bit for bit.
+"$sim" run mesh.yaml -s tracing.enabled=true -s "mesh.orchestration=[query_split]" -o traced > traced.stdout
+grep -q "^query_split: output equals the single-core model bit for bit (max abs diff 0)" traced.stdout \
+  || fail "traced run: no bit-exact output line"
+vcd=traced/trace.vcd
+[ -s "$vcd" ] || fail "traced run wrote no trace.vcd"
+for scope in core0 core3 mc0 mc1 noc r0_0 r1_1 sufa; do
+  grep -q "^\$scope module $scope \$end" "$vcd" || fail "trace.vcd lacks scope $scope"
+done
+grep -q ' util_east ' "$vcd" || fail "trace.vcd lacks the NoC's link utilisation"
+grep -q ' occupancy_mean ' "$vcd" && fail "trace.vcd has packet-model occupancy (its waits are not buffer contents)"
+awk '$1 == "$var" && $5 ~ /^util_/ { util[$4] = 1 }
+     /^r/ { split($0, f, " "); v = substr(f[1], 2) + 0; if ((f[2] in util) && v > 0) { rose = 1; if (v > 1.0001) { print "util " v " > 1"; bad = 1 } } }
+     END { if (!rose) print "no link utilisation above 0"; exit bad || !rose }' "$vcd" \
+  || fail "trace.vcd: link utilisation out of [0, 1] or never above 0"
 
 # Bad mesh keys: exit 2, the key named, nothing written.
 set +e

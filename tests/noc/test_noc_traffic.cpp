@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "noc/noc_model.h"
 #include "noc/synthetic_traffic.h"
 
 using namespace star;
@@ -204,6 +205,52 @@ TEST_CASE("deliveries timed at injection give the same run as the queued deliver
     CHECK(a.packets_delivered > 0);
     CHECK(a.packets_delivered <= a.packets_injected);
     check_same_run(a, b);
+  }
+}
+
+TEST_CASE("a link observer sees each hop's flits in cycles no other hop of that link takes, and changes nothing", "[noc]") {
+  // NocFabric's trace places the packet model's link flits in time through observe_links; 1-flit
+  // packets then take the general walk instead of the 1-flit loop, which must time them alike.
+  struct Recorder final : NocLinkObserver {
+    std::vector<std::vector<std::pair<uint64_t, uint64_t>>> spans;  // per link: [from, to)
+    std::vector<uint64_t> flits;
+    void link_used(uint32_t link, uint64_t from, uint64_t cycles, uint64_t f) override {
+      CHECK(cycles >= f);
+      spans.at(link).emplace_back(from, from + cycles);
+      flits.at(link) += f;
+    }
+  };
+  struct Case {
+    uint32_t vcs, buffer, flits;
+    double rate;
+  };
+  for (const Case& k : {Case{4, 8, 1, 0.35}, Case{4, 8, 1, 0.9}, Case{1, 4, 8, 0.2}, Case{4, 8, 5, 0.3}}) {
+    NocConfig c;
+    c.width = c.height = 4;
+    c.num_vcs = k.vcs;
+    c.vc_buffer_flits = k.buffer;
+    c.fidelity = NocFidelity::Packet;
+    TrafficConfig t;
+    t.injection_rate = k.rate;
+    t.packet_flits = k.flits;
+    t.warmup_cycles = 500;
+    t.measure_cycles = 3000;
+    t.drain_limit_cycles = 2000;
+    auto plain = make_noc_model(c);
+    const TrafficResult a = run_synthetic_traffic(*plain, t);
+    auto observed = make_noc_model(c);
+    Recorder r;
+    r.spans.resize(size_t(c.nodes()) * kNocPorts);
+    r.flits.assign(r.spans.size(), 0);
+    observed->observe_links(&r);
+    const TrafficResult b = run_synthetic_traffic(*observed, t);
+    INFO(k.flits << "-flit packets, " << k.vcs << " VCs, rate " << k.rate);
+    check_same_run(a, b);
+    CHECK(r.flits == observed->stats().link_flits);
+    for (auto& link : r.spans) {  // an output's reservations never overlap
+      std::sort(link.begin(), link.end());
+      for (size_t i = 1; i < link.size(); ++i) CHECK(link[i].first >= link[i - 1].second);
+    }
   }
 }
 

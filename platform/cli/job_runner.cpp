@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include "energy/energy_tables.h"
 #include "functional_data.h"
@@ -31,6 +34,28 @@ std::string accuracy_line(const nlohmann::json& a) {
 
 }  // namespace
 
+void check_trace_filter(const Tracer& tracer, const ResolvedScenario& sc) {
+  const std::vector<std::string> unmatched = tracer.unmatched_filters();
+  if (unmatched.empty()) return;
+  std::set<std::string> shapes;  // the offered modules with their numbers as *
+  for (const std::string& m : tracer.offered_modules()) {
+    std::string shape;
+    for (std::size_t i = 0; i < m.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(m[i]))) shape += m[i];
+      else if (i == 0 || !std::isdigit(static_cast<unsigned char>(m[i - 1]))) shape += '*';
+    shapes.insert(shape);
+  }
+  std::string allowed;
+  for (const std::string& s : shapes) allowed += (allowed.empty() ? "" : ", ") + s;
+  std::vector<ScenarioIssue> issues;
+  for (const std::string& f : unmatched)
+    issues.push_back({SourceLocation{sc.file, 0, 0}, "tracing.modules",
+                      fmt::format("'{}' selects no module; allowed: these modules and their parents, or globs "
+                                  "over them ({}: any number): {}",
+                                  f, "*", allowed)});
+  throw ScenarioError(issues);
+}
+
 RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
                         double progress_after_s, const std::string& version) {
   if (sc.mesh) return run_mesh_scenario(sc, vcd_path, version);
@@ -48,6 +73,7 @@ RunOutputs run_scenario(const ResolvedScenario& sc, const std::string& vcd_path,
   if (tracer) {
     soc.core.trace(*tracer, "core");
     soc.memory.trace(*tracer, "memory");
+    check_trace_filter(*tracer, sc);
   }
   ProgressMonitor monitor("progress", soc.core, progress_after_s >= 0, progress_after_s);
 

@@ -18,6 +18,13 @@ struct RunOutputs {
   double wall_seconds = 0.0;
 };
 
+class Tracer;
+
+// Once every module has offered its signals, before the simulation: throws ScenarioError at
+// tracing.modules for a filter entry that selects no module, listing what can be traced (digits
+// shown as *: mesh.core*.sufa).
+void check_trace_filter(const Tracer& tracer, const ResolvedScenario& sc);
+
 // `vcd_path` is used when the scenario enables tracing. Call once per process (SystemC elaborates
 // once). Throws std::invalid_argument / std::runtime_error on failure.
 // Progress lines start once the run has taken `progress_after_s` of wall time (< 0: never).

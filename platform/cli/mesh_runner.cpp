@@ -50,6 +50,7 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_
     for (std::uint32_t i = 0; i < sc.mesh_config.cores(); ++i) mesh.core(i).trace(*tracer, mesh.core(i).name());
     for (std::uint32_t m = 0; m < mesh.controllers(); ++m) mesh.memory(m).trace(*tracer, mesh.memory(m).name());
     mesh.fabric.trace(*tracer, "mesh.noc", kNocTraceWindowCycles);
+    check_trace_filter(*tracer, sc);
   }
 
   // An attention-only layer is spread over the controllers one K/V group per region; a full

@@ -77,7 +77,13 @@ int run_command(const CommandOptions& o) {
   // Everything is written into a staging folder published in one rename at the end: a killed
   // run leaves only a *.partial-<pid> folder, never one that looks complete.
   StagingDirectory out(r.output_dir);
-  const RunOutputs res = run_scenario(r, out.path() + "/trace.vcd", o.quiet ? -1.0 : o.progress_after_s, version);
+  RunOutputs res;
+  try {
+    res = run_scenario(r, out.path() + "/trace.vcd", o.quiet ? -1.0 : o.progress_after_s, version);
+  } catch (const ScenarioError& e) {  // found while building the platform, before it ran
+    print_issues(e);
+    return 2;
+  }
   const std::string header = fmt::format(
       "Resolved scenario (every default filled in) written by star-sim {}\nfrom {}{}", version,
       o.scenario, o.overrides.empty() ? "" : " with overrides:");

@@ -231,6 +231,8 @@ class Resolver {
     Value& end = v("tracing.end");
     if (!end.is_auto && end.number <= num("tracing.start"))
       issue("tracing.end", "must be after tracing.start", {"tracing.start"});
+    for (const std::string& m : v("tracing.modules").list)
+      if (m.empty()) issue("tracing.modules", "an empty entry; allowed: module names or globs such as core.*");
   }
 
   // Controller positions: a preset or edge:row entries (rows checked against the height).

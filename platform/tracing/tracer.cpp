@@ -1,7 +1,9 @@
 #include "tracing/tracer.h"
 
 #include <fnmatch.h>
+#include <sysc/tracing/sc_tracing_ids.h>  // SC_ID_TRACING_CLOSE_EMPTY_FILE_
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -45,6 +47,10 @@ Tracer::~Tracer() {
 
 void Tracer::close() {
   if (!tf_) return;
+  // Closed before the simulation ran (a run refused while the platform was built): no file, and
+  // no warning about it.
+  if (sc_core::sc_get_status() == sc_core::SC_ELABORATION)
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ID_TRACING_CLOSE_EMPTY_FILE_, sc_core::SC_DO_NOTHING);
   flush_last_time_step();
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
@@ -61,16 +67,26 @@ std::string Tracer::vcd_path() const {
   return cfg_.enabled ? strip_vcd_suffix(cfg_.path) + ".vcd" : std::string{};
 }
 
+bool Tracer::matches(const std::string& pattern, const std::string& module) {
+  if (fnmatch(pattern.c_str(), module.c_str(), 0) == 0) return true;
+  return module.compare(0, pattern.size(), pattern) == 0 &&
+         (module.size() == pattern.size() || module[pattern.size()] == '.');
+}
+
 bool Tracer::selects(const std::string& module) const {
   if (!cfg_.enabled) return false;
   if (cfg_.module_filter.empty()) return true;
-  for (const auto& pattern : cfg_.module_filter) {
-    if (fnmatch(pattern.c_str(), module.c_str(), 0) == 0) return true;
-    if (module.compare(0, pattern.size(), pattern) == 0 &&
-        (module.size() == pattern.size() || module[pattern.size()] == '.'))
-      return true;
-  }
+  for (const auto& pattern : cfg_.module_filter)
+    if (matches(pattern, module)) return true;
   return false;
+}
+
+std::vector<std::string> Tracer::unmatched_filters() const {
+  std::vector<std::string> unmatched;
+  for (const auto& pattern : cfg_.module_filter)
+    if (std::none_of(offered_.begin(), offered_.end(), [&](const std::string& m) { return matches(pattern, m); }))
+      unmatched.push_back(pattern);
+  return unmatched;
 }
 
 bool Tracer::window_open() const {
@@ -80,7 +96,9 @@ bool Tracer::window_open() const {
 }
 
 bool Tracer::admit(const std::string& module, const std::string& signal) {
-  if (!tf_ || !selects(module)) return false;
+  if (!tf_) return false;
+  offered_.insert(module);
+  if (!selects(module)) return false;
   if (sc_core::sc_is_running())
     throw std::logic_error("Tracer: '" + module + "." + signal +
                            "' registered after the simulation started");

@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ class Tracer : public sc_core::sc_module, public TraceWindow {
   std::string vcd_path() const;
   // Names registered so far ("module.signal"), in registration order.
   const std::vector<std::string>& traced_names() const { return names_; }
+  // Every module offered for tracing so far, selected or not (sorted, once each), and the module
+  // filter's entries that select none of them: a typo would otherwise give an empty trace.
+  const std::set<std::string>& offered_modules() const { return offered_; }
+  std::vector<std::string> unmatched_filters() const;
 
   // Each returns whether the signal is recorded (tracing on and module selected).
   template <class T>
@@ -75,9 +80,13 @@ class Tracer : public sc_core::sc_module, public TraceWindow {
   void window_thread();
   void flush_last_time_step();
 
+  // Whether a module filter entry selects `module`: a glob, or the module or one of its parents.
+  static bool matches(const std::string& pattern, const std::string& module);
+
   TraceConfig cfg_;
   sc_core::sc_trace_file* tf_ = nullptr;
   std::vector<std::string> names_;
+  std::set<std::string> offered_;
   std::vector<std::function<void()>> syncs_;
   sc_core::sc_event flush_;  // gives the kernel something to do for one resolution unit
 };

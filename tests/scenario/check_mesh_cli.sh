@@ -63,6 +63,15 @@ awk '$1 == "$var" && $5 ~ /^util_/ { util[$4] = 1 }
      END { if (!rose) print "no link utilisation above 0"; exit bad || !rose }' "$vcd" \
   || fail "trace.vcd: link utilisation out of [0, 1] or never above 0"
 
+set +e
+"$sim" run mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc.r9_9]" -o tracebad 2> tracebad.stderr
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "mesh tracing filter typo: exit $rc, expected 2"
+grep -q "error: tracing.modules: 'mesh.noc.r9_9' selects no module; allowed: .*mesh.mc\*, mesh.noc.r\*_\*" tracebad.stderr \
+  || { cat tracebad.stderr; fail "mesh tracing filter typo: message"; }
+[ -e tracebad ] && fail "a refused traced run wrote outputs"
+
 # Bad mesh keys: exit 2, the key named, nothing written.
 set +e
 "$sim" run mesh.yaml -s mesh.orchestration=[diagonal] -o bad 2> bad.stderr

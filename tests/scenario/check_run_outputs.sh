@@ -32,6 +32,17 @@ grep -q "^    token_buffer: 192 KiB$" a/scenario.yaml || fail "defaults not fill
 grep -q "latency" a.stdout || fail "no summary table on stdout"
 grep -q "equals the algorithm model bit for bit" a.stdout || fail "functional output differs from the model"
 grep -q '^\$var' a/trace.vcd || fail "trace.vcd has no signals"
+# A module filter that selects nothing (a typo) is refused while the platform is built, naming
+# what can be traced; nothing is written.
+set +e
+"$sim" run small.yaml -s "tracing.modules=[core.sufa, cor.sads]" -o typo 2> typo.stderr
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "tracing filter typo: exit $rc, expected 2"
+grep -q "error: tracing.modules: 'cor.sads' selects no module; allowed: .*core.sads, core.sufa, memory" typo.stderr \
+  || { cat typo.stderr; fail "tracing filter typo: message"; }
+grep -q "W715" typo.stderr && fail "tracing filter typo: SystemC's empty-trace warning shown"
+[ -e typo ] && fail "a refused run wrote outputs"
 grep -q '"version"' a/report.json || fail "report.json lacks the version"
 
 # The resolved scenario re-runs to the same results (the output folder aside).

@@ -63,6 +63,10 @@ awk '$1 == "$var" && $5 ~ /^util_/ { util[$4] = 1 }
      END { if (!rose) print "no link utilisation above 0"; exit bad || !rose }' "$vcd" \
   || fail "trace.vcd: link utilisation out of [0, 1] or never above 0"
 
+# Tracing the NoC and the stages adds no SystemC event, so every run times exactly as untraced.
+"$sim" run mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc, mesh.core*.sufa]" -o tracednoc > /dev/null
+grep -q ' util_east ' tracednoc/trace.vcd || fail "NoC-only trace lacks the links"
+diff <(grep makespan run/summary.txt) <(grep makespan tracednoc/summary.txt) || fail "tracing the NoC changed the timing"
 set +e
 "$sim" run mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc.r9_9]" -o tracebad 2> tracebad.stderr
 rc=$?

@@ -20,8 +20,8 @@ namespace star {
 namespace {
 
 // The NoC's window means in the VCD: link utilisation and buffer occupancy over windows of this
-// many cycles (1 us at 1 GHz; the packet model counts a packet's link flits when it times it, so
-// a window must be long against a tile's packets, a few hundred flits each).
+// many cycles (1 us at 1 GHz: a few of a tile's packets of a few hundred flits each, short
+// against a run's phases).
 constexpr std::uint64_t kNocTraceWindowCycles = 1000;
 
 std::string check_line(const std::string& label, const nlohmann::json& a) {

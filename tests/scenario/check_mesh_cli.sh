@@ -8,6 +8,20 @@ set -euo pipefail
 sim="$1"; work="$2"; plot="$3"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 fail() { echo "FAIL: $*"; exit 1; }
+# refused OUT PATTERN ARGS...: `star-sim run ARGS -o OUT` exits 2 with PATTERN (grep) on stderr and
+# writes nothing.
+refused() {
+  local out="$1" pattern="$2" rc
+  shift 2
+  set +e
+  "$sim" run "$@" -o "$out" 2> "$out.stderr"
+  rc=$?
+  set -e
+  [ "$rc" = 2 ] || fail "$out: exit $rc, expected 2"
+  grep -q -- "$pattern" "$out.stderr" || { cat "$out.stderr"; fail "$out: message"; }
+  [ -e "$out" ] && fail "$out: a refused run wrote outputs"
+  return 0
+}
 
 cat > mesh.yaml <<'YAML'
 name: mesh-small
@@ -67,32 +81,14 @@ awk '$1 == "$var" && $5 ~ /^util_/ { util[$4] = 1 }
 "$sim" run mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc, mesh.core*.sufa]" -o tracednoc > /dev/null
 grep -q ' util_east ' tracednoc/trace.vcd || fail "NoC-only trace lacks the links"
 diff <(grep makespan run/summary.txt) <(grep makespan tracednoc/summary.txt) || fail "tracing the NoC changed the timing"
-set +e
-"$sim" run mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc.r9_9]" -o tracebad 2> tracebad.stderr
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "mesh tracing filter typo: exit $rc, expected 2"
-grep -q "error: tracing.modules: 'mesh.noc.r9_9' selects no module; allowed: .*mesh.mc\*, mesh.noc.r\*_\*" tracebad.stderr \
-  || { cat tracebad.stderr; fail "mesh tracing filter typo: message"; }
-[ -e tracebad ] && fail "a refused traced run wrote outputs"
+refused tracebad "error: tracing.modules: 'mesh.noc.r9_9' selects no module; allowed: .*mesh.mc\*, mesh.noc.r\*_\*" \
+  mesh.yaml -s tracing.enabled=true -s "tracing.modules=[mesh.noc.r9_9]"
 
 # Bad mesh keys: exit 2, the key named, nothing written.
-set +e
-"$sim" run mesh.yaml -s mesh.orchestration=[diagonal] -o bad 2> bad.stderr
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "bad orchestration: exit $rc, expected 2"
-grep -q "error: mesh.orchestration: unknown orchestration 'diagonal'" bad.stderr || fail "bad orchestration not named"
-[ -e bad ] && fail "a refused run wrote outputs"
+refused bad "error: mesh.orchestration: unknown orchestration 'diagonal'" mesh.yaml -s mesh.orchestration=[diagonal]
 # ring's buffer must hold one key tile held and one received (K and V: 4 x 64 keys x d 32 x 2 B).
-set +e
-"$sim" run mesh.yaml -s mesh.ring_buffer_bytes=8KiB -o badring 2> badring.stderr
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "small ring buffer: exit $rc, expected 2"
-grep -q "error: mesh.ring_buffer_bytes: ring: one key tile (64 keys x d 32 x 2 B = 4096 bytes each of K and V) held and received needs 16384 bytes; the ring buffer (mesh.ring_buffer_bytes) holds 8192 bytes; allowed: at least 16 KiB" badring.stderr \
-  || { cat badring.stderr; fail "small ring buffer: message"; }
-[ -e badring ] && fail "a refused ring run wrote outputs"
+refused badring "error: mesh.ring_buffer_bytes: ring: one key tile (64 keys x d 32 x 2 B = 4096 bytes each of K and V) held and received needs 16384 bytes; the ring buffer (mesh.ring_buffer_bytes) holds 8192 bytes; allowed: at least 16 KiB" \
+  mesh.yaml -s mesh.ring_buffer_bytes=8KiB
 
 # A full layer (X and weights in DRAM, K/V generated on demand by the cores), causal, GQA: every
 # orchestration that splits full layers equals the single-core model bit for bit.
@@ -111,14 +107,8 @@ for l in query_split query_split_multicast baseline one_core; do
 done
 grep -q '"speedup_over_one_core"' full/report.json || fail "full layer: report.json lacks the speedup"
 # ... and the others are refused, naming the key and the allowed orchestrations.
-set +e
-"$sim" run full.yaml -s mesh.orchestration=[query_split,kv_split] -o fullbad 2> fullbad.stderr
-rc=$?
-set -e
-[ "$rc" = 2 ] || fail "full layer with kv_split: exit $rc, expected 2"
-grep -q "error: mesh.orchestration: 'kv_split' splits attention-only layers only (workload.kind is full_layer); allowed with full_layer: baseline, query_split, query_split_multicast" fullbad.stderr \
-  || { cat fullbad.stderr; fail "full layer with kv_split: message"; }
-[ -e fullbad ] && fail "a refused full-layer run wrote outputs"
+refused fullbad "error: mesh.orchestration: 'kv_split' splits attention-only layers only (workload.kind is full_layer); allowed with full_layer: baseline, query_split, query_split_multicast" \
+  full.yaml -s mesh.orchestration=[query_split,kv_split]
 
 # A tiny sweep over the mesh width (performance mode, automatic batching): CSV and charts. Its
 # folder name must not contain "sw/p0": check_sweep_resume.sh looks for leftover points by that

@@ -222,20 +222,8 @@ void NocFabric::trace(Tracer& tracer, const std::string& module, uint64_t window
 // Spreads the flits evenly over the windows [from, from + cycles) covers; a window already closed
 // (before the model's present: not expected, reservations are never in the past) gets none.
 void NocFabric::link_used(uint32_t link, uint64_t from, uint64_t cycles, uint64_t flits) {
-  const uint64_t w = trace_window_;
-  from = std::max(from, trace_closed_ * w);
-  const uint64_t end = from + std::max<uint64_t>(cycles, 1);
-  const uint64_t first = from / w, last = (end - 1) / w;
-  WindowRuns& runs = link_windows_[link];
-  const double f = double(flits);
-  if (first == last) {
-    runs.add(first, first + 1, f);
-    return;
-  }
-  const double span = double(end - from);
-  runs.add(first, first + 1, f * double((first + 1) * w - from) / span);
-  if (last > first + 1) runs.add(first + 1, last, f * double(w) / span);
-  runs.add(last, last + 1, f * double(end - last * w) / span);
+  from = std::max(from, trace_closed_ * trace_window_);
+  link_windows_[link].add_spread(from, from + cycles, trace_window_, double(flits));
 }
 
 // The values follow the model only while the tracer's time window is open (outside it they keep

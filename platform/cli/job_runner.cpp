@@ -51,8 +51,8 @@ void check_trace_filter(const Tracer& tracer, const ResolvedScenario& sc) {
   for (const std::string& f : unmatched)
     issues.push_back({SourceLocation{sc.file, 0, 0}, "tracing.modules",
                       fmt::format("'{}' selects no module; allowed: these modules and their parents, or globs "
-                                  "over them ({}: any number): {}",
-                                  f, "*", allowed)});
+                                  "over them (*: any number): {}",
+                                  f, allowed)});
   throw ScenarioError(issues);
 }
 

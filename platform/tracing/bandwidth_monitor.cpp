@@ -29,20 +29,7 @@ void BandwidthMonitor::record(std::uint64_t bytes, const sc_core::sc_time& start
   close_windows(current);
   // A window that simulated time has already passed is closed: late bytes join the current one.
   const std::uint64_t s = std::max(start, now).value();
-  const std::uint64_t e = std::max<std::uint64_t>(end.value(), s);
-  const std::uint64_t w = window_.value();
-  const std::uint64_t first = s / w;
-  const std::uint64_t last = e == s ? first : (e - 1) / w;
-  const double b = static_cast<double>(bytes);
-  if (last == first) {
-    pending_.add(first, first + 1, b);
-  } else {
-    // Each window gets bytes x overlap / span; the full windows between share one amount.
-    const double span = static_cast<double>(e - s);
-    pending_.add(first, first + 1, b * static_cast<double>((first + 1) * w - s) / span);
-    if (last > first + 1) pending_.add(first + 1, last, b * static_cast<double>(w) / span);
-    pending_.add(last, last + 1, b * static_cast<double>(e - last * w) / span);
-  }
+  pending_.add_spread(s, std::max<std::uint64_t>(end.value(), s), window_.value(), static_cast<double>(bytes));
   // Wake at the end of the current window (an earlier pending notification wins).
   if (traced_) tick_.notify(window_ * static_cast<double>(current + 1) - now);
 }

@@ -4,6 +4,20 @@
 
 namespace star {
 
+void WindowRuns::add_spread(std::uint64_t start, std::uint64_t end, std::uint64_t window, double amount) {
+  const std::uint64_t first = start / window;
+  const std::uint64_t last = end <= start ? first : (end - 1) / window;
+  if (last == first) {
+    add(first, first + 1, amount);
+    return;
+  }
+  // The full windows between the partial first and last share one amount.
+  const double span = static_cast<double>(end - start);
+  add(first, first + 1, amount * static_cast<double>((first + 1) * window - start) / span);
+  if (last > first + 1) add(first + 1, last, amount * static_cast<double>(window) / span);
+  add(last, last + 1, amount * static_cast<double>(end - last * window) / span);
+}
+
 void WindowRuns::add(std::uint64_t first, std::uint64_t last, double amount) {
   if (last <= first) return;
   if (empty()) {

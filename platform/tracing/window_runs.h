@@ -19,6 +19,9 @@ class WindowRuns {
  public:
   // Adds `amount` to every window in [first, last); nothing when last <= first.
   void add(std::uint64_t first, std::uint64_t last, double amount);
+  // Spreads `amount` evenly over the span [start, end) of time units cut into windows of `window`
+  // units: each window gets amount x overlap / span (end <= start puts it all in start's window).
+  void add_spread(std::uint64_t start, std::uint64_t end, std::uint64_t window, double amount);
 
   // Removes every window below `w`, calling f(first, last, total) once per run (or the part of a
   // run) in increasing window order: windows [first, last) each held `total`.

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <ostream>
+#include <sstream>
+#include <string>
 #include <stdexcept>
 
 #include "noc/latency_table.h"
@@ -65,7 +67,7 @@ SaturationResult find_saturation(const NocConfig& noc, const TrafficConfig& traf
 
 void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfig& traffic, const SaturationSearch& search,
                       const SaturationResult& r) {
-  char line[256];
+  char line[320];
   os << sweep_title(noc, traffic) << '\n';
   std::snprintf(line, sizeof line, "zero-load latency      %.2f cycles (injection rate %.3f)\n", r.zero_load_latency,
                 search.zero_load_rate);
@@ -75,12 +77,18 @@ void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfi
                 r.saturation_throughput, r.saturation_offered);
   os << line;
   if (r.knee_found) {
+    // A knee run that gave up before any measured packet drained has no mean latency: "-", not a
+    // 0 that reads as a measurement.
+    char latency[96] = "mean latency -, no measured packet delivered";
+    if (r.knee.packet_latency.count > 0)
+      std::snprintf(latency, sizeof latency, "mean latency %.2f, %s%.1f x zero-load", r.knee.packet_latency.mean,
+                    r.knee.saturated ? "measured packets not drained, " : "",
+                    r.knee.packet_latency.mean / r.zero_load_latency);
     std::snprintf(line, sizeof line,
-                  "latency knee           injection rate %.3f, offered %.3f (mean latency %.2f, %s%.1f x zero-load; "
-                  "accepted %.3f), %.0f %% of saturation; below it at %.3f\n",
-                  r.knee_rate, r.knee.offered, r.knee.packet_latency.mean,
-                  r.knee.saturated ? "measured packets not drained, " : "", r.knee.packet_latency.mean / r.zero_load_latency,
-                  r.knee.accepted, r.saturation_throughput > 0 ? 100.0 * r.knee.offered / r.saturation_throughput : 0.0,
+                  "latency knee           injection rate %.3f, offered %.3f (%s; accepted %.3f), %.0f %% of "
+                  "saturation; below it at %.3f\n",
+                  r.knee_rate, r.knee.offered, latency, r.knee.accepted,
+                  r.saturation_throughput > 0 ? 100.0 * r.knee.offered / r.saturation_throughput : 0.0,
                   r.below_knee_rate);
   } else {
     std::snprintf(line, sizeof line,
@@ -93,13 +101,24 @@ void print_saturation(std::ostream& os, const NocConfig& noc, const TrafficConfi
   os << line;
 }
 
+namespace {
+// The knee's mean latency as a CSV field: empty when there is no knee or its run delivered no
+// measured packet (as the latency table's CSV leaves it).
+std::string latency_field(const SaturationResult& r) {
+  if (!r.knee_found || r.knee.packet_latency.count == 0) return "";
+  std::ostringstream field;
+  field << r.knee.packet_latency.mean;
+  return field.str();
+}
+}  // namespace
+
 void print_saturation_csv(std::ostream& os, const NocConfig& noc, const SaturationResult& r, bool header) {
   if (header)
     os << "fidelity,zero_load_latency,saturation_throughput,saturation_offered,knee_found,knee_rate,knee_offered,"
           "knee_latency,knee_accepted,below_knee_rate,runs\n";
   os << to_string(noc.fidelity) << ',' << r.zero_load_latency << ',' << r.saturation_throughput << ','
      << r.saturation_offered << ',' << (r.knee_found ? 1 : 0) << ',' << r.knee_rate << ',' << r.knee.offered << ','
-     << r.knee.packet_latency.mean << ',' << r.knee.accepted << ',' << r.below_knee_rate << ',' << r.runs << '\n';
+     << latency_field(r) << ',' << r.knee.accepted << ',' << r.below_knee_rate << ',' << r.runs << '\n';
 }
 
 }  // namespace star

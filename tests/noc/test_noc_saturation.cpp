@@ -79,3 +79,36 @@ TEST_CASE("saturation search: no knee below a very high latency factor, and bad 
   CHECK_THROWS_WITH(find_saturation(c, short_runs(), bad),
                     "saturation search: resolution must be in (0, 0.5) flits/node/cycle");
 }
+
+TEST_CASE("saturation search: a knee run with no measured packet delivered prints no latency", "[noc]") {
+  NocConfig c;
+  SaturationResult r;  // as find_saturation leaves it when the knee run gave up before any drained
+  r.zero_load_latency = 17.3;
+  r.saturation_throughput = 0.5;
+  r.saturation_offered = 1.0;
+  r.knee_found = true;
+  r.knee_rate = 0.9;
+  r.knee.offered = 0.9;
+  r.knee.accepted = 0.4;
+  r.knee.saturated = true;
+  r.below_knee_rate = 0.895;
+  r.runs = 9;
+  REQUIRE(r.knee.packet_latency.count == 0);
+  std::ostringstream text;
+  print_saturation(text, c, short_runs(), SaturationSearch{}, r);
+  CHECK(text.str().find("(mean latency -, no measured packet delivered; accepted 0.400)") != std::string::npos);
+  CHECK(text.str().find("mean latency 0.00") == std::string::npos);
+  std::ostringstream csv;
+  print_saturation_csv(csv, c, r, true);
+  CHECK(csv.str().find(",0.9,0.9,,0.4,0.895,9\n") != std::string::npos);
+
+  r.knee.packet_latency.count = 12;  // a knee run with some measured packets: its mean, flagged
+  r.knee.packet_latency.mean = 86.5;
+  std::ostringstream measured;
+  print_saturation(measured, c, short_runs(), SaturationSearch{}, r);
+  CHECK(measured.str().find("(mean latency 86.50, measured packets not drained, 5.0 x zero-load; accepted 0.400)") !=
+        std::string::npos);
+  std::ostringstream csv_measured;
+  print_saturation_csv(csv_measured, c, r, false);
+  CHECK(csv_measured.str().find(",0.9,0.9,86.5,0.4,0.895,9\n") != std::string::npos);
+}

@@ -391,6 +391,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   const uint32_t out_vc = uint32_t(s.out_vc);
   const bool tail = flit.flags & kTail;
   ++stats_.link_flits[size_t(router) * kNocPorts + out];
+  if (window_.contains(now_)) stats_.window_link_flits[size_t(router) * kNocPorts + out] += 1.0;
   if (out == kPortLocal) {
     const uint64_t left = now_ + st_cycles_;
     PacketSlot& ps = slots_[flit.slot];
@@ -476,6 +477,11 @@ void FlitNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
     out.insert(out.end(), delivered_.begin(), delivered_.end());
   }
   delivered_.clear();
+}
+
+void FlitNetworkModel::count_window(uint64_t begin, uint64_t end) {
+  window_ = CountWindow::between(begin, end);
+  stats_.window_link_flits.assign(stats_.link_flits.size(), 0.0);
 }
 
 NocStats FlitNetworkModel::stats() const {

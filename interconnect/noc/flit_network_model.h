@@ -32,6 +32,7 @@ class FlitNetworkModel final : public NocModel {
   explicit FlitNetworkModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
+  void count_window(uint64_t begin, uint64_t end) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return outstanding_packets_ == 0; }
@@ -162,6 +163,7 @@ class FlitNetworkModel final : public NocModel {
   uint64_t queued_packets_ = 0;
   uint64_t outstanding_packets_ = 0;
   NocStats stats_;
+  CountWindow window_;  // count_window's (empty: nothing counted)
 };
 
 }  // namespace star

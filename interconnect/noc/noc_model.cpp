@@ -10,6 +10,13 @@
 
 namespace star {
 
+NocModel::CountWindow NocModel::CountWindow::between(uint64_t begin, uint64_t end) {
+  if (end < begin)
+    throw std::invalid_argument("NocModel::count_window: the window ends (cycle " + std::to_string(end) +
+                                ") before it begins (cycle " + std::to_string(begin) + ")");
+  return CountWindow{begin, end - begin};
+}
+
 void NocModel::reject_packet(const NocPacket& p, uint64_t now, const NocConfig& c) {
   const std::string id = "noc packet " + std::to_string(p.id) + ": ";
   if (p.src >= c.nodes()) throw std::invalid_argument(id + "source node " + std::to_string(p.src) + " outside the mesh");

@@ -3,6 +3,7 @@
 // (and are tested) without a kernel; NocFabric drives one from a SystemC process.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -72,6 +73,14 @@ class NocModel {
   // counts as delivered in the statistics at once). A driver that keeps its own delivery
   // statistics (run_synthetic_traffic) needs no queue and no advance_to scan.
   virtual void inject_timed(const NocPacket& packet, DeliveryTiming& timing);
+  // From now on, counts in NocStats::window_link_flits the flits each output (ejection included)
+  // sends in the cycles [begin, end), a flit in the cycle it wins the switch (where the flit model
+  // counts link_flits), restarting from zero. A model that counts_at_injection places each hop's
+  // flits over the cycles the hop takes, so that the counts are what the links carried in the
+  // window, not what its injected packets will carry. A measurement window's accepted throughput
+  // and link utilisation come from these counts (run_synthetic_traffic). Throws
+  // std::invalid_argument when end < begin.
+  virtual void count_window(uint64_t begin, uint64_t end) = 0;
   // Simulates every cycle before `cycle`; now() becomes `cycle`.
   virtual void advance_to(uint64_t cycle) = 0;
   virtual uint64_t now() const = 0;
@@ -86,6 +95,21 @@ class NocModel {
   virtual const NocConfig& config() const = 0;
 
  protected:
+  // The cycles count_window set: [begin, begin + cycles).
+  struct CountWindow {
+    uint64_t begin = 0, cycles = 0;
+    // Throws std::invalid_argument when end < begin.
+    static CountWindow between(uint64_t begin, uint64_t end);
+    bool contains(uint64_t cycle) const { return cycle - begin < cycles; }
+    // The share of `flits` sent evenly over [from, from + span) that falls in the window (span 0
+    // or 1: all or nothing at `from`).
+    double share(uint64_t flits, uint64_t from, uint64_t span) const {
+      if (span <= 1) return contains(from) ? double(flits) : 0.0;
+      const uint64_t end = begin + cycles, lo = std::max(from, begin), hi = std::min(from + span, end);
+      if (hi <= lo) return 0.0;
+      return hi - lo == span ? double(flits) : double(flits) * double(hi - lo) / double(span);
+    }
+  };
   // Throws for a bad packet (see inject); `config` is the model's own (no virtual call per packet).
   static void check_packet(const NocPacket& packet, uint64_t now, const NocConfig& config, bool trains = false) {
     if (packet.src < config.nodes() && packet.dst < config.nodes() && packet.packets >= 1 &&

@@ -39,6 +39,12 @@ NocStats NocStats::since(const NocStats& earlier) const {
 
 LinkUtilisation link_utilisation(const NocStats& interval, uint32_t nodes, uint64_t cycles,
                                  const MeshTopology& mesh) {
+  return link_utilisation(std::vector<double>(interval.link_flits.begin(), interval.link_flits.end()), nodes, cycles,
+                          mesh);
+}
+
+LinkUtilisation link_utilisation(const std::vector<double>& link_flits, uint32_t nodes, uint64_t cycles,
+                                 const MeshTopology& mesh) {
   LinkUtilisation u;
   if (cycles == 0) return u;
   double sum = 0;
@@ -47,7 +53,7 @@ LinkUtilisation link_utilisation(const NocStats& interval, uint32_t nodes, uint6
     for (uint8_t p = 1; p < kNocPorts; ++p) {
       if (!mesh.has_neighbour(n, p)) continue;
       const size_t i = size_t(n) * kNocPorts + p;
-      const double util = i < interval.link_flits.size() ? double(interval.link_flits[i]) / cycles : 0.0;
+      const double util = i < link_flits.size() ? link_flits[i] / double(cycles) : 0.0;
       sum += util;
       ++links;
       if (util > u.max) {

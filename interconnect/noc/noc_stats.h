@@ -57,6 +57,11 @@ struct NocStats {
   NocEnergyCounts energy;
   // Flits sent on each output link, indexed node * kNocPorts + port (local port = ejection).
   std::vector<uint64_t> link_flits;
+  // The same, only the flits sent in the cycles of the window NocModel::count_window set (a flit
+  // counts in the cycle it wins the switch), however far ahead the model times them: a model that
+  // times a hop's flits together spreads them over the cycles the hop takes. Empty without a
+  // window; not touched by since().
+  std::vector<double> window_link_flits;
   // Time integral of buffered flits per router (flit-cycles): a flit is counted from the cycle it
   // is sent towards a router's buffer (or written by the interface) to its switch allocation
   // there. The flit model counts cycle by cycle; the packet engines count each flit's whole stay
@@ -74,6 +79,9 @@ struct LinkUtilisation {
   uint8_t max_port = 0;
 };
 LinkUtilisation link_utilisation(const NocStats& interval, uint32_t nodes, uint64_t cycles,
+                                 const MeshTopology& mesh);
+// The same from flits per output link ([node * kNocPorts + port], e.g. NocStats::window_link_flits).
+LinkUtilisation link_utilisation(const std::vector<double>& link_flits, uint32_t nodes, uint64_t cycles,
                                  const MeshTopology& mesh);
 
 // Mean buffered flits per router over an interval.

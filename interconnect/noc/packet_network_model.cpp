@@ -51,6 +51,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   waits_.assign(path_.size(), 0);
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
+  flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
   tree_.assign(mesh_.nodes(), 0);
   eject_grant_.assign(mesh_.nodes(), 0);
   eject_hops_.assign(mesh_.nodes(), 0);
@@ -134,7 +135,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
       if (!first) replicated_flits_[h.node] += f;  // sent once more, entered once
       last_grant = std::max(last_grant, grant);
       first = false;
-      stats_.link_flits[size_t(h.node) * kNocPorts + out] += f;
+      count_link(h.node, out, f, grant, span);
       if (observer_) observer_->link_used(h.node * kNocPorts + out, grant, span, f);
       stats_.energy.crossbar += f;
       if (out == kPortLocal) {
@@ -326,7 +327,13 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const int64_t first_step = x_first ? xstep : ystep, second_step = x_first ? ystep : xstep;
   const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;  // switch allocation to the next one
   LinkCalendars::FlitPass pass(calendars_);
-  uint64_t* const link_flits = stats_.link_flits.data();
+  // [link] outside count_window's window, [links + link] in it.
+  uint64_t* const link_flits = flit_link_flits_.data();
+  const uint64_t window_begin = window_.begin, window_cycles = window_.cycles;
+  const size_t links = stats_.link_flits.size();
+  auto in_window = [&](uint64_t grant) __attribute__((always_inline)) {
+    return links & -size_t(grant - window_begin < window_cycles);
+  };
   int64_t* const waits = stay_waits_.data();
   uint64_t ready = injected + sa_offset_;
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
@@ -345,7 +352,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       for (; k <= hops; ++k) {  // the hops that do not wait
         const uint8_t out = out_of(k);
         if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
-        ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
+        ++link_flits[router / 2 + out + in_window(ready)];  // [node * kNocPorts + out]
         ready += to_next;
         in_port = opposite_port(out);
         router = size_t(int64_t(router) + step_of(k));
@@ -357,7 +364,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
       waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
-      ++link_flits[router / 2 + out];
+      ++link_flits[router / 2 + out + in_window(grant)];
       ready = grant + to_next;
       in_port = opposite_port(out);
       router = size_t(int64_t(router) + step_of(k));
@@ -371,7 +378,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     const uint32_t node = uint32_t(router / calendars_per_router_);
     head_out = take_pair(node, in_port, out, ready, 1);
     add_wait(node, in_port, head_out - ready);
-    ++link_flits[router / 2 + out];
+    ++link_flits[router / 2 + out + in_window(head_out)];
     ready = head_out + to_next;
     in_port = opposite_port(out);
     router = size_t(int64_t(router) + step_of(k));
@@ -524,7 +531,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     head_out = grant;
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
-    stats_.link_flits[size_t(node) * kNocPorts + out] += f;
+    count_link(node, out, f, grant, span);
     if (observer_) observer_->link_used(node * kNocPorts + out, grant, span, f);
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
@@ -714,9 +721,24 @@ void PacketNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
   delivered_.clear();
 }
 
+void PacketNetworkModel::count_window(uint64_t begin, uint64_t end) {
+  window_ = CountWindow::between(begin, end);
+  const size_t links = stats_.link_flits.size();
+  for (size_t i = 0; i < links; ++i) {  // the 1-flit loop's counts in the old window are just counts now
+    flit_link_flits_[i] += flit_link_flits_[links + i];
+    flit_link_flits_[links + i] = 0;
+  }
+  stats_.window_link_flits.assign(links, 0.0);
+}
+
 NocStats PacketNetworkModel::stats() const {
   NocStats s = stats_;
   s.cycle = now_;
+  const size_t links = s.link_flits.size();
+  for (size_t i = 0; i < links; ++i) {
+    s.link_flits[i] += flit_link_flits_[i] + flit_link_flits_[links + i];
+    if (window_.cycles) s.window_link_flits[i] += double(flit_link_flits_[links + i]);
+  }
   // A flit that enters a router leaves it by one output (a multicast tree's router sends some
   // more than once): the flits a router sent, less those its neighbours sent it and the copies,
   // came from its interface. Their stays before any wait: the hop's pipeline and link, at the
@@ -727,10 +749,10 @@ NocStats PacketNetworkModel::stats() const {
     uint64_t sent = 0, received = 0;
     int64_t waits = 0;
     for (uint8_t p = 0; p < kNocPorts; ++p) {
-      sent += stats_.link_flits[size_t(node) * kNocPorts + p];
+      sent += s.link_flits[size_t(node) * kNocPorts + p];
       waits += stay_waits_[size_t(node) * kNocPorts + p];
       if (p != kPortLocal && mesh_.has_neighbour(node, p))
-        received += stats_.link_flits[size_t(mesh_.neighbour(node, p)) * kNocPorts + opposite_port(p)];
+        received += s.link_flits[size_t(mesh_.neighbour(node, p)) * kNocPorts + opposite_port(p)];
     }
     const uint64_t local = sent - received - replicated_flits_[node];
     s.occupancy_flit_cycles[node] = uint64_t(waits) + received * hop_cycles + local * sa_offset_;

@@ -36,6 +36,9 @@ class PacketNetworkModel final : public NocModel {
   explicit PacketNetworkModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
+  // Each hop's flits are spread over the cycles it reserves (its span), so a link never counts
+  // more than one flit per cycle.
+  void count_window(uint64_t begin, uint64_t end) override;
   // Tree multicast with XY or YX routing (west-first: source replication): the union of the
   // dimension-order paths to all destinations; each of its links is reserved once, and the flits
   // are replicated at the routers where it branches.
@@ -206,7 +209,16 @@ class PacketNetworkModel final : public NocModel {
   std::vector<uint64_t> eject_grant_;
   std::vector<uint32_t> eject_hops_;
   std::vector<DeliveredPacket> delivered_;
-  NocStats stats_;
+  NocStats stats_;  // link_flits: but the 1-flit loop's (flit_link_flits_); stats() adds them
+  CountWindow window_;  // count_window's
+  // The link flits inject_flit counts, one increment per hop: [link] outside the window,
+  // [links + link] in it (the hop's cycle picks the half, without a branch).
+  std::vector<uint64_t> flit_link_flits_;
+  void count_link(uint32_t node, uint8_t out, uint64_t flits, uint64_t grant, uint64_t span) {
+    const size_t link = size_t(node) * kNocPorts + out;
+    stats_.link_flits[link] += flits;
+    if (window_.cycles) stats_.window_link_flits[link] += window_.share(flits, grant, span);
+  }
   // Buffer occupancy (NocStats::occupancy_flit_cycles), each flit's whole stay counted when its
   // packet is injected: a flit stays in a router's buffer from the cycle it is sent into it (the
   // upstream switch allocation, or the interface's write) to its own switch allocation, i.e. the

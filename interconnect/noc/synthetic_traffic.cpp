@@ -140,18 +140,20 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     head_latencies.add(head_cycle - created);
     hops_sum += hops;
   };
+  // The flits each link and ejection port sends in the measurement window, as they move (a model
+  // that times packets at injection places them in time): accepted throughput and link
+  // utilisation.
+  model.count_window(measure_begin, measure_end);
   // A model that times each packet at injection gives its delivery then; the statistics are
   // kept as if the packet were queued and taken after the chunk that releases it, the only
   // point where the queued path looks (the chunks after measure_end are kChunk long, so the
-  // chunk is known from the release cycle): accepted throughput counts the flits released in
-  // the window, packets_delivered those released before the run ends, and a measured packet
-  // that would still be out when the run gives up (the first chunk end >= give_up) is left out
-  // of the latencies.
+  // chunk is known from the release cycle): packets_delivered counts those released before the
+  // run ends, and a measured packet that would still be out when the run gives up (the first
+  // chunk end >= give_up) is left out of the latencies.
   const bool timed = t.timed_delivery && model.times_at_injection();
   const uint64_t last_cycle = measure_end + (t.drain_limit_cycles / kChunk + (t.drain_limit_cycles % kChunk != 0)) * kChunk;
   uint64_t released_early = 0;          // packets released before measure_end
   std::vector<uint64_t> released_late;  // [j]: released in chunk j after measure_end
-  uint64_t window_flits = 0;            // flits released in the measurement window
   uint64_t measured_release_end = 0;    // every measured packet is released before this cycle
   DeliveryTiming d;
   auto inject_timed = [&](const NocPacket& q) {
@@ -159,7 +161,6 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     const uint64_t release = d.release_cycle;
     if (release < measure_end) {
       ++released_early;
-      if (release >= measure_begin) window_flits += q.flits;
     } else if (release < last_cycle) {
       const uint64_t j = (release - measure_end) / kChunk;
       if (j >= released_late.size()) released_late.resize(j + 1, 0);
@@ -257,7 +258,6 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   }
   NocStats window = at_end.since(at_begin);
   if (timed) {  // the model counted each delivery when it was injected
-    window.flits_delivered = window_flits;
     r.packets_delivered = released_early;
     for (uint64_t j = 0; j < (cycle - measure_end) / kChunk && j < released_late.size(); ++j)
       r.packets_delivered += released_late[j];
@@ -265,20 +265,15 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   const NocStats total = model.stats();
   const double node_cycles = double(n) * t.measure_cycles;
   r.offered = generated_flits_in_window / node_cycles;
-  r.accepted = window.flits_delivered / node_cycles;
+  double ejected = 0;  // flits that left the network in the window
+  for (uint32_t node = 0; node < n; ++node) ejected += total.window_link_flits[size_t(node) * kNocPorts + kPortLocal];
+  r.accepted = ejected / node_cycles;
   r.packet_latency = latencies.summary();
   r.head_latency = head_latencies.summary();
   r.mean_hops = latencies.count() == 0 ? 0.0 : double(hops_sum) / double(latencies.count());
-  // A model that counts each packet's path at injection gives the window's injected packets'
-  // link flits, ahead of time: past saturation more than the links carry (above 1 flit/cycle).
-  // The links' share of the flits delivered in the window is what they carried; below saturation
-  // injected and delivered flits agree (to the packets in flight at the window's edges).
   const bool ahead = model.counts_at_injection();
-  if (ahead && window.flits_injected > 0) {
-    const double carried = double(window.flits_delivered) / double(window.flits_injected);
-    for (uint64_t& l : window.link_flits) l = uint64_t(std::llround(double(l) * carried));
-  }
-  // Likewise each router's stays: the whole waits of the window's injected packets. Without
+  // A model that counts at injection adds each router's stays, the whole waits of the window's
+  // injected packets, when it injects them. Without
   // back-pressure such a model keeps every wait in the routers, while real buffers hold at most
   // their capacity and the rest waits in the source queues: past saturation it would report more
   // flits than the buffers hold. Each router's mean is capped at its buffers' capacity.
@@ -290,7 +285,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
       window.occupancy_flit_cycles[node] = std::min(window.occupancy_flit_cycles[node], ports * per_port * t.measure_cycles);
     }
   }
-  const LinkUtilisation u = link_utilisation(window, n, t.measure_cycles, mesh);
+  const LinkUtilisation u = link_utilisation(total.window_link_flits, n, t.measure_cycles, mesh);
   r.link_util_mean = u.mean;
   r.link_util_max = u.max;
   r.router_occupancy = mean_router_occupancy(window, t.measure_cycles);
@@ -298,12 +293,13 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   for (uint32_t node = 0; node < n && node < window.occupancy_flit_cycles.size(); ++node)
     r.router_occupancy_map[node] = double(window.occupancy_flit_cycles[node]) / double(t.measure_cycles);
   r.link_utilisation_map.assign(size_t(n) * kNocPorts, 0.0);
-  for (size_t i = 0; i < r.link_utilisation_map.size() && i < window.link_flits.size(); ++i)
-    r.link_utilisation_map[i] = double(window.link_flits[i]) / double(t.measure_cycles);
+  for (size_t i = 0; i < r.link_utilisation_map.size() && i < total.window_link_flits.size(); ++i)
+    r.link_utilisation_map[i] = total.window_link_flits[i] / double(t.measure_cycles);
   // Energy per flit of the flits the window's energy was spent on: those injected in it when the
-  // model counts a packet's energy at injection, else (counted as flits move) those delivered.
-  const uint64_t priced = ahead ? window.flits_injected : window.flits_delivered;
-  r.energy_pj_per_flit = priced ? noc_energy(window.energy, noc).total_pj() / double(priced) : 0.0;
+  // model counts a packet's energy at injection, else (counted as the flits or heads move) those
+  // that left the network in it.
+  const double priced = ahead ? double(window.flits_injected) : ejected;
+  r.energy_pj_per_flit = priced > 0 ? noc_energy(window.energy, noc).total_pj() / priced : 0.0;
   r.max_vc_occupancy = total.max_vc_occupancy;
   r.buffer_overflows = total.buffer_overflows;
   r.cycles = cycle;

@@ -236,6 +236,7 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
     // Cycles the flits timed here stay in the router's buffer: from the cycle they are sent into it
     // (the upstream switch allocation, or the interface's write) to their own switch allocation.
     uint64_t stay = 0;
+    uint32_t in_window = 0;  // flits timed here that leave in count_window's window
     // Flits before `split` need no credit (the downstream buffer had room for them).
     const uint32_t split = std::min(end, std::max(first, h.credit_from));
     const uint64_t* out_left = ob ? ob->leave : nullptr;
@@ -252,6 +253,7 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       for (; k < split; ++k) {
         const uint64_t s = step(k);
         t[k & mask] = prev = s;
+        in_window += window_.contains(s);
         in_left[(in_base + k) & mask] = s;
         stay += s - w;
         if (k == 0) head_leave = s;
@@ -259,6 +261,7 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       for (; k < end; ++k) {
         const uint64_t s = std::max(step(k), out_left[(credit_base + k) & mask] + credit);
         t[k & mask] = prev = s;
+        in_window += window_.contains(s);
         in_left[(in_base + k) & mask] = s;
         stay += s - w;
         if (k == 0) head_leave = s;
@@ -272,6 +275,7 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
         const uint64_t s = std::max(up[k & mask] + to_here, prev + 1);
         stay += s - up[k & mask];
         t[k & mask] = prev = s;
+        in_window += window_.contains(s);
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
         to_here = body;
@@ -280,12 +284,14 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
         const uint64_t s = std::max(std::max(up[k & mask] + to_here, prev + 1), out_left[(credit_base + k) & mask] + credit);
         stay += s - up[k & mask];
         t[k & mask] = prev = s;
+        in_window += window_.contains(s);
         in_left[(in_base + k) & mask] = s;
         if (k == 0) head_leave = s;
         to_here = body;
       }
     }
     stats_.occupancy_flit_cycles[h.node] += stay;
+    if (in_window) stats_.window_link_flits[size_t(h.node) * kNocPorts + h.out] += in_window;
     const uint64_t in_count = in_base + k;
     ib->left = in_count;
     h.done = k;
@@ -344,6 +350,11 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
       return;
     }
   }
+}
+
+void WormholeEventModel::count_window(uint64_t begin, uint64_t end) {
+  window_ = CountWindow::between(begin, end);
+  stats_.window_link_flits.assign(stats_.link_flits.size(), 0.0);
 }
 
 void WormholeEventModel::advance_to(uint64_t cycle) {

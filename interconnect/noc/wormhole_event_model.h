@@ -30,6 +30,7 @@ class WormholeEventModel final : public NocModel {
   explicit WormholeEventModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
+  void count_window(uint64_t begin, uint64_t end) override;
   void advance_to(uint64_t cycle) override;
   uint64_t now() const override { return now_; }
   bool idle() const override { return outstanding_ == 0; }
@@ -123,6 +124,7 @@ class WormholeEventModel final : public NocModel {
   CycleQueue<uint32_t, 256> events_;          // outputs to allocate
   CycleQueue<DeliveredPacket, 512> pending_;  // deliveries by the tail's switch allocation
   std::vector<DeliveredPacket> delivered_;
+  CountWindow window_;  // count_window's: each flit counted as its switch allocation is timed
   NocStats stats_;  // occupancy_flit_cycles: each flit's whole stay, counted when its leave is timed
 };
 

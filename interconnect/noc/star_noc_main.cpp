@@ -3,9 +3,12 @@
 //   star-noc --mesh 8x8 --pattern uniform --rates 0.05,0.1,0.2,0.3,0.4 --fidelity flit
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -36,8 +39,13 @@ void parse_mesh(const std::string& text, star::NocConfig& noc) {
 const CLI::Validator not_negative(
     [](std::string& text) {
       const auto first = text.find_first_not_of(" \t");
-      return first != std::string::npos && text[first] == '-' ? "'" + text + "' is negative; a whole number >= 0 is needed"
-                                                              : std::string();
+      if (first != std::string::npos && text[first] == '-') return "'" + text + "' is negative; a whole number >= 0 is needed";
+      // CLI11 reads a number past 2^64 - 1 as 2^64 - 1 without a word.
+      uint64_t value = 0;
+      const char* begin = text.data() + (first == std::string::npos ? text.size() : first);
+      if (std::from_chars(begin, text.data() + text.size(), value).ec == std::errc::result_out_of_range)
+        return "'" + text + "' is too large; at most " + std::to_string(std::numeric_limits<uint64_t>::max());
+      return std::string();
     },
     "", "not_negative");
 

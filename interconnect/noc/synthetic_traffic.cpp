@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -33,8 +34,11 @@ std::string to_string(TrafficPattern pattern) {
 }
 
 void TrafficConfig::validate(const NocConfig& noc) const {
-  if (!(injection_rate > 0.0 && injection_rate <= 1.0))
-    throw std::invalid_argument("traffic: injection_rate must be in (0, 1] flits/node/cycle");
+  if (!(injection_rate > 0.0 && injection_rate <= 1.0)) {
+    std::ostringstream rate;
+    rate << injection_rate;
+    throw std::invalid_argument("traffic: injection_rate " + rate.str() + " must be in (0, 1] flits/node/cycle");
+  }
   if (packet_flits < 1 || packet_flits > 1024) throw std::invalid_argument("traffic: packet_flits must be in 1..1024");
   if (measure_cycles < 1) throw std::invalid_argument("traffic: measure_cycles must be >= 1");
   // Each phase, and the whole run, fits in kMaxRunCycles: cycle counts that would wrap around

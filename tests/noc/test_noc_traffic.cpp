@@ -68,7 +68,9 @@ TEST_CASE("traffic config errors name the problem", "[noc]") {
   CHECK_THROWS_WITH(t.validate(c), Catch::Contains("square"));
   t.pattern = TrafficPattern::UniformRandom;
   t.injection_rate = 1.5;
-  CHECK_THROWS_WITH(t.validate(c), Catch::Contains("injection_rate"));
+  CHECK_THROWS_WITH(t.validate(c), "traffic: injection_rate 1.5 must be in (0, 1] flits/node/cycle");
+  t.injection_rate = std::nan("");
+  CHECK_THROWS_WITH(t.validate(c), "traffic: injection_rate nan must be in (0, 1] flits/node/cycle");
   t.injection_rate = 0.1;
   t.hotspot_node = 8;
   CHECK_THROWS_WITH(t.validate(c), Catch::Contains("hotspot_node"));

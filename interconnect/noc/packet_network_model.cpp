@@ -52,6 +52,8 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
+  waited_hop_.assign(size_t(config_.width) + config_.height, 0);  // a path's hops and its ejection
+  waited_grant_.assign(waited_hop_.size(), 0);
   tree_.assign(mesh_.nodes(), 0);
   eject_grant_.assign(mesh_.nodes(), 0);
   eject_hops_.assign(mesh_.nodes(), 0);
@@ -327,15 +329,16 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const int64_t first_step = x_first ? xstep : ystep, second_step = x_first ? ystep : xstep;
   const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;  // switch allocation to the next one
   LinkCalendars::FlitPass pass(calendars_);
-  // [link] outside count_window's window, [links + link] in it.
-  uint64_t* const link_flits = flit_link_flits_.data();
-  const uint64_t window_begin = window_.begin, window_cycles = window_.cycles;
-  const size_t links = stats_.link_flits.size();
-  auto in_window = [&](uint64_t grant) __attribute__((always_inline)) {
-    return links & -size_t(grant - window_begin < window_cycles);
-  };
   int64_t* const waits = stay_waits_.data();
   uint64_t ready = injected + sa_offset_;
+  // The hops' link flits go to the half of flit_link_flits_ (outside count_window's window, or
+  // in it) of the first hop's cycle; a packet whose last hop falls on another side of the
+  // window's edges (rare: it crosses one) is corrected after the walk, from the cycles of the
+  // hops that waited (count_crossing). So a hop that does not wait pays nothing for the window.
+  const size_t first_side = window_side(ready);
+  uint64_t* const link_flits = flit_link_flits_.data() + (first_side == 1 ? stats_.link_flits.size() : 0);
+  const uint64_t first_ready = ready;
+  uint32_t waited = 0;  // hops recorded in waited_hop_ and waited_grant_
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
   uint8_t in_port = kPortLocal;
   uint32_t k = 0;  // hops taken
@@ -352,7 +355,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       for (; k <= hops; ++k) {  // the hops that do not wait
         const uint8_t out = out_of(k);
         if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
-        ++link_flits[router / 2 + out + in_window(ready)];  // [node * kNocPorts + out]
+        ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
         ready += to_next;
         in_port = opposite_port(out);
         router = size_t(int64_t(router) + step_of(k));
@@ -364,7 +367,9 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
       waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
-      ++link_flits[router / 2 + out + in_window(grant)];
+      waited_hop_[waited] = k;
+      waited_grant_[waited++] = grant;
+      ++link_flits[router / 2 + out];
       ready = grant + to_next;
       in_port = opposite_port(out);
       router = size_t(int64_t(router) + step_of(k));
@@ -378,13 +383,43 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     const uint32_t node = uint32_t(router / calendars_per_router_);
     head_out = take_pair(node, in_port, out, ready, 1);
     add_wait(node, in_port, head_out - ready);
-    ++link_flits[router / 2 + out + in_window(head_out)];
+    waited_hop_[waited] = k;
+    waited_grant_[waited++] = head_out;
+    ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);
     router = size_t(int64_t(router) + step_of(k));
   }
+  if (window_side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
   schedule(packet, head_out, head_out, hops);
   count_injected(packet, hops);
+}
+
+// A 1-flit packet whose hops lie on both sides of an edge of count_window's window: inject_flit
+// counted every hop on the first hop's side. Hop k's cycle is the last waiting hop's grant before
+// it (or the first hop's cycle) plus the cycles of the hops between; each hop on another side
+// moves its count there.
+void PacketNetworkModel::count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side,
+                                        uint32_t waited) {
+  const size_t links = stats_.link_flits.size();
+  const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;
+  uint64_t* const from = flit_link_flits_.data() + (first_side == 1 ? links : 0);
+  uint32_t node = packet.src;
+  uint64_t cycle = first_cycle;
+  for (uint32_t k = 0, w = 0;; ++k) {  // the dimension-order path (inject_flit takes no other)
+    uint8_t out[2];
+    route_candidates_by_offset(config_.routing, coords_.dx(node, packet.dst), coords_.dy(node, packet.dst), out);
+    if (w < waited && waited_hop_[w] == k) cycle = waited_grant_[w++];
+    const size_t side = window_side(cycle);
+    if (side != first_side) {
+      const size_t link = size_t(node) * kNocPorts + out[0];
+      --from[link];
+      ++flit_link_flits_[(side == 1 ? links : 0) + link];
+    }
+    if (out[0] == kPortLocal) return;
+    cycle += to_next;
+    node = mesh_.neighbour(node, out[0]);
+  }
 }
 
 void PacketNetworkModel::observe_links(NocLinkObserver* observer) {

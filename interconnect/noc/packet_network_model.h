@@ -212,8 +212,16 @@ class PacketNetworkModel final : public NocModel {
   NocStats stats_;  // link_flits: but the 1-flit loop's (flit_link_flits_); stats() adds them
   CountWindow window_;  // count_window's
   // The link flits inject_flit counts, one increment per hop: [link] outside the window,
-  // [links + link] in it (the hop's cycle picks the half, without a branch).
+  // [links + link] in it.
   std::vector<uint64_t> flit_link_flits_;
+  // 0 before count_window's window, 1 in it, 2 after it.
+  size_t window_side(uint64_t cycle) const {
+    return size_t(cycle >= window_.begin) + size_t(cycle >= window_.begin + window_.cycles);
+  }
+  // inject_flit's hops that waited (the hop's index on the path, its grant), for count_crossing.
+  std::vector<uint32_t> waited_hop_;
+  std::vector<uint64_t> waited_grant_;
+  void count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side, uint32_t waited);
   void count_link(uint32_t node, uint8_t out, uint64_t flits, uint64_t grant, uint64_t span) {
     const size_t link = size_t(node) * kNocPorts + out;
     stats_.link_flits[link] += flits;

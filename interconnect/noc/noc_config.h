@@ -75,6 +75,17 @@ struct NocConfig {
   double cycle_ns() const { return 1.0 / clock_ghz; }
   // Throws std::invalid_argument naming the first out-of-range parameter.
   void validate() const;
+  // Cycles from a head flit leaving a router to its credit being back there: the next router's
+  // pipeline, the link both ways and the credit latency (R + 2L + credit latency; R counted as 1
+  // below 2 stages). A VC buffer shallower than this throttles a packet to `depth` flits per loop.
+  uint32_t credit_loop() const { return (router_stages >= 2 ? router_stages : 1) + 2 * link_latency + credit_latency; }
+  // Empty, or why the packet model (fidelity packet, several VCs per class) is far off for this
+  // network and packets of up to `packet_flits` flits: buffers shallower than the credit loop
+  // throttle packets longer than a buffer, and the model does not interleave throttled packets of
+  // different VCs on a link; or the VCs' credits together cover less than the loop, and it does
+  // not limit a link to them (docs/noc.md, "Shallow buffers with several VCs"). One VC per class
+  // is modelled flit by flit (the exact engine exactly) and gets none.
+  std::string packet_model_caveat(uint32_t packet_flits) const;
 };
 
 }  // namespace star

@@ -15,7 +15,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   const uint32_t r = config_.router_stages;
   sa_offset_ = r >= 2 ? r - 2 : 0;
   st_cycles_ = r >= 2 ? 2 : 1;
-  credit_loop_ = (r >= 2 ? r : 1) + 2 * config_.link_latency + config_.credit_latency;
+  credit_loop_ = config_.credit_loop();
   body_sa_offset_ = config_.body_flit_bypass ? 0 : sa_offset_;
   body_loop_ = credit_loop_ - (sa_offset_ - body_sa_offset_);
   catch_up_ = body_loop_ < credit_loop_ && config_.vc_buffer_flits < credit_loop_;

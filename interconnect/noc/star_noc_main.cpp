@@ -166,6 +166,12 @@ int main(int argc, char** argv) {
       if (!map_file) throw std::invalid_argument("--map-csv: cannot write '" + map_csv + "'");
       map_out = &map_file;
     }
+    if (packet_runs) {  // where the packet model is far off, say so before its numbers
+      star::NocConfig packet = noc;
+      packet.fidelity = star::NocFidelity::Packet;
+      const std::string caveat = packet.packet_model_caveat(traffic.packet_flits);
+      if (!caveat.empty()) std::cerr << "star-noc: warning: " << caveat << "\n";
+    }
     const star::MeshTopology topology{noc.width, noc.height};
     bool map_header = true;
     std::vector<star::SweepPoint> flit_points;  // --both: compared with the packet sweep after it

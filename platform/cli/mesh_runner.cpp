@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -154,6 +155,10 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_
       shape.seq_len, shape.queries(), shape.heads, shape.kv_heads, shape.head_dim, shape.algo.sads.keep,
       shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "",
       sc.batch_auto ? fmt::format(" (auto, at most {} cells)", sc.target_cells) : "", batch_text);
+  // Mesh messages are long (a tile is hundreds of flits): where the packet model is far off for
+  // them, say so next to its numbers.
+  const std::string caveat = sc.mesh_config.noc_config().packet_model_caveat(std::numeric_limits<uint32_t>::max());
+  if (!caveat.empty()) out.summary += "note: mesh.noc: " + caveat + "\n";
   out.summary += rep.table;
   out.summary += check_text;
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

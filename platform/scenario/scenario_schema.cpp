@@ -204,7 +204,9 @@ std::vector<KeySpec> build_schema() {
   k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits, a multiple of 8"));
   k.push_back(integer(me + "noc.vcs", 2, NocConfig::kMaxVcs, "4",
                       "virtual channels per input port (split between requests and responses)"));
-  k.push_back(integer(me + "noc.buffer_flits", 1, NocConfig::kMaxVcBufferFlits, "8", "depth of each virtual-channel buffer"));
+  k.push_back(integer(me + "noc.buffer_flits", 1, NocConfig::kMaxVcBufferFlits, "8",
+                      "depth of each virtual-channel buffer; below the credit loop (7 cycles with these routers) "
+                      "the packet NoC is far off and the summary notes it (docs/noc.md)"));
   k.push_back(boolean(me + "noc.body_flit_bypass", "true",
                       "body flits may win switch allocation the cycle they are written, as in BookSim2; false: "
                       "they wait the head's route computation and VC allocation stages (docs/noc.md)"));

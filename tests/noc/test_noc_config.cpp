@@ -87,3 +87,30 @@ TEST_CASE("noc energy scales the 32-bit Noxim table to the flit width", "[noc]")
   CHECK(e.routing_pj == Approx(2 * 0.06));
   CHECK(e.link_pj == Approx(5 * 128 * 0.049 * 1.0));
 }
+
+TEST_CASE("noc config names where the packet model is far off: shallow buffers with several VCs", "[noc]") {
+  NocConfig c;  // 4 VCs x 8 flits, credit loop 4 + 2 + 1 = 7
+  CHECK(c.credit_loop() == 7);
+  c.fidelity = NocFidelity::Packet;
+  CHECK(c.packet_model_caveat(1).empty());
+  CHECK(c.packet_model_caveat(472).empty());  // 8 >= 7: nothing throttled
+  c.vc_buffer_flits = 2;
+  CHECK(c.packet_model_caveat(2).empty());  // no longer than a buffer, and 8 credits cover the loop
+  CHECK_THAT(c.packet_model_caveat(5),
+             Catch::StartsWith("packet fidelity with 4 VCs of 2 flits per class: buffers shallower than the credit "
+                               "loop (7 cycles) throttle packets longer than a buffer"));
+  c.vc_buffer_flits = 1;
+  CHECK_THAT(c.packet_model_caveat(1),
+             Catch::StartsWith("packet fidelity with 4 VCs of 1 flit per class: the VCs' credits (4) cover less than "
+                               "the credit loop (7 cycles)"));
+  c.num_vcs = 1;  // wormhole: timed flit by flit
+  c.vc_buffer_flits = 2;
+  CHECK(c.packet_model_caveat(8).empty());
+  c.num_vcs = 4;
+  c.vc_buffer_flits = 8;
+  c.link_latency = 20;  // loop 45: 32 credits fall short
+  CHECK(c.credit_loop() == 45);
+  CHECK_THAT(c.packet_model_caveat(1), Catch::Contains("the VCs' credits (32) cover less than the credit loop (45 cycles)"));
+  c.fidelity = NocFidelity::Flit;
+  CHECK(c.packet_model_caveat(1).empty());
+}

@@ -68,18 +68,19 @@ void NocConfig::validate() const {
 std::string NocConfig::packet_model_caveat(uint32_t packet_flits) const {
   if (fidelity != NocFidelity::Packet || vcs_per_class() < 2) return "";
   const uint32_t loop = credit_loop(), depth = vc_buffer_flits, credits = vcs_per_class() * depth;
-  const bool throttled = packet_flits > depth && depth < loop;
-  if (!throttled && credits >= loop) return "";
+  const bool spans = packet_flits > kShallowFlitByFlit && depth < loop;
+  if (!spans && credits >= loop) return "";
   const std::string shape = std::to_string(vcs_per_class()) + " VCs of " + std::to_string(depth) +
                             (depth == 1 ? " flit" : " flits") + " per class";
   const std::string what =
-      throttled ? "buffers shallower than the credit loop (" + std::to_string(loop) +
-                      " cycles) throttle packets longer than a buffer, and the packet model keeps a link for a "
-                      "throttled packet's whole span (other VCs' packets do not interleave): pessimistic, "
-                      "e.g. +26 % on 4x4 with 4 VCs x 2 flits and 5-flit packets at 0.1 flits/node/cycle"
-                : "the VCs' credits (" + std::to_string(credits) + ") cover less than the credit loop (" +
-                      std::to_string(loop) + " cycles), and the packet model does not limit a link to them: "
-                      "optimistic, e.g. -12 % on 4x4 with 4 VCs x 1 flit and 1-flit packets at 0.2 flits/node/cycle";
+      spans ? "buffers shallower than the credit loop (" + std::to_string(loop) +
+                  " cycles) throttle packets longer than a buffer, and beyond " + std::to_string(kShallowFlitByFlit) +
+                  " flits the packet model keeps a link for a throttled packet's whole span (other VCs' packets "
+                  "do not interleave): pessimistic, e.g. +92 % on scenarios/mesh-4x4.yaml's baseline with 2-flit "
+                  "buffers"
+            : "the VCs' credits (" + std::to_string(credits) + ") cover less than the credit loop (" +
+                  std::to_string(loop) + " cycles), and the packet model does not limit a link to them, e.g. -12 % "
+                  "on 4x4 with 4 VCs x 1 flit and 1-flit packets at 0.2 flits/node/cycle";
   return "packet fidelity with " + shape + ": " + what + "; use flit fidelity or deeper buffers (docs/noc.md, "
          "\"Shallow buffers with several VCs\")";
 }

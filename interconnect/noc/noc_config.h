@@ -79,12 +79,16 @@ struct NocConfig {
   // pipeline, the link both ways and the credit latency (R + 2L + credit latency; R counted as 1
   // below 2 stages). A VC buffer shallower than this throttles a packet to `depth` flits per loop.
   uint32_t credit_loop() const { return (router_stages >= 2 ? router_stages : 1) + 2 * link_latency + credit_latency; }
+  // With several VCs per class and buffers shallower than the credit loop the packet model times
+  // a throttled packet flit by flit up to this length, and keeps a contiguous span beyond it.
+  static constexpr uint32_t kShallowFlitByFlit = 64;
   // Empty, or why the packet model (fidelity packet, several VCs per class) is far off for this
   // network and packets of up to `packet_flits` flits: buffers shallower than the credit loop
-  // throttle packets longer than a buffer, and the model does not interleave throttled packets of
-  // different VCs on a link; or the VCs' credits together cover less than the loop, and it does
-  // not limit a link to them (docs/noc.md, "Shallow buffers with several VCs"). One VC per class
-  // is modelled flit by flit (the exact engine exactly) and gets none.
+  // throttle packets longer than a buffer, and beyond kShallowFlitByFlit flits the model keeps a
+  // link for a throttled packet's whole span (other VCs' packets do not interleave); or the VCs'
+  // credits together cover less than the loop, and it does not limit a link to them (docs/noc.md,
+  // "Shallow buffers with several VCs"). One VC per class is modelled flit by flit (the exact
+  // engine exactly) and gets none.
   std::string packet_model_caveat(uint32_t packet_flits) const;
 };
 

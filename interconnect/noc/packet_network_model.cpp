@@ -26,6 +26,8 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
   fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
+  shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
+             config_.vc_buffer_flits < credit_loop_;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
   // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
   if (charge_lost_) {
@@ -49,6 +51,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
   times_.resize(path_.size() * config_.vc_buffer_flits);
   waits_.assign(path_.size(), 0);
+  shallow_path_.resize(path_.size());
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
@@ -504,6 +507,10 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     return;
   }
   const uint32_t f = packet.flits;
+  if (shallow_ && f > config_.vc_buffer_flits && f <= NocConfig::kShallowFlitByFlit && packet.packets == 1) {
+    inject_shallow(packet);
+    return;
+  }
   // Cycles from head to tail at a hop: the same at every hop unless body-flit bypass lets a
   // throttled packet catch up near its destination (catch_up_), where each hop has its own.
   const bool catch_up = catch_up_ && packet.src != packet.dst && f > config_.vc_buffer_flits;
@@ -666,6 +673,87 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
   inject_free_[path_[0].output / calendars_per_router_] = free_at;
   return t[size_t(n - 1) * d + last];
+}
+
+// Several VCs per class, buffers shallower than the credit loop, a packet longer than a buffer:
+// it is throttled to `depth` flits per credit loop, and the switch allocator interleaves the
+// flits of different VCs on an output one by one, so other packets use the cycles between its
+// flits. Its flits are timed one by one along the path with the flit model's rules (as
+// stream_wormhole's with one VC): flit k leaves router i (switch allocation) at the first cycle
+// free on the output and on the switch input at or after its arrival plus the pipeline, one cycle
+// after flit k-1, and once router i+1 has returned the credit of flit k-depth; the interface
+// writes flit k one cycle after flit k-1 once the local buffer has room. Each flit takes its own
+// cycle on both calendars. Not modelled: other packets' flits sharing its VC (each packet has a
+// VC to itself) and, as with deeper buffers, back-pressure from other packets.
+void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
+  const uint32_t f = packet.flits, d = config_.vc_buffer_flits;
+  std::vector<ShallowHop>& routers = shallow_path_;  // sized for the longest minimal path and the ejection
+  uint32_t n = 0, node = packet.src;
+  uint8_t in_port = kPortLocal;
+  for (;;) {  // the dimension-order path, then the ejection
+    uint8_t out[2];
+    route_candidates_by_offset(config_.routing, coords_.dx(node, packet.dst), coords_.dy(node, packet.dst), out);
+    routers[n++] = ShallowHop{node, in_port, out[0]};
+    if (out[0] == kPortLocal) break;
+    node = mesh_.neighbour(node, out[0]);
+    in_port = opposite_port(out[0]);
+  }
+  const uint64_t to_next = st_cycles_ + config_.link_latency;
+  const uint64_t credit = config_.link_latency + config_.credit_latency;
+  uint64_t* const t = times_.data();  // [i * d + k % d]: cycle flit k leaves router i
+  uint64_t* const waits = waits_.data();
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
+  uint64_t write = injected;  // cycle the interface writes flit k into the local buffer
+  uint32_t slot = 0, prev = 0;  // k % d and (k - 1) % d, counted
+  for (uint32_t k = 0; k < f; ++k) {
+    if (k > 0) {
+      prev = slot;
+      slot = slot + 1 == d ? 0 : slot + 1;
+      write += 1;
+      if (k >= d) write = std::max(write, t[slot] + 1);  // room freed by flit k-d at router 0
+    }
+    uint64_t arrived = write;
+    for (uint32_t i = 0; i < n; ++i) {
+      const ShallowHop& r = routers[i];
+      uint64_t* hop = t + size_t(i) * d;
+      const uint64_t ready = arrived + (k == 0 ? sa_offset_ : body_sa_offset_);
+      uint64_t earliest = ready;
+      if (k > 0) earliest = std::max(earliest, hop[prev] + 1);
+      if (k >= d && i + 1 < n) earliest = std::max(earliest, hop[d + slot] + credit);  // credit of flit k-d
+      const size_t router = size_t(r.node) * calendars_per_router_;
+      const size_t output = router + r.out, input = router + kNocPorts + r.in_port;
+      uint64_t cycle = earliest;
+      for (;;) {
+        const uint64_t o = calendars_.find_gap(output, cycle, 1);
+        cycle = calendars_.find_gap(input, o, 1);
+        if (cycle == o) break;
+      }
+      if (k == 0 && charge_lost_ && cycle > earliest) charge_lost_arbitrations(r.node, r.in_port, r.out, earliest, cycle);
+      calendars_.mark(output, cycle, 1);
+      calendars_.mark(input, cycle, 1);
+      // Waits against the head's pipeline (stats() adds sa_offset_ to every flit's stay; with
+      // body-flit bypass a body flit's may be negative, summed modulo 2^64 as stay_waits_ reads it).
+      waits[i] += cycle - (arrived + sa_offset_);
+      hop[slot] = cycle;
+      if (k == 0) path_[i].grant = cycle;
+      arrived = cycle + to_next;
+    }
+  }
+  const uint32_t last = (f - 1) % d;
+  for (uint32_t i = 0; i < n; ++i) {
+    const ShallowHop& r = routers[i];
+    const uint64_t grant = path_[i].grant, span = t[size_t(i) * d + last] - grant + 1;
+    count_link(r.node, r.out, f, grant, span);
+    if (observer_) observer_->link_used(r.node * kNocPorts + r.out, grant, span, f);
+    stay_waits_[size_t(r.node) * kNocPorts + r.in_port] += int64_t(waits[i]);
+    waits[i] = 0;
+  }
+  uint64_t free_at = write + 1;  // the interface writes the next packet once this tail is in and
+  if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);  // the local buffer has room
+  inject_free_[packet.src] = free_at;
+  const uint32_t hops = n - 1;
+  schedule(packet, path_[n - 1].grant, t[size_t(n - 1) * d + last], hops);
+  count_injected(packet, hops);
 }
 
 namespace {

@@ -96,9 +96,11 @@ TEST_CASE("noc config names where the packet model is far off: shallow buffers w
   CHECK(c.packet_model_caveat(472).empty());  // 8 >= 7: nothing throttled
   c.vc_buffer_flits = 2;
   CHECK(c.packet_model_caveat(2).empty());  // no longer than a buffer, and 8 credits cover the loop
-  CHECK_THAT(c.packet_model_caveat(5),
+  CHECK(c.packet_model_caveat(NocConfig::kShallowFlitByFlit).empty());  // throttled, timed flit by flit
+  CHECK_THAT(c.packet_model_caveat(NocConfig::kShallowFlitByFlit + 1),
              Catch::StartsWith("packet fidelity with 4 VCs of 2 flits per class: buffers shallower than the credit "
-                               "loop (7 cycles) throttle packets longer than a buffer"));
+                               "loop (7 cycles) throttle packets longer than a buffer, and beyond 64 flits the "
+                               "packet model keeps a link for a throttled packet's whole span"));
   c.vc_buffer_flits = 1;
   CHECK_THAT(c.packet_model_caveat(1),
              Catch::StartsWith("packet fidelity with 4 VCs of 1 flit per class: the VCs' credits (4) cover less than "

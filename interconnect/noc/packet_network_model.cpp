@@ -731,6 +731,8 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
       if (k == 0 && charge_lost_ && cycle > earliest) charge_lost_arbitrations(r.node, r.in_port, r.out, earliest, cycle);
       calendars_.mark(output, cycle, 1);
       calendars_.mark(input, cycle, 1);
+      count_link(r.node, r.out, 1, cycle, 1);  // in its own cycle: other packets' flits interleave
+      if (observer_) observer_->link_used(r.node * kNocPorts + r.out, cycle, 1, 1);
       // Waits against the head's pipeline (stats() adds sa_offset_ to every flit's stay; with
       // body-flit bypass a body flit's may be negative, summed modulo 2^64 as stay_waits_ reads it).
       waits[i] += cycle - (arrived + sa_offset_);
@@ -741,11 +743,7 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
   }
   const uint32_t last = (f - 1) % d;
   for (uint32_t i = 0; i < n; ++i) {
-    const ShallowHop& r = routers[i];
-    const uint64_t grant = path_[i].grant, span = t[size_t(i) * d + last] - grant + 1;
-    count_link(r.node, r.out, f, grant, span);
-    if (observer_) observer_->link_used(r.node * kNocPorts + r.out, grant, span, f);
-    stay_waits_[size_t(r.node) * kNocPorts + r.in_port] += int64_t(waits[i]);
+    stay_waits_[size_t(routers[i].node) * kNocPorts + routers[i].in_port] += int64_t(waits[i]);
     waits[i] = 0;
   }
   uint64_t free_at = write + 1;  // the interface writes the next packet once this tail is in and

@@ -226,7 +226,9 @@ TEST_CASE("a link observer sees each hop's flits in cycles no other hop of that 
     uint32_t vcs, buffer, flits;
     double rate;
   };
-  for (const Case& k : {Case{4, 8, 1, 0.35}, Case{4, 8, 1, 0.9}, Case{1, 4, 8, 0.2}, Case{4, 8, 5, 0.3}}) {
+  // 4 VCs x 2 flits throttle 5-flit packets, timed flit by flit: one reservation per flit.
+  for (const Case& k : {Case{4, 8, 1, 0.35}, Case{4, 8, 1, 0.9}, Case{1, 4, 8, 0.2}, Case{4, 8, 5, 0.3},
+                        Case{4, 2, 5, 0.3}}) {
     NocConfig c;
     c.width = c.height = 4;
     c.num_vcs = k.vcs;

@@ -132,8 +132,10 @@ TEST_CASE("the packet model's window counts stay within one flit per link and cy
     bool router_detail;
     double rate, busiest_at_least;
   };
+  // 4 VCs x 2 flits throttle 5-flit packets, timed flit by flit (each flit counted in its cycle).
   for (const Case& k : {Case{16, 4, 8, 1, false, 0.4, 0.9}, Case{8, 4, 8, 4, false, 0.9, 0.9},
-                        Case{8, 1, 4, 8, false, 0.5, 0.25}, Case{8, 4, 8, 1, true, 0.9, 0.9}}) {
+                        Case{8, 1, 4, 8, false, 0.5, 0.25}, Case{8, 4, 8, 1, true, 0.9, 0.9},
+                        Case{8, 4, 2, 5, false, 0.6, 0.7}}) {
     INFO(k.k << "x" << k.k << ", " << k.vcs << " VCs x " << k.buffer << ", " << k.flits << "-flit packets at " << k.rate
               << (k.router_detail ? ", router detail" : ""));
     NocConfig c;

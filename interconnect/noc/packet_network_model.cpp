@@ -682,7 +682,7 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
 // stream_wormhole's with one VC): flit k leaves router i (switch allocation) at the first cycle
 // free on the output and on the switch input at or after its arrival plus the pipeline, one cycle
 // after flit k-1, and once router i+1 has returned the credit of flit k-depth; the interface
-// writes flit k one cycle after flit k-1 once the local buffer has room. Each flit takes its own
+// writes flit k one cycle after flit k-1 once its local VC has room. Each flit takes its own
 // cycle on both calendars. Not modelled: other packets' flits sharing its VC (each packet has a
 // VC to itself) and, as with deeper buffers, back-pressure from other packets.
 void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
@@ -746,9 +746,9 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
     stay_waits_[size_t(routers[i].node) * kNocPorts + routers[i].in_port] += int64_t(waits[i]);
     waits[i] = 0;
   }
-  uint64_t free_at = write + 1;  // the interface writes the next packet once this tail is in and
-  if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);  // the local buffer has room
-  inject_free_[packet.src] = free_at;
+  // The interface writes the next packet's head the cycle after this tail, into another local VC
+  // (the one with the most room, as the flit model's interface picks it).
+  inject_free_[packet.src] = write + 1;
   const uint32_t hops = n - 1;
   schedule(packet, path_[n - 1].grant, t[size_t(n - 1) * d + last], hops);
   count_injected(packet, hops);

@@ -125,7 +125,7 @@ class PacketNetworkModel final : public NocModel {
   // than a buffer, up to NocConfig::kShallowFlitByFlit flits, is timed flit by flit
   // (inject_shallow). Longer ones keep a contiguous span (pessimistic: packet_model_caveat): their
   // single-cycle reservations far ahead would fill the calendars' interval lists (472-flit tiles
-  // over 2-flit buffers: 120 s against the flit model's 179 s on mesh-4x4, within 0.1 % of it).
+  // over 2-flit buffers: 121 s against the flit model's 179 s on mesh-4x4, within 0.1 % of it).
   bool shallow_ = false;
   struct ShallowHop {
     uint32_t node;

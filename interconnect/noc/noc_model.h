@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -101,6 +102,8 @@ class NocModel {
     // Throws std::invalid_argument when end < begin.
     static CountWindow between(uint64_t begin, uint64_t end);
     bool contains(uint64_t cycle) const { return cycle - begin < cycles; }
+    // 0 before the window, 1 in it, 2 after it.
+    size_t side(uint64_t cycle) const { return size_t(cycle >= begin) + size_t(cycle >= begin + cycles); }
     // The share of `flits` sent evenly over [from, from + span) that falls in the window (span 0
     // or 1: all or nothing at `from`).
     double share(uint64_t flits, uint64_t from, uint64_t span) const {

@@ -51,7 +51,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
   times_.resize(path_.size() * config_.vc_buffer_flits);
   waits_.assign(path_.size(), 0);
-  shallow_path_.resize(path_.size());
+  route_.resize(path_.size());
   inject_free_.assign(mesh_.nodes(), 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
@@ -338,7 +338,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   // in it) of the first hop's cycle; a packet whose last hop falls on another side of the
   // window's edges (rare: it crosses one) is corrected after the walk, from the cycles of the
   // hops that waited (count_crossing). So a hop that does not wait pays nothing for the window.
-  const size_t first_side = window_side(ready);
+  const size_t first_side = window_.side(ready);
   uint64_t* const link_flits = flit_link_flits_.data() + (first_side == 1 ? stats_.link_flits.size() : 0);
   const uint64_t first_ready = ready;
   uint32_t waited = 0;  // hops recorded in waited_hop_ and waited_grant_
@@ -393,7 +393,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     in_port = opposite_port(out);
     router = size_t(int64_t(router) + step_of(k));
   }
-  if (window_side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
+  if (window_.side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
   schedule(packet, head_out, head_out, hops);
   count_injected(packet, hops);
 }
@@ -407,21 +407,28 @@ void PacketNetworkModel::count_crossing(const NocPacket& packet, uint64_t first_
   const size_t links = stats_.link_flits.size();
   const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;
   uint64_t* const from = flit_link_flits_.data() + (first_side == 1 ? links : 0);
-  uint32_t node = packet.src;
+  const uint32_t n = dimension_order_route(packet);  // inject_flit takes no other path
   uint64_t cycle = first_cycle;
-  for (uint32_t k = 0, w = 0;; ++k) {  // the dimension-order path (inject_flit takes no other)
+  for (uint32_t k = 0, w = 0; k < n; ++k, cycle += to_next) {
+    if (w < waited && waited_hop_[w] == k) cycle = waited_grant_[w++];
+    const size_t side = window_.side(cycle);
+    if (side == first_side) continue;
+    const size_t link = size_t(route_[k].node) * kNocPorts + route_[k].out;
+    --from[link];
+    ++flit_link_flits_[(side == 1 ? links : 0) + link];
+  }
+}
+
+uint32_t PacketNetworkModel::dimension_order_route(const NocPacket& packet) {
+  uint32_t n = 0, node = packet.src;
+  uint8_t in_port = kPortLocal;
+  for (;;) {
     uint8_t out[2];
     route_candidates_by_offset(config_.routing, coords_.dx(node, packet.dst), coords_.dy(node, packet.dst), out);
-    if (w < waited && waited_hop_[w] == k) cycle = waited_grant_[w++];
-    const size_t side = window_side(cycle);
-    if (side != first_side) {
-      const size_t link = size_t(node) * kNocPorts + out[0];
-      --from[link];
-      ++flit_link_flits_[(side == 1 ? links : 0) + link];
-    }
-    if (out[0] == kPortLocal) return;
-    cycle += to_next;
+    route_[n++] = RouteHop{node, in_port, out[0]};
+    if (out[0] == kPortLocal) return n;
     node = mesh_.neighbour(node, out[0]);
+    in_port = opposite_port(out[0]);
   }
 }
 
@@ -687,17 +694,8 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
 // VC to itself) and, as with deeper buffers, back-pressure from other packets.
 void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
   const uint32_t f = packet.flits, d = config_.vc_buffer_flits;
-  std::vector<ShallowHop>& routers = shallow_path_;  // sized for the longest minimal path and the ejection
-  uint32_t n = 0, node = packet.src;
-  uint8_t in_port = kPortLocal;
-  for (;;) {  // the dimension-order path, then the ejection
-    uint8_t out[2];
-    route_candidates_by_offset(config_.routing, coords_.dx(node, packet.dst), coords_.dy(node, packet.dst), out);
-    routers[n++] = ShallowHop{node, in_port, out[0]};
-    if (out[0] == kPortLocal) break;
-    node = mesh_.neighbour(node, out[0]);
-    in_port = opposite_port(out[0]);
-  }
+  const uint32_t n = dimension_order_route(packet);
+  const std::vector<RouteHop>& routers = route_;
   const uint64_t to_next = st_cycles_ + config_.link_latency;
   const uint64_t credit = config_.link_latency + config_.credit_latency;
   uint64_t* const t = times_.data();  // [i * d + k % d]: cycle flit k leaves router i
@@ -714,7 +712,7 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
     }
     uint64_t arrived = write;
     for (uint32_t i = 0; i < n; ++i) {
-      const ShallowHop& r = routers[i];
+      const RouteHop& r = routers[i];
       uint64_t* hop = t + size_t(i) * d;
       const uint64_t ready = arrived + (k == 0 ? sa_offset_ : body_sa_offset_);
       uint64_t earliest = ready;

@@ -36,8 +36,8 @@ class PacketNetworkModel final : public NocModel {
   explicit PacketNetworkModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
-  // Each hop's flits are spread over the cycles it reserves (its span), so a link never counts
-  // more than one flit per cycle.
+  // A hop's flits are spread over the cycles it reserves (its span), or counted each in its own
+  // cycle where they are timed one by one, so a link never counts more than one flit per cycle.
   void count_window(uint64_t begin, uint64_t end) override;
   // Tree multicast with XY or YX routing (west-first: source replication): the union of the
   // dimension-order paths to all destinations; each of its links is reserved once, and the flits
@@ -127,12 +127,15 @@ class PacketNetworkModel final : public NocModel {
   // single-cycle reservations far ahead would fill the calendars' interval lists (472-flit tiles
   // over 2-flit buffers: 121 s against the flit model's 179 s on mesh-4x4, within 0.1 % of it).
   bool shallow_ = false;
-  struct ShallowHop {
+  void inject_shallow(const NocPacket& packet);
+  // The routers of a packet's dimension-order path, the destination's (ejection) last, into
+  // route_ (sized for the longest minimal path and the ejection); returns how many.
+  struct RouteHop {
     uint32_t node;
     uint8_t in_port, out;
   };
-  std::vector<ShallowHop> shallow_path_;  // inject_shallow's scratch: the routers of the path
-  void inject_shallow(const NocPacket& packet);
+  std::vector<RouteHop> route_;
+  uint32_t dimension_order_route(const NocPacket& packet);
   uint64_t now_ = 0;
   uint64_t order_ = 0;
   // [node * calendars_per_router_ + port]: outputs, then (several VCs) switch inputs at + ports.
@@ -226,10 +229,6 @@ class PacketNetworkModel final : public NocModel {
   // The link flits inject_flit counts, one increment per hop: [link] outside the window,
   // [links + link] in it.
   std::vector<uint64_t> flit_link_flits_;
-  // 0 before count_window's window, 1 in it, 2 after it.
-  size_t window_side(uint64_t cycle) const {
-    return size_t(cycle >= window_.begin) + size_t(cycle >= window_.begin + window_.cycles);
-  }
   // inject_flit's hops that waited (the hop's index on the path, its grant), for count_crossing.
   std::vector<uint32_t> waited_hop_;
   std::vector<uint64_t> waited_grant_;

@@ -25,6 +25,7 @@ WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config
   const uint32_t n = mesh_.nodes();
   buffers_.resize(size_t(n) * kNocPorts);
   outputs_.resize(size_t(n) * kNocPorts);
+  events_.resize(n * kNocPorts);
   sources_.resize(n);
   stride_ = config_.width + config_.height;
   stats_.link_flits.assign(size_t(n) * kNocPorts, 0);
@@ -62,38 +63,35 @@ int32_t WormholeEventModel::admit(const NocPacket& packet) {
   const uint32_t src = packet.src;
   const int dx = coords_.dx(src, packet.dst), dy = coords_.dy(src, packet.dst);
   p.hops = uint32_t(std::abs(dx) + std::abs(dy));
-  struct Leg {  // a straight run of hops
-    uint8_t dir;
-    uint32_t count;
-    int32_t step;
-  };
-  const Leg x{dx > 0 ? uint8_t(kPortEast) : uint8_t(kPortWest), uint32_t(std::abs(dx)), dx > 0 ? 1 : -1};
-  const Leg y{dy > 0 ? uint8_t(kPortSouth) : uint8_t(kPortNorth), uint32_t(std::abs(dy)),
-              dy > 0 ? int32_t(mesh_.width) : -int32_t(mesh_.width)};
-  const Leg legs[2] = {config_.routing == NocRouting::XY ? x : y, config_.routing == NocRouting::XY ? y : x};
-  uint32_t len = 0, node = src;
+  // One loop over both legs and the ejection, the output and the step chosen by arithmetic (the
+  // legs' lengths are random: a loop per leg would mispredict its exit about once per leg).
+  const bool x_first = config_.routing == NocRouting::XY;
+  const uint8_t xdir = dx > 0 ? uint8_t(kPortEast) : uint8_t(kPortWest);
+  const uint8_t ydir = dy > 0 ? uint8_t(kPortSouth) : uint8_t(kPortNorth);
+  const int32_t xstep = dx > 0 ? 1 : -1, ystep = dy > 0 ? int32_t(mesh_.width) : -int32_t(mesh_.width);
+  const uint32_t first = uint32_t(std::abs(x_first ? dx : dy));
+  const uint8_t first_out = x_first ? xdir : ydir, second_out = x_first ? ydir : xdir;
+  const int32_t first_step = x_first ? xstep : ystep, second_step = x_first ? ystep : xstep;
+  uint32_t node = src;
   uint8_t in_port = kPortLocal;
-  auto add = [&](uint8_t out, int32_t out_buffer) {
-    Hop& h = path[len++];
+  const uint32_t len = p.hops + 1;
+  for (uint32_t k = 0; k < len; ++k) {
+    const bool on_first = k < first, link = k < p.hops;
+    const uint8_t out = link ? (on_first ? first_out : second_out) : uint8_t(kPortLocal);
+    const uint32_t next = uint32_t(int32_t(node) + (on_first ? first_step : second_step));
+    const uint8_t back = opposite_port(out);
+    Hop& h = path[k];
     h.node = node;
     h.in_port = in_port;
     h.out = out;
     h.in_buffer = int32_t(node * kNocPorts + in_port);
-    h.out_buffer = out_buffer;
+    h.out_buffer = link ? int32_t(next * kNocPorts + back) : -1;
     h.grant = kUnknown;
     h.done = 0;
     h.credit_from = ~uint32_t(0);
-  };
-  for (const Leg& leg : legs) {
-    const uint8_t back = opposite_port(leg.dir);
-    for (uint32_t i = 0; i < leg.count; ++i) {
-      const uint32_t next = uint32_t(int32_t(node) + leg.step);
-      add(leg.dir, int32_t(next * kNocPorts + back));
-      node = next;
-      in_port = back;
-    }
+    node = next;
+    in_port = back;
   }
-  add(kPortLocal, -1);
   p.length = len;
   return slot;
 }

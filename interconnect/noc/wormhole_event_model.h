@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "noc/cycle_queue.h"
+#include "noc/cycle_set_queue.h"
 #include "noc/mesh_topology.h"
 #include "noc/noc_model.h"
 #include "noc/routing.h"
@@ -121,7 +122,7 @@ class WormholeEventModel final : public NocModel {
   std::vector<int32_t> free_slots_;
   std::vector<std::pair<int32_t, uint32_t>> work_;  // (slot, hop) to progress
   std::vector<uint32_t> restarts_;                  // sources whose interface is free for the next packet
-  CycleQueue<uint32_t, 256> events_;          // outputs to allocate
+  CycleSetQueue events_;                      // outputs to allocate
   CycleQueue<DeliveredPacket, 512> pending_;  // deliveries by the tail's switch allocation
   std::vector<DeliveredPacket> delivered_;
   CountWindow window_;  // count_window's: each flit counted as its switch allocation is timed

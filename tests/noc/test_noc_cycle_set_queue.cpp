@@ -66,11 +66,24 @@ TEST_CASE("CycleSetQueue runs ids pushed while a cycle runs, for that cycle and 
   });
   CHECK(out == Taken{{10, 70}, {10, 99}, {10, 5}, {11, 70}, {10 + 3 * CycleSetQueue::kCycles, 1}});
   CHECK(q.empty());
+
+  CycleSetQueue wide(5000);  // more words than are scanned whole: a bitmap of the non-empty ones
+  wide.push(4, 4999);
+  out.clear();
+  wide.run_until(CycleSetQueue::kNone, [&](uint64_t c, uint32_t id) {
+    out.emplace_back(c, id);
+    if (id == 4999) {
+      wide.push(4, 0);     // this cycle, a word (and a bitmap word) already passed
+      wide.push(4, 4998);  // this cycle, the word being taken
+    }
+  });
+  CHECK(out == Taken{{4, 4999}, {4, 4998}, {4, 0}});
+  CHECK(wide.empty());
 }
 
 TEST_CASE("CycleSetQueue equals a map of per-cycle sets on random pushes and runs", "[noc][events]") {
   std::mt19937_64 rng(5);
-  for (uint32_t ids : {1u, 64u, 65u, 320u}) {
+  for (uint32_t ids : {1u, 64u, 65u, 320u, 1000u, 5120u}) {  // 1000 and 5120: a bitmap of words
     CycleSetQueue q(ids);
     std::map<uint64_t, std::set<uint32_t>> ref;
     uint64_t now = 0;

@@ -1,6 +1,7 @@
 #include "noc/noc_map.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <vector>
@@ -15,12 +16,10 @@ std::string coordinates(const MeshTopology& mesh, uint32_t node) {
   return "(" + std::to_string(mesh.x_of(node)) + "," + std::to_string(mesh.y_of(node)) + ")";
 }
 
-}  // namespace
-
-void print_noc_map(std::ostream& os, const MeshTopology& mesh, const TrafficResult& r, const std::string& title,
-                   uint32_t top) {
+// A W x H grid of `value(node)` (x across, y down) with `decimals` decimals ("-" for NaN).
+template <typename Value>
+void print_grid(std::ostream& os, const MeshTopology& mesh, int decimals, Value&& value) {
   char cell[64];
-  os << "# " << title << ": mean buffered flits per router (x across, y down)\n";
   os << "      ";
   for (uint32_t x = 0; x < mesh.width; ++x) {
     std::snprintf(cell, sizeof cell, " %7s", ("x" + std::to_string(x)).c_str());
@@ -31,11 +30,22 @@ void print_noc_map(std::ostream& os, const MeshTopology& mesh, const TrafficResu
     std::snprintf(cell, sizeof cell, "  %-4s", ("y" + std::to_string(y)).c_str());
     os << cell;
     for (uint32_t x = 0; x < mesh.width; ++x) {
-      std::snprintf(cell, sizeof cell, " %7.2f", value_at(r.router_occupancy_map, mesh.node_at(x, y)));
+      const double v = value(mesh.node_at(x, y));
+      if (std::isnan(v)) std::snprintf(cell, sizeof cell, " %7s", "-");
+      else std::snprintf(cell, sizeof cell, " %7.*f", decimals, v);
       os << cell;
     }
     os << '\n';
   }
+}
+
+}  // namespace
+
+void print_noc_map(std::ostream& os, const MeshTopology& mesh, const TrafficResult& r, const std::string& title,
+                   uint32_t top) {
+  char cell[64];
+  os << "# " << title << ": mean buffered flits per router (x across, y down)\n";
+  print_grid(os, mesh, 2, [&](uint32_t n) { return value_at(r.router_occupancy_map, n); });
   struct Link {
     uint32_t node;
     uint8_t port;
@@ -61,6 +71,9 @@ void print_noc_map(std::ostream& os, const MeshTopology& mesh, const TrafficResu
   }
   std::snprintf(cell, sizeof cell, " %.3f", std::max(eject.util, 0.0));
   os << "; busiest ejection " << coordinates(mesh, eject.node) << cell << '\n';
+  if (r.source_latency_map.empty()) return;
+  os << "# " << title << ": mean packet latency per source (cycles; x across, y down; - sent no measured packet)\n";
+  print_grid(os, mesh, 1, [&](uint32_t n) { return value_at(r.source_latency_map, n); });
 }
 
 void print_noc_map_csv(std::ostream& os, const MeshTopology& mesh, const TrafficResult& r, const std::string& label,
@@ -80,6 +93,13 @@ void print_noc_map_csv(std::ostream& os, const MeshTopology& mesh, const Traffic
         os << ',';
       }
       os << ',' << value_at(r.link_utilisation_map, size_t(n) * kNocPorts + p) << '\n';
+    }
+    if (n < r.source_latency_map.size()) {
+      const double latency = r.source_latency_map[n];
+      os << label << ',' << rate << ",source_latency," << n << ',' << mesh.x_of(n) << ',' << mesh.y_of(n) << ",,,,";
+      if (!std::isnan(latency)) os << latency;
+      os << '\n' << label << ',' << rate << ",source_packets," << n << ',' << mesh.x_of(n) << ',' << mesh.y_of(n)
+         << ",,,," << (n < r.source_packets_map.size() ? r.source_packets_map[n] : 0) << '\n';
     }
   }
 }

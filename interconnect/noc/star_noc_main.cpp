@@ -108,8 +108,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1.01, 1000.0))->needs(saturation_flag);
   app.add_option("--knee-resolution", search.resolution, "--saturation: bisection resolution, flits/node/cycle")
       ->capture_default_str()->check(CLI::Range(0.0001, 0.25))->needs(saturation_flag);
-  app.add_flag("--map", map, "after each table: per rate, mean buffered flits per router as a mesh grid and the busiest links");
-  app.add_option("--map-csv", map_csv, "write per-router occupancy and per-link utilisation, every rate, as CSV to FILE (- for stdout)");
+  app.add_flag("--map", map,
+               "after each table: per rate, mean buffered flits per router as a mesh grid, the busiest links, and the "
+               "mean packet latency per source node as a grid");
+  app.add_option("--map-csv", map_csv,
+                 "write per-router occupancy, per-link utilisation and per-source packet latency, every rate, as CSV to "
+                 "FILE (- for stdout)");
   app.add_option("--booksim-config", booksim,
                  "instead of a run: write the BookSim2 configuration of this network and traffic at the first rate "
                  "to FILE (- for stdout), for comparing with that simulator");
@@ -157,6 +161,7 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
+    traffic.source_latency = map || !map_csv.empty();
     std::ofstream map_file;
     std::ostream* map_out = nullptr;
     if (map_csv == "-") {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -139,10 +140,17 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
   NocStats at_begin, at_end;
   uint64_t cycle = 0;
-  auto add_measured = [&](uint64_t created, uint64_t head_cycle, uint64_t tail_cycle, uint32_t hops) {
+  // Per source (TrafficConfig::source_latency): latency sums and packet counts.
+  std::vector<uint64_t> source_sums(t.source_latency ? n : 0), source_counts(t.source_latency ? n : 0);
+  uint64_t* const source_sum = t.source_latency ? source_sums.data() : nullptr;
+  auto add_measured = [&](uint32_t src, uint64_t created, uint64_t head_cycle, uint64_t tail_cycle, uint32_t hops) {
     latencies.add(tail_cycle - created);
     head_latencies.add(head_cycle - created);
     hops_sum += hops;
+    if (source_sum) {
+      source_sum[src] += tail_cycle - created;
+      ++source_counts[src];
+    }
   };
   // The flits each link and ejection port sends in the measurement window, as they move (a model
   // that times packets at injection places them in time): accepted throughput and link
@@ -172,7 +180,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     }
     if (q.id & kMeasuredBit) {
       measured_release_end = std::max(measured_release_end, release + 1);
-      if (release < last_cycle) add_measured(q.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
+      if (release < last_cycle) add_measured(q.src, q.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
     }
   };
   while (true) {
@@ -247,7 +255,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         ++r.packets_delivered;
         if (d.packet.id & kMeasuredBit) {
           --measured_out;
-          add_measured(d.packet.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
+          add_measured(d.packet.src, d.packet.created_cycle, d.head_cycle, d.tail_cycle, d.hops);
         }
       }
     }
@@ -275,6 +283,12 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   r.packet_latency = latencies.summary();
   r.head_latency = head_latencies.summary();
   r.mean_hops = latencies.count() == 0 ? 0.0 : double(hops_sum) / double(latencies.count());
+  if (t.source_latency) {
+    r.source_packets_map = source_counts;
+    r.source_latency_map.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (uint32_t s = 0; s < n; ++s)
+      if (source_counts[s] > 0) r.source_latency_map[s] = double(source_sums[s]) / double(source_counts[s]);
+  }
   const bool ahead = model.counts_at_injection();
   // A model that counts at injection adds each router's stays, the whole waits of the window's
   // injected packets, when it injects them. Without

@@ -37,6 +37,9 @@ struct TrafficConfig {
   // packet's delivery from inject_timed when it is injected instead of queueing it for
   // advance_to and take_delivered. The results are the same (tests compare the two paths).
   bool timed_delivery = true;
+  // TrafficResult::source_latency_map and source_packets_map (a sum and a count per measured
+  // packet, so off unless asked for: star-noc --map and --map-csv).
+  bool source_latency = false;
   // Longest run taken (warm-up + measurement + drain limit): 2^50 cycles, 13 days at 1 GHz.
   static constexpr uint64_t kMaxRunCycles = uint64_t(1) << 50;
   void validate(const NocConfig& noc) const;
@@ -114,6 +117,10 @@ struct TrafficResult {
   // Per router and per link, measurement window: mean buffered flits [node], flits per cycle sent
   // on each output [node * kNocPorts + port] (the local port is ejection; 0 where no link).
   std::vector<double> router_occupancy_map, link_utilisation_map;
+  // Per source node, with TrafficConfig::source_latency (else empty): the measured packets it
+  // sent, and their mean latency (cycles, as packet_latency; NaN for a node that sent none).
+  std::vector<double> source_latency_map;
+  std::vector<uint64_t> source_packets_map;
   double energy_pj_per_flit = 0;  // measurement window energy / its flits (NocModel::counts_at_injection)
   uint32_t max_vc_occupancy = 0;
   uint64_t buffer_overflows = 0;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -17,10 +18,11 @@ using namespace star;
 
 namespace {
 
-TrafficResult hotspot_run(NocFidelity f) {
+TrafficResult hotspot_run(NocFidelity f, bool source_latency = false) {
   NocConfig c;  // 4x4
   c.fidelity = f;
   TrafficConfig t;
+  t.source_latency = source_latency;
   t.pattern = TrafficPattern::Hotspot;
   t.hotspot_node = 5;  // (1,1)
   t.hotspot_fraction = 0.5;
@@ -94,4 +96,76 @@ TEST_CASE("traffic map of a single router: no links", "[noc]") {
         "            x0\n"
         "  y0      0.00\n"
         "# busiest links (flits/cycle): none (one router); busiest ejection (0,0) 0.000\n");
+}
+
+TEST_CASE("traffic maps: mean packet latency per source, consistent with the summary and by hand", "[noc]") {
+  const MeshTopology mesh{4, 4};
+  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+    INFO(to_string(f) << " fidelity");
+    CHECK(hotspot_run(f).source_latency_map.empty());  // kept only when asked for
+    const TrafficResult r = hotspot_run(f, true);
+    REQUIRE(r.source_latency_map.size() == 16);
+    REQUIRE(r.source_packets_map.size() == 16);
+    // Weighted by the packets each source sent: the run's mean latency over all measured packets.
+    uint64_t packets = 0;
+    double sum = 0;
+    for (uint32_t n = 0; n < 16; ++n) {
+      packets += r.source_packets_map[n];
+      sum += r.source_latency_map[n] * double(r.source_packets_map[n]);
+    }
+    CHECK(packets == r.packet_latency.count);
+    CHECK(sum / double(packets) == Approx(r.packet_latency.mean));
+
+    std::ostringstream text;
+    print_noc_map(text, mesh, r, "hotspot", 3);
+    const std::string s = text.str();
+    const size_t grid = s.find("# hotspot: mean packet latency per source (cycles; x across, y down; - sent no measured packet)\n");
+    REQUIRE(grid != std::string::npos);
+    CHECK(std::count(s.begin() + long(grid), s.end(), '\n') == 1 + 1 + 4);
+    std::ostringstream csv;
+    print_noc_map_csv(csv, mesh, r, "x", 0.08, true);
+    const std::string c = csv.str();
+    CHECK(std::count(c.begin(), c.end(), '\n') == 1 + 16 + 16 + 48 + 16 + 16);
+    CHECK(c.find("x,0.08,source_packets,5,1,1,,,," + std::to_string(r.source_packets_map[5]) + "\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("traffic maps: per-source latency at zero load equals the path's pipeline, and a silent source shows -",
+          "[noc]") {
+  for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+    INFO(to_string(f) << " fidelity");
+    TrafficConfig t;
+    t.injection_rate = 0.01;  // 1-flit packets on paths that share no link: no packet waits
+    t.source_latency = true;
+    {  // 2x1: each node sends to the other, one hop: 2 * 4 + 1 = 9 cycles
+      NocConfig c;
+      c.fidelity = f;
+      c.width = 2;
+      c.height = 1;
+      auto m = make_noc_model(c);
+      const TrafficResult r = run_synthetic_traffic(*m, t);
+      CHECK(r.source_latency_map == std::vector<double>{9.0, 9.0});
+      CHECK(r.source_packets_map[0] > 10);
+    }
+    {  // 2x2 transpose: (1,0) and (0,1) swap packets over 2 hops (3 * 4 + 2 = 14 cycles), the
+       // diagonal sends none
+      NocConfig c;
+      c.fidelity = f;
+      c.width = 2;
+      c.height = 2;
+      t.pattern = TrafficPattern::Transpose;
+      auto m = make_noc_model(c);
+      const TrafficResult r = run_synthetic_traffic(*m, t);
+      CHECK(std::isnan(r.source_latency_map[0]));
+      CHECK(r.source_latency_map[1] == 14.0);
+      CHECK(r.source_latency_map[2] == 14.0);
+      CHECK(std::isnan(r.source_latency_map[3]));
+      CHECK(r.source_packets_map[0] == 0);
+      std::ostringstream text, csv;
+      print_noc_map(text, MeshTopology{2, 2}, r, "t");
+      CHECK(text.str().find("  y0         -    14.0\n  y1      14.0       -\n") != std::string::npos);
+      print_noc_map_csv(csv, MeshTopology{2, 2}, r, "t", 0.01, false);
+      CHECK(csv.str().find("t,0.01,source_latency,0,0,0,,,,\nt,0.01,source_packets,0,0,0,,,,0\n") != std::string::npos);
+    }
+  }
 }

@@ -47,7 +47,7 @@ struct NocConfig {
   // routing, buffers of at most kExactWormholeMaxBuffer flits, link + credit latency >= 1 and
   // width + height <= 65. docs/noc.md.
   bool packet_exact_wormhole = false;
-  static constexpr uint32_t kExactWormholeMaxBuffer = 8;
+  static constexpr uint32_t kExactWormholeMaxBuffer = 64;
   // Flit fidelity: iterations of the separable input-first switch allocator, 1..4. With 1 (the
   // default) an input whose nominated VC loses its output sends nothing that cycle even if
   // another of its VCs could go; further iterations (iSLIP-style, the round-robin pointers move

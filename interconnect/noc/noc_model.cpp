@@ -73,7 +73,7 @@ void NocModel::inject_timed(const NocPacket&, DeliveryTiming&) {
 std::unique_ptr<NocModel> make_noc_model(const NocConfig& config) {
   config.validate();
   if (config.fidelity == NocFidelity::Packet && config.packet_exact_wormhole)
-    return std::make_unique<WormholeEventModel>(config);
+    return make_wormhole_event_model(config);
   if (config.fidelity == NocFidelity::Packet) return std::make_unique<PacketNetworkModel>(config);
   return std::make_unique<FlitNetworkModel>(config);
 }

@@ -3,13 +3,18 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace star {
 
-WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config) {
+template <uint32_t kRing>
+WormholeEventModel<kRing>::WormholeEventModel(const NocConfig& config) : config_(config) {
   config_.fidelity = NocFidelity::Packet;
   config_.packet_exact_wormhole = true;
   config_.validate();  // throws for what the model does not take
+  if (config_.vc_buffer_flits > kRing)
+    throw std::invalid_argument("WormholeEventModel<" + std::to_string(kRing) + ">: buffers of " +
+                                std::to_string(config_.vc_buffer_flits) + " flits need a ring of as many (make_wormhole_event_model)");
   mesh_ = MeshTopology{config_.width, config_.height};
   coords_ = MeshCoordinates(mesh_);
   depth_ = config_.vc_buffer_flits;
@@ -32,7 +37,8 @@ WormholeEventModel::WormholeEventModel(const NocConfig& config) : config_(config
   stats_.occupancy_flit_cycles.assign(n, 0);
 }
 
-void WormholeEventModel::inject(const NocPacket& packet) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_);
   ++outstanding_;
   stats_.packets_injected += 1;
@@ -47,7 +53,8 @@ void WormholeEventModel::inject(const NocPacket& packet) {
 }
 
 // A slot for the packet and its path: the routers of its dimension-order route, then ejection.
-int32_t WormholeEventModel::admit(const NocPacket& packet) {
+template <uint32_t kRing>
+int32_t WormholeEventModel<kRing>::admit(const NocPacket& packet) {
   int32_t slot;
   if (free_slots_.empty()) {
     slot = int32_t(slots_.size());
@@ -100,7 +107,8 @@ int32_t WormholeEventModel::admit(const NocPacket& packet) {
 // source's earlier packets have left it): once created, one cycle after the previous packet's
 // tail was written and once the buffer has room; its body flits are written as the source router
 // times them (progress, hop 0).
-void WormholeEventModel::start_interface(int32_t slot) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::start_interface(int32_t slot) {
   Packet& p = slots_[size_t(slot)];
   Source& source = sources_[p.packet.src];
   source.busy = true;
@@ -115,7 +123,8 @@ void WormholeEventModel::start_interface(int32_t slot) {
   request(slot, 0);
 }
 
-void WormholeEventModel::drain() {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::drain() {
   for (;;) {
     if (!work_.empty()) {
       const auto [slot, hop] = work_.back();
@@ -133,11 +142,13 @@ void WormholeEventModel::drain() {
   }
 }
 
-void WormholeEventModel::schedule(uint32_t output, uint64_t cycle) { events_.push(cycle, output); }
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::schedule(uint32_t output, uint64_t cycle) { events_.push(cycle, output); }
 
 // The head of `hop` (a router) is at the front of its input buffer: it asks for its output from
 // the cycle its VC allocation may start.
-void WormholeEventModel::request(int32_t slot, uint32_t hop) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::request(int32_t slot, uint32_t hop) {
   const Hop& h = paths_[size_t(slot) * stride_ + hop];
   Buffer& in = buffers_[size_t(h.in_buffer)];
   const uint64_t stream = h.in_stream;
@@ -159,7 +170,8 @@ void WormholeEventModel::request(int32_t slot, uint32_t hop) {
 }
 
 // VC allocation of one output in `cycle`: round robin among the inputs whose head is ready.
-void WormholeEventModel::allocate(uint32_t oi, uint64_t cycle) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::allocate(uint32_t oi, uint64_t cycle) {
   Output& o = outputs_[oi];
   if (o.owner >= 0 || o.free_from > cycle) return;
   uint32_t ready = 0;
@@ -198,7 +210,8 @@ void WormholeEventModel::allocate(uint32_t oi, uint64_t cycle) {
 // when the interface writes it: one cycle after flit k-1, once the local buffer has room. The
 // routers of this packet that can go on are taken here (a set of hops to visit); other packets
 // woken go on the work list.
-void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::progress(int32_t slot, uint32_t hop) {
   Packet& p = slots_[size_t(slot)];
   Hop* path = &paths_[size_t(slot) * stride_];
   const uint32_t f = p.packet.flits, d = depth_, len = p.length;
@@ -350,12 +363,14 @@ void WormholeEventModel::progress(int32_t slot, uint32_t hop) {
   }
 }
 
-void WormholeEventModel::count_window(uint64_t begin, uint64_t end) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::count_window(uint64_t begin, uint64_t end) {
   window_ = CountWindow::between(begin, end);
   stats_.window_link_flits.assign(stats_.link_flits.size(), 0.0);
 }
 
-void WormholeEventModel::advance_to(uint64_t cycle) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::advance_to(uint64_t cycle) {
   events_.run_until(cycle, [this](uint64_t c, uint32_t output) {
     allocate(output, c);
     drain();
@@ -369,7 +384,8 @@ void WormholeEventModel::advance_to(uint64_t cycle) {
   now_ = std::max(now_, cycle);
 }
 
-uint64_t WormholeEventModel::next_activity_cycle() const {
+template <uint32_t kRing>
+uint64_t WormholeEventModel<kRing>::next_activity_cycle() const {
   if (outstanding_ == 0) return std::numeric_limits<uint64_t>::max();
   const uint64_t next = std::min(events_.next_cycle(), pending_.next_cycle());
   if (next == std::numeric_limits<uint64_t>::max())
@@ -377,7 +393,8 @@ uint64_t WormholeEventModel::next_activity_cycle() const {
   return std::max(next, now_);
 }
 
-void WormholeEventModel::take_delivered(std::vector<DeliveredPacket>& out) {
+template <uint32_t kRing>
+void WormholeEventModel<kRing>::take_delivered(std::vector<DeliveredPacket>& out) {
   if (out.empty()) {
     out.swap(delivered_);
   } else {
@@ -386,10 +403,20 @@ void WormholeEventModel::take_delivered(std::vector<DeliveredPacket>& out) {
   }
 }
 
-NocStats WormholeEventModel::stats() const {
+template <uint32_t kRing>
+NocStats WormholeEventModel<kRing>::stats() const {
   NocStats s = stats_;
   s.cycle = now_;
   return s;
+}
+
+// Rings of 8 entries for the common buffers (a hop's record stays small), of 64 for deeper ones.
+template class WormholeEventModel<8>;
+template class WormholeEventModel<NocConfig::kExactWormholeMaxBuffer>;
+
+std::unique_ptr<NocModel> make_wormhole_event_model(const NocConfig& config) {
+  if (config.vc_buffer_flits <= 8) return std::make_unique<WormholeEventModel<8>>(config);
+  return std::make_unique<WormholeEventModel<NocConfig::kExactWormholeMaxBuffer>>(config);
 }
 
 }  // namespace star

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "noc/cycle_queue.h"
@@ -24,10 +25,13 @@
 
 namespace star {
 
+// kRing: the flits whose leave cycles each hop and buffer keep (a power of two, at least the
+// buffers' depth); make_wormhole_event_model picks it.
+template <uint32_t kRing>
 class WormholeEventModel final : public NocModel {
  public:
   // Packet fidelity with packet_exact_wormhole (set here); throws std::invalid_argument for a
-  // configuration the model does not take (NocConfig::validate).
+  // configuration the model does not take (NocConfig::validate) or buffers deeper than kRing.
   explicit WormholeEventModel(const NocConfig& config);
 
   void inject(const NocPacket& packet) override;
@@ -43,8 +47,8 @@ class WormholeEventModel final : public NocModel {
  private:
   static constexpr uint64_t kUnknown = ~uint64_t(0);
   // Leave cycles are kept in rings of kRing entries (the last kRing flits; kRing >= depth).
-  static constexpr uint32_t kRing = NocConfig::kExactWormholeMaxBuffer;
   static_assert((kRing & (kRing - 1)) == 0, "rings are indexed with a mask");
+  static_assert(kRing <= 128, "a buffer's heads waiting behind earlier packets are counted in a byte");
   static constexpr uint64_t kMask = kRing - 1;
   // An input buffer (router, port): the leave cycles of its last kRing flits by stream index.
   struct Buffer {
@@ -128,5 +132,9 @@ class WormholeEventModel final : public NocModel {
   CountWindow window_;  // count_window's: each flit counted as its switch allocation is timed
   NocStats stats_;  // occupancy_flit_cycles: each flit's whole stay, counted when its leave is timed
 };
+
+// The model for `config` (packet_exact_wormhole): rings of 8 for buffers of up to 8 flits, else of
+// NocConfig::kExactWormholeMaxBuffer.
+std::unique_ptr<NocModel> make_wormhole_event_model(const NocConfig& config);
 
 }  // namespace star

@@ -47,7 +47,8 @@ TEST_CASE("noc config rejects out-of-range parameters with a message", "[noc]") 
   bad([&](NocConfig& c) { exact(c); c.num_vcs = 2; }, "packet_exact_wormhole needs one VC per port and one class");
   bad([&](NocConfig& c) { exact(c); c.num_vcs = 2; c.num_vc_classes = 2; }, "one VC per port and one class");
   bad([&](NocConfig& c) { exact(c); c.routing = NocRouting::WestFirst; }, "dimension-order routing");
-  bad([&](NocConfig& c) { exact(c); c.vc_buffer_flits = 9; }, "vc_buffer_flits <= 8");
+  bad([&](NocConfig& c) { exact(c); c.vc_buffer_flits = 65; }, "vc_buffer_flits <= 64");
+  CHECK_NOTHROW([&] { NocConfig c; exact(c); c.vc_buffer_flits = 64; c.validate(); }());
   bad([&](NocConfig& c) { exact(c); c.link_latency = 0; c.credit_latency = 0; }, "link_latency + credit_latency >= 1");
   bad([&](NocConfig& c) { exact(c); c.width = 40; c.height = 30; }, "width + height <= 65");
   CHECK_NOTHROW([&] { NocConfig c; exact(c); c.fidelity = NocFidelity::Flit; c.num_vcs = 4; c.validate(); }());

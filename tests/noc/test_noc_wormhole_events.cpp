@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -63,7 +64,7 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
     c.width = pick({1, 2, 3, 4, 5});
     c.height = pick({1, 2, 3, 4});
     c.num_vcs = 1;
-    c.vc_buffer_flits = pick({1, 2, 3, 4, 8});
+    c.vc_buffer_flits = pick({1, 2, 3, 4, 8, 1, 2, 3, 4, 8, 9, 16, 64});  // beyond 8: the 64-entry rings
     c.router_stages = pick({1, 2, 3, 4, 6});
     c.link_latency = pick({0, 1, 3});
     c.credit_latency = pick({0, 1, 2});
@@ -100,9 +101,9 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
     NocConfig flit_config = c;
     flit_config.fidelity = NocFidelity::Flit;
     FlitNetworkModel flit(flit_config);
-    WormholeEventModel events(c);
+    const std::unique_ptr<NocModel> events = make_wormhole_event_model(c);
     const std::map<uint64_t, Timing> expected = run(flit, packets, lead, step);
-    const std::map<uint64_t, Timing> got = run(events, packets, lead, step);
+    const std::map<uint64_t, Timing> got = run(*events, packets, lead, step);
     REQUIRE(got.size() == packets.size());
     REQUIRE(expected.size() == packets.size());
     for (const auto& [pid, t] : expected) {
@@ -111,7 +112,7 @@ TEST_CASE("the wormhole event model delivers every packet at the flit model's cy
                      << g.tail);
       REQUIRE(g == t);
     }
-    const NocStats fs = flit.stats(), es = events.stats();
+    const NocStats fs = flit.stats(), es = events->stats();
     CHECK(es.packets_delivered == fs.packets_delivered);
     CHECK(es.flits_delivered == fs.flits_delivered);
     CHECK(es.link_flits == fs.link_flits);

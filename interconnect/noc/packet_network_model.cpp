@@ -104,6 +104,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
   }
   check_multicast(packet, dsts, now_, config_, times_trains());
   calendars_.advance(now_);
+  short_.advance(now_);
   const uint32_t f = packet.flits;
   const uint64_t span = train_cycles(packet, kFarFromDestination);  // (no catch-up with body-flit bypass)
   // The union of the dimension-order paths.
@@ -134,14 +135,12 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
     uint64_t last_grant = ready;  // the flits stay until the last branch has taken them
     for (uint8_t out = 0; out < kNocPorts; ++out) {
       if (!(tree_[h.node] & (1u << out))) continue;
-      const uint64_t grant = hold_upstream_links_ || !first
-                                 ? calendars_.reserve(router + out, ready, span)
-                                 : calendars_.reserve_pair(router + out, router + kNocPorts + h.in_port, ready, span);
+      const size_t input = hold_upstream_links_ || !first ? kNoCalendar : router + kNocPorts + h.in_port;
+      const uint64_t grant = reserve_hop(router + out, input, ready, span, is_long(f));
       if (!first) replicated_flits_[h.node] += f;  // sent once more, entered once
       last_grant = std::max(last_grant, grant);
       first = false;
-      count_link(h.node, out, f, grant, span);
-      if (observer_) observer_->link_used(h.node * kNocPorts + out, grant, span, f);
+      count_hop(h.node, out, f, grant, span);
       stats_.energy.crossbar += f;
       if (out == kPortLocal) {
         eject_grant_[h.node] = grant;
@@ -194,17 +193,64 @@ bool PacketNetworkModel::may_turn(NocRouting routing, uint8_t in, uint8_t out) {
 void PacketNetworkModel::charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from,
                                                   uint64_t grant) {
   const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + in_port;
-  calendars_.mark_free(input, from, grant, lost_bound_[(size_t(node) * kNocPorts + in_port) * kNocPorts + out]);
+  const uint32_t lost = lost_bound_[(size_t(node) * kNocPorts + in_port) * kNocPorts + out];
+  calendars_.mark_free(input, from, grant, lost);
+  if (short_used_) short_.mark_free(input, from, grant, lost);  // short packets lose them too
+}
+
+inline uint64_t PacketNetworkModel::reserve_hop(size_t a, size_t b, uint64_t ready, uint64_t span,
+                                                bool long_packet) {
+  if (long_packet && !long_used_) begin_long();
+  if (!long_packet && long_used_) return reserve_short(a, b, ready, span);
+  return b == kNoCalendar ? calendars_.reserve(a, ready, span) : calendars_.reserve_pair(a, b, ready, span);
 }
 
 // Several VCs per class, no router detail: packets from one input can wait side by side, but the
 // input still sends one flit per cycle through the switch, so the gap must be free on both.
 inline uint64_t PacketNetworkModel::take_pair(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready,
-                                              uint64_t span) {
+                                              uint64_t span, bool long_packet) {
   const size_t router = size_t(node) * calendars_per_router_;
-  const uint64_t grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
+  const uint64_t grant = reserve_hop(router + out, router + kNocPorts + in_port, ready, span, long_packet);
   if (charge_lost_ && grant > ready) charge_lost_arbitrations(node, in_port, out, ready, grant);
   return grant;
+}
+
+void PacketNetworkModel::begin_long() {  // the first long packet: what short ones respect so far is all
+  short_ = calendars_;
+  long_used_ = true;
+  fast_flits_ = false;  // 1-flit packets take the general walk, which passes long spans
+}
+
+uint64_t PacketNetworkModel::reserve_short(size_t a, size_t b, uint64_t ready, uint64_t span) {
+  short_used_ = true;
+  const uint64_t grant = b == kNoCalendar ? short_.reserve(a, ready, span) : short_.reserve_pair(a, b, ready, span);
+  pass_long(a, grant, span, true);
+  if (b != kNoCalendar) pass_long(b, grant, span, false);
+  return grant;
+}
+
+void PacketNetworkModel::pass_long(size_t c, uint64_t grant, uint64_t span, bool record) {
+  taken_.clear();
+  for (uint64_t cycle = grant; cycle < grant + span; ++cycle) {
+    if (calendars_.find_gap(c, cycle, 1) == cycle) calendars_.mark(c, cycle, 1);
+    else taken_.push_back(cycle);
+  }
+  for (const uint64_t cycle : taken_) {
+    const uint64_t to = calendars_.find_gap(c, cycle + 1, 1);
+    calendars_.mark(c, to, 1);
+    if (record) moved_.emplace_back(cycle, to);
+  }
+}
+
+void PacketNetworkModel::count_moved(uint32_t node, uint8_t out, uint64_t grant, uint64_t span) {
+  for (uint64_t cycle = grant; cycle < grant + span; ++cycle) {  // a short packet: span == flits
+    uint64_t at = cycle;
+    for (const auto& [from, to] : moved_)
+      if (from == cycle) at = to;
+    count_link(node, out, 1, at, 1);
+    if (observer_) observer_->link_used(node * kNocPorts + out, at, 1, 1);
+  }
+  moved_.clear();
 }
 
 // Block b (flits b*depth .. b*depth + depth-1) starts max(depth, loop) after block b-1, the loop
@@ -234,7 +280,8 @@ uint64_t PacketNetworkModel::occupancy_cycles(uint64_t flits, uint32_t to_go, Bl
 // `in_vc` to the VC it takes at the next router. Written with few branches: the conditions
 // below depend on the random traffic and would be mispredicted.
 uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t out, uint64_t ready, uint64_t arrive,
-                                         uint64_t span, uint32_t class_base, uint32_t& in_vc, uint64_t& sa_ready) {
+                                         uint64_t span, bool long_packet, uint32_t class_base, uint32_t& in_vc,
+                                         uint64_t& sa_ready) {
   const size_t router = size_t(node) * calendars_per_router_;
   const uint32_t nv = config_.num_vcs, vpc = vcs_per_class_;
   // The flit model frees an output VC when the packet's tail leaves, so the next packet may enter
@@ -278,7 +325,7 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
   sa_ready = ready;
   // Packets from one input wait side by side on several VCs, but the input still sends one
   // flit per cycle through the switch, so the gap must be free on both.
-  const uint64_t grant = calendars_.reserve_pair(router + out, router + kNocPorts + in_port, ready, span);
+  const uint64_t grant = reserve_hop(router + out, router + kNocPorts + in_port, ready, span, long_packet);
   if (grant > ready && grant > port.hold_until) {
     port.hold_from = ready;
     port.hold_until = grant;
@@ -434,7 +481,7 @@ uint32_t PacketNetworkModel::dimension_order_route(const NocPacket& packet) {
 
 void PacketNetworkModel::observe_links(NocLinkObserver* observer) {
   observer_ = observer;
-  fast_flits_ = fast_flits_allowed_ && !observer;
+  fast_flits_ = fast_flits_allowed_ && !observer && !long_used_;
 }
 
 void PacketNetworkModel::count_injected(const NocPacket& packet, uint32_t hops) {
@@ -509,6 +556,7 @@ int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
   calendars_.advance(now_);
+  short_.advance(now_);
   if (fast_flits_ && packet.flits == 1) {
     inject_flit(packet);
     return;
@@ -521,6 +569,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // Cycles from head to tail at a hop: the same at every hop unless body-flit bypass lets a
   // throttled packet catch up near its destination (catch_up_), where each hop has its own.
   const bool catch_up = catch_up_ && packet.src != packet.dst && f > config_.vc_buffer_flits;
+  const bool long_packet = is_long(f);
   const uint64_t far_span = train_cycles(packet, kFarFromDestination);
   uint64_t span = far_span, source_span = span;
   // A packet's blocks after the first beyond `to_go` start (near - far) earlier each (no division
@@ -561,10 +610,10 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     if (hold_upstream_links_) {
       grant = calendars_.reserve(router + out, ready, span);
     } else if (router_detail_) {
-      grant = pass_router(node, in_port, out, ready, arrive, span, class_base, in_vc, sa_ready);
+      grant = pass_router(node, in_port, out, ready, arrive, span, long_packet, class_base, in_vc, sa_ready);
       if (charge_lost_ && grant > sa_ready) charge_lost_arbitrations(node, in_port, out, sa_ready, grant);
     } else {
-      grant = take_pair(node, in_port, out, ready, span);
+      grant = take_pair(node, in_port, out, ready, span, long_packet);
     }
     if (hold_upstream_links_) {  // stream_wormhole times the body flits along the path
       path_[n].output = uint32_t(router + out);
@@ -580,8 +629,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     head_out = grant;
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
-    count_link(node, out, f, grant, span);
-    if (observer_) observer_->link_used(node * kNocPorts + out, grant, span, f);
+    count_hop(node, out, f, grant, span);
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
     switch (out) {  // move to the neighbour; (dx, dy) is what is left to go
@@ -729,8 +777,7 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
       if (k == 0 && charge_lost_ && cycle > earliest) charge_lost_arbitrations(r.node, r.in_port, r.out, earliest, cycle);
       calendars_.mark(output, cycle, 1);
       calendars_.mark(input, cycle, 1);
-      count_link(r.node, r.out, 1, cycle, 1);  // in its own cycle: other packets' flits interleave
-      if (observer_) observer_->link_used(r.node * kNocPorts + r.out, cycle, 1, 1);
+      count_hop(r.node, r.out, 1, cycle, 1);  // in its own cycle: other packets' flits interleave
       // Waits against the head's pipeline (stats() adds sa_offset_ to every flit's stay; with
       // body-flit bypass a body flit's may be negative, summed modulo 2^64 as stay_waits_ reads it).
       waits[i] += cycle - (arrived + sa_offset_);

@@ -103,3 +103,41 @@ TEST_CASE("two 4-flit packets meet at an output with four VCs: the flit model in
   CHECK(packet.b.head_latency() == 13);
   CHECK(packet.b.latency() == 16);
 }
+
+TEST_CASE("a packet that fits in a buffer passes a long packet's stream on its own VC", "[noc]") {
+  // 3x1 mesh, 4 VCs x 8 flits: A (40 flits, 0 -> 2, created at 0) streams through router 1's
+  // east output from cycle 11 on; B (1 -> 2, created at 10) asks for that output while it does.
+  // The flit routers' switch allocator alternates the two inputs' VCs: a 1-flit B leaves at once
+  // (9 cycles, zero load) and A's tail a cycle late (54 instead of 14 + 39 = 53); an 8-flit B
+  // interleaves with A (tail 23, A's 61). The packet model lets a packet that fits in a buffer pass
+  // a longer packet's span (its flits sent at once, B 9 and 16 cycles) and leaves A's lost cycles
+  // out (53); one longer than a buffer waits for A's span (head 44) where the flit routers
+  // interleave the two (B's head 9, tail 25).
+  struct Case {
+    uint32_t flits;
+    uint64_t flit_b_head, flit_b_tail, flit_a_tail, packet_b_head, packet_b_tail;
+  };
+  for (const Case& k : {Case{1, 9, 9, 54, 9, 9}, Case{8, 9, 23, 61, 9, 16}, Case{9, 9, 25, 62, 44, 52}}) {
+    INFO("B of " << k.flits << " flits");
+    for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+      INFO("fidelity " << to_string(f));
+      NocConfig c = vcs(4, 8, f);
+      c.width = 3;
+      c.height = 1;
+      auto m = make_noc_model(c);
+      m->inject(NocPacket{1, 0, 2, 40, 0, 0});
+      m->inject(NocPacket{2, 1, 2, k.flits, 0, 10});
+      m->advance_to(500);
+      std::vector<DeliveredPacket> out;
+      m->take_delivered(out);
+      REQUIRE(out.size() == 2);
+      const DeliveredPacket& a = out[0].packet.id == 1 ? out[0] : out[1];
+      const DeliveredPacket& b = out[0].packet.id == 2 ? out[0] : out[1];
+      CHECK(a.head_latency() == 14);
+      const bool flit = f == NocFidelity::Flit;
+      CHECK(b.head_latency() == (flit ? k.flit_b_head : k.packet_b_head));
+      CHECK(b.latency() == (flit ? k.flit_b_tail : k.packet_b_tail));
+      CHECK(a.latency() == (flit ? k.flit_a_tail : 53));
+    }
+  }
+}

@@ -71,26 +71,32 @@ TEST_CASE("packet model: an XY-tree broadcast reaches every node at its unicast 
     }
 }
 
-TEST_CASE("packet model: a branch is reserved once, and a later packet on a tree link waits behind it", "[noc]") {
+TEST_CASE("packet model: a branch is reserved once, and a later long packet on a tree link waits behind it", "[noc]") {
   NocConfig c;  // 4x4, XY, 4 VCs x 8
   c.fidelity = NocFidelity::Packet;
   auto m = make_noc_model(c);
   // From node 0 to nodes 3 and 15: the row 0-1-2-3 is shared, then 3-7-11-15.
   m->inject_multicast(NocPacket{0, 0, 0, 16, 0, 0}, {3, 15});
-  // Ready for link 1 -> 2 at cycle 6 + 2, one cycle after the tree took it for its 16 flits.
-  m->inject(NocPacket{9, 1, 2, 1, 0, 6});
+  // Ready for link 1 -> 2 at cycle 6 + 2, one cycle after the tree took it for its 16 flits: a
+  // 1-flit packet passes their stream, a 9-flit one (longer than a buffer; written by the
+  // interface after it, so ready a cycle later) waits for them.
+  m->inject(NocPacket{8, 1, 2, 1, 0, 6});
+  m->inject(NocPacket{9, 1, 2, 9, 0, 6});
   m->advance_to(1000);
   std::vector<DeliveredPacket> out;
   m->take_delivered(out);
-  REQUIRE(out.size() == 3);
+  REQUIRE(out.size() == 4);
   for (const DeliveredPacket& d : out) {
     if (d.packet.id == 0) CHECK(d.latency() == zero_load(3, 16));
     if (d.packet.id == 1) CHECK(d.latency() == zero_load(6, 16));
-    if (d.packet.id == 9) CHECK(d.latency() == zero_load(1, 1) + 15);  // waited for the 16 tree flits
+    // Waited for the 16 tree flits and the one that passed them (the tree's stream lost that
+    // cycle: the link is taken once more after it).
+    if (d.packet.id == 9) CHECK(d.latency() == zero_load(1, 9) + 15 + 1);
+    if (d.packet.id == 8) CHECK(d.latency() == zero_load(1, 1));
   }
   // Row links 0->1, 1->2, 2->3 and column links 3->7, 7->11, 11->15 once each, two ejections:
-  // 8 x 16 flits, plus the unicast's link and ejection.
-  CHECK(link_flit_sum(*m) == 8 * 16 + 2);
+  // 8 x 16 flits, plus the unicasts' links and ejections.
+  CHECK(link_flit_sum(*m) == 8 * 16 + 2 * 9 + 2 * 1);
 }
 
 TEST_CASE("flit model: multicast is source replication, one packet per destination", "[noc]") {

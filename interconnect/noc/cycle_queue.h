@@ -12,6 +12,8 @@
 #include <queue>
 #include <vector>
 
+#include "noc/ring_bitmap.h"
+
 namespace star {
 
 template <typename T, size_t kBuckets = 1024>
@@ -56,18 +58,7 @@ class CycleQueue {
   // The earliest cycle holding an item; kNone if empty.
   uint64_t next_cycle() const {
     if (size_ == 0) return kNone;
-    uint64_t next = far_.empty() ? kNone : far_.top().cycle;
-    const uint64_t end = base_ + kBuckets;
-    for (uint64_t c = base_; c < end && c < next;) {
-      const uint64_t b = c % kBuckets;
-      const uint64_t word = bits_[b >> 6] & (~uint64_t(0) << (b & 63));
-      if (word) {
-        next = std::min(next, c + uint64_t(__builtin_ctzll(word)) - (b & 63));
-        break;
-      }
-      c += 64 - (b & 63);
-    }
-    return next;
+    return first_marked_cycle(bits_, kBuckets, base_, far_.empty() ? kNone : far_.top().cycle);
   }
 
   // Calls fn(cycle, item) for every item due before `limit`, in cycle order; fn may push items

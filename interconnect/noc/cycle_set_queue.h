@@ -15,6 +15,8 @@
 #include <queue>
 #include <vector>
 
+#include "noc/ring_bitmap.h"
+
 namespace star {
 
 class CycleSetQueue {
@@ -47,18 +49,7 @@ class CycleSetQueue {
 
   // The earliest cycle holding an id; kNone if empty.
   uint64_t next_cycle() const {
-    uint64_t next = far_.empty() ? kNone : far_.top().cycle;
-    const uint64_t end = base_ + kCycles;
-    for (uint64_t c = base_; c < end && c < next;) {
-      const uint64_t s = c % kCycles;
-      const uint64_t word = busy_[s >> 6] & (~uint64_t(0) << (s & 63));
-      if (word) {
-        next = std::min(next, c + uint64_t(__builtin_ctzll(word)) - (s & 63));
-        break;
-      }
-      c += 64 - (s & 63);
-    }
-    return next;
+    return first_marked_cycle(busy_, kCycles, base_, far_.empty() ? kNone : far_.top().cycle);
   }
 
   // Calls fn(cycle, id) for every id due before `limit`, in cycle order; fn may push ids due at

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "noc/ring_bitmap.h"
 #include "noc/routing.h"
 
 namespace star {
@@ -859,17 +860,8 @@ void PacketNetworkModel::advance_to(uint64_t cycle) {
 
 uint64_t PacketNetworkModel::next_bucket_cycle(uint64_t from) const {
   const uint64_t end = now_ + kBuckets;  // buckets cover [now_, now_ + kBuckets)
-  uint64_t c = from;
-  while (c < end) {
-    const uint64_t b = c % kBuckets;
-    const uint64_t bits = nonempty_[b >> 6] & (~uint64_t(0) << (b & 63));
-    if (bits) {
-      const uint64_t at = c + uint64_t(__builtin_ctzll(bits)) - (b & 63);
-      return at < end ? at : std::numeric_limits<uint64_t>::max();
-    }
-    c += 64 - (b & 63);
-  }
-  return std::numeric_limits<uint64_t>::max();
+  const uint64_t at = first_marked_cycle(nonempty_, kBuckets, from, end);
+  return at < end ? at : std::numeric_limits<uint64_t>::max();
 }
 
 uint64_t PacketNetworkModel::next_activity_cycle() const {

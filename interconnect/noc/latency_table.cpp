@@ -22,10 +22,18 @@ std::vector<SweepPoint> run_latency_sweep(const NocConfig& noc, const TrafficCon
 }
 
 std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
-  char line[320];
+  // "8-flit packets", or "packets of 1 or 16 flits" (of 1, 4 or 16 ...) for mixed lengths
+  std::string lengths = std::to_string(t.packet_flits) + "-flit packets";
+  if (!t.packet_flits_mix.empty()) {
+    lengths = "packets of ";
+    for (size_t i = 0; i < t.packet_flits_mix.size(); ++i)
+      lengths += (i == 0 ? "" : i + 1 == t.packet_flits_mix.size() ? " or " : ", ") + std::to_string(t.packet_flits_mix[i]);
+    lengths += " flits";
+  }
+  char line[512];
   std::snprintf(line, sizeof line,
                 "# %ux%u mesh, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers%s, link %u, "
-                "%u-bit flits; %s traffic%s, %u-flit packets, seed %llu",
+                "%u-bit flits; %s traffic%s, %s, seed %llu",
                 noc.width, noc.height, to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
                 noc.fidelity != NocFidelity::Packet ? ""
                 : noc.packet_exact_wormhole       ? " (exact wormhole)"
@@ -33,7 +41,8 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
                                                                       : "",
                 noc.num_vcs, noc.vc_buffer_flits, noc.router_stages, noc.body_flit_bypass ? "" : " (no body-flit bypass)",
                 noc.link_latency, noc.flit_bits,
-                to_string(t.pattern).c_str(), t.self_traffic ? " (self included)" : "", t.packet_flits, static_cast<unsigned long long>(t.seed));
+                to_string(t.pattern).c_str(), t.self_traffic ? " (self included)" : "", lengths.c_str(),
+                static_cast<unsigned long long>(t.seed));
   return line;
 }
 

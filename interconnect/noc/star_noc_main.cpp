@@ -83,7 +83,11 @@ int main(int argc, char** argv) {
   app.add_option("--link-latency", noc.link_latency, "link latency (cycles)")->capture_default_str()->check(CLI::Range(0, 64));
   app.add_option("--flit-bits", noc.flit_bits, "link width (bits)")->capture_default_str()->check(not_negative);
   app.add_option("--pattern", pattern, "uniform | transpose | bitcomp | hotspot | neighbour")->capture_default_str();
-  app.add_option("--packet-flits", traffic.packet_flits, "flits per packet")->capture_default_str()->check(CLI::Range(1, 1024));
+  std::vector<uint32_t> packet_flits{traffic.packet_flits};
+  app.add_option("--packet-flits", packet_flits,
+                 "flits per packet; several (comma separated, up to 16): each packet's length drawn among them, "
+                 "each as likely (mixed traffic, as requests and responses)")
+      ->delimiter(',')->capture_default_str()->check(CLI::Range(1, 1024));
   auto* rates_option = app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
       ->delimiter(',')->check(CLI::Range(1e-9, 1.0));
   app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str()->check(not_negative);
@@ -124,6 +128,9 @@ int main(int argc, char** argv) {
     noc.routing = star::parse_noc_routing(routing);
     noc.fidelity = star::parse_noc_fidelity(fidelity);
     traffic.pattern = star::parse_traffic_pattern(pattern);
+    if (packet_flits.size() > 16) throw std::invalid_argument("--packet-flits: at most 16 lengths");
+    if (packet_flits.size() == 1) traffic.packet_flits = packet_flits[0];
+    else traffic.packet_flits_mix = packet_flits;
     noc.validate();
     traffic.validate(noc);
     // Options that would otherwise be ignored without a word.
@@ -174,7 +181,7 @@ int main(int argc, char** argv) {
     if (packet_runs) {  // where the packet model is far off, say so before its numbers
       star::NocConfig packet = noc;
       packet.fidelity = star::NocFidelity::Packet;
-      const std::string caveat = packet.packet_model_caveat(traffic.packet_flits);
+      const std::string caveat = packet.packet_model_caveat(traffic.max_packet_flits());
       if (!caveat.empty()) std::cerr << "star-noc: warning: " << caveat << "\n";
     }
     const star::MeshTopology topology{noc.width, noc.height};

@@ -41,6 +41,11 @@ void TrafficConfig::validate(const NocConfig& noc) const {
     throw std::invalid_argument("traffic: injection_rate " + rate.str() + " must be in (0, 1] flits/node/cycle");
   }
   if (packet_flits < 1 || packet_flits > 1024) throw std::invalid_argument("traffic: packet_flits must be in 1..1024");
+  if (packet_flits_mix.size() == 1 || packet_flits_mix.size() > 16)
+    throw std::invalid_argument("traffic: packet_flits_mix takes 2 to 16 lengths (one length: packet_flits)");
+  for (uint32_t f : packet_flits_mix)
+    if (f < 1 || f > 1024)
+      throw std::invalid_argument("traffic: packet_flits_mix length " + std::to_string(f) + " must be in 1..1024");
   if (measure_cycles < 1) throw std::invalid_argument("traffic: measure_cycles must be >= 1");
   // Each phase, and the whole run, fits in kMaxRunCycles: cycle counts that would wrap around
   // (a run's end is warm-up + measurement + drain) are refused, not run as nonsense.
@@ -55,6 +60,17 @@ void TrafficConfig::validate(const NocConfig& noc) const {
     throw std::invalid_argument("traffic: transpose needs a square mesh");
   if (noc.nodes() < 2) throw std::invalid_argument("traffic: synthetic traffic needs at least 2 nodes");
   if (noc.nodes() > 65536) throw std::invalid_argument("traffic: synthetic traffic takes at most 65536 nodes");
+}
+
+double TrafficConfig::mean_packet_flits() const {
+  if (packet_flits_mix.empty()) return packet_flits;
+  double sum = 0;
+  for (uint32_t f : packet_flits_mix) sum += f;
+  return sum / double(packet_flits_mix.size());
+}
+
+uint32_t TrafficConfig::max_packet_flits() const {
+  return packet_flits_mix.empty() ? packet_flits : *std::max_element(packet_flits_mix.begin(), packet_flits_mix.end());
 }
 
 double TrafficRng::uniform() { return (double(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
@@ -116,7 +132,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   constexpr uint64_t kMeasuredBit = 1ull << 63;
 
   // Bernoulli injection of packets (probability rate/F per node per cycle) drawn as geometric gaps.
-  const double p = std::min(1.0, t.injection_rate / t.packet_flits);
+  const double p = std::min(1.0, t.injection_rate / t.mean_packet_flits());
   TrafficRng rng(t.seed);
   const GeometricGaps gaps(p);
   std::vector<uint64_t> next_packet(n);
@@ -136,6 +152,10 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
     uint16_t src, dst;  // TrafficConfig::validate: at most 65536 nodes
   };
   const std::unique_ptr<Drawn[]> bins(new Drawn[kChunk * n]);  // not cleared: pages a chunk never fills stay untouched
+  // Mixed lengths: each drawn packet's, beside its bin entry (drawn after its destination).
+  const bool mixed = !t.packet_flits_mix.empty();
+  const uint32_t mix_count = uint32_t(t.packet_flits_mix.size());
+  const std::unique_ptr<uint16_t[]> bin_flits(mixed ? new uint16_t[kChunk * n] : nullptr);
   std::vector<uint32_t> bin_size(kChunk);
   uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
   NocStats at_begin, at_end;
@@ -205,6 +225,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
           next += gaps.draw(local);
           const uint32_t dst = destination(s, local);
           if (dst == s && drop_self) continue;
+          if (mixed) bin_flits[c * n + bin_size[c]] = uint16_t(t.packet_flits_mix[local.below(mix_count)]);
           bins[c * n + bin_size[c]++] = Drawn{drawn++, uint16_t(s), uint16_t(dst)};
         }
         next_packet[s] = next;
@@ -225,15 +246,21 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         const bool measured = q.created_cycle >= measure_begin && q.created_cycle < measure_end;
         const uint64_t id_base = id | (measured ? kMeasuredBit : 0);
         const Drawn* bin = &bins[c * n];
+        uint64_t flits = uint64_t(bin_size[c]) * t.packet_flits;
         for (uint32_t k = 0; k < bin_size[c]; ++k) {
           q.id = id_base + bin[k].index;
           q.src = bin[k].src;
           q.dst = bin[k].dst;
+          if (mixed) q.flits = bin_flits[c * n + k];
           inject(q);
+        }
+        if (mixed) {
+          flits = 0;
+          for (uint32_t k = 0; k < bin_size[c]; ++k) flits += bin_flits[c * n + k];
         }
         if (measured) {
           measured_out += bin_size[c];
-          generated_flits_in_window += uint64_t(bin_size[c]) * t.packet_flits;
+          generated_flits_in_window += flits;
         }
       }
       id += drawn;

@@ -22,6 +22,11 @@ struct TrafficConfig {
   TrafficPattern pattern = TrafficPattern::UniformRandom;
   double injection_rate = 0.1;       // offered flits per node per cycle, (0, 1]
   uint32_t packet_flits = 1;
+  // Mixed lengths (as requests and responses): when not empty, each packet's length is drawn
+  // among these, each as likely (packet_flits unused; star-noc --packet-flits 1,16).
+  std::vector<uint32_t> packet_flits_mix;
+  double mean_packet_flits() const;
+  uint32_t max_packet_flits() const;
   uint64_t warmup_cycles = 1000;
   uint64_t measure_cycles = 4000;
   uint64_t drain_limit_cycles = 20000;  // give up (saturated) if measured packets are still out

@@ -15,6 +15,17 @@ WormholeEventModel<kRing>::WormholeEventModel(const NocConfig& config) : config_
   if (config_.vc_buffer_flits > kRing)
     throw std::invalid_argument("WormholeEventModel<" + std::to_string(kRing) + ">: buffers of " +
                                 std::to_string(config_.vc_buffer_flits) + " flits need a ring of as many (make_wormhole_event_model)");
+  // A packet in the network holds a slot (its path: a hop record per router) while at least one
+  // of its flits is in a buffer, so the buffers bound the slots: refuse a configuration whose
+  // packets in flight could take more memory than kMaxSlotBytes rather than run out of it.
+  const uint64_t buffer_flits = uint64_t(config_.nodes()) * kNocPorts * config_.vc_buffer_flits;
+  const uint64_t slot_bytes = uint64_t(config_.width + config_.height) * sizeof(Hop) + sizeof(Packet);
+  if ((buffer_flits + config_.nodes()) * slot_bytes > kMaxSlotBytes)
+    throw std::invalid_argument(
+        "packet_exact_wormhole: " + std::to_string(config_.width) + "x" + std::to_string(config_.height) + " with " +
+        std::to_string(config_.vc_buffer_flits) + "-flit buffers could hold up to " +
+        std::to_string((buffer_flits + config_.nodes()) * slot_bytes >> 20) + " MiB of packets in flight (at most " +
+        std::to_string(kMaxSlotBytes >> 20) + "): use smaller buffers, a smaller mesh or the default packet model");
   mesh_ = MeshTopology{config_.width, config_.height};
   coords_ = MeshCoordinates(mesh_);
   depth_ = config_.vc_buffer_flits;
@@ -410,12 +421,14 @@ NocStats WormholeEventModel<kRing>::stats() const {
   return s;
 }
 
-// Rings of 8 entries for the common buffers (a hop's record stays small), of 64 for deeper ones.
+// Rings of 8 entries for the common buffers (a hop's record stays small), of 16 or 64 for deeper ones.
 template class WormholeEventModel<8>;
+template class WormholeEventModel<16>;
 template class WormholeEventModel<NocConfig::kExactWormholeMaxBuffer>;
 
 std::unique_ptr<NocModel> make_wormhole_event_model(const NocConfig& config) {
   if (config.vc_buffer_flits <= 8) return std::make_unique<WormholeEventModel<8>>(config);
+  if (config.vc_buffer_flits <= 16) return std::make_unique<WormholeEventModel<16>>(config);
   return std::make_unique<WormholeEventModel<NocConfig::kExactWormholeMaxBuffer>>(config);
 }
 

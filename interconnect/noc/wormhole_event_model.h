@@ -46,6 +46,7 @@ class WormholeEventModel final : public NocModel {
 
  private:
   static constexpr uint64_t kUnknown = ~uint64_t(0);
+  static constexpr uint64_t kMaxSlotBytes = uint64_t(4) << 30;  // the packets in flight: 4 GiB
   // Leave cycles are kept in rings of kRing entries (the last kRing flits; kRing >= depth).
   static_assert((kRing & (kRing - 1)) == 0, "rings are indexed with a mask");
   static_assert(kRing <= 128, "a buffer's heads waiting behind earlier packets are counted in a byte");
@@ -133,8 +134,8 @@ class WormholeEventModel final : public NocModel {
   NocStats stats_;  // occupancy_flit_cycles: each flit's whole stay, counted when its leave is timed
 };
 
-// The model for `config` (packet_exact_wormhole): rings of 8 for buffers of up to 8 flits, else of
-// NocConfig::kExactWormholeMaxBuffer.
+// The model for `config` (packet_exact_wormhole): rings of 8 for buffers of up to 8 flits, of 16 up
+// to 16, else of NocConfig::kExactWormholeMaxBuffer.
 std::unique_ptr<NocModel> make_wormhole_event_model(const NocConfig& config);
 
 }  // namespace star

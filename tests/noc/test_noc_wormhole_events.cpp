@@ -157,3 +157,21 @@ TEST_CASE("exact wormhole on 8x8 near saturation: the flit model's latency stati
   INFO("router occupancy: flit " << rf.router_occupancy << ", events " << re.router_occupancy);
   CHECK(re.router_occupancy == Approx(rf.router_occupancy).epsilon(0.002));
 }
+
+TEST_CASE("exact wormhole: a mesh whose packets in flight could take more than 4 GiB is refused", "[noc]") {
+  // Every buffer flit can hold a packet (1-flit packets), each with a hop record per router of
+  // its path: 32x32 with 64-flit buffers could need about 11 GiB; with 16-flit buffers 1 GiB.
+  NocConfig c;
+  c.width = c.height = 32;
+  c.num_vcs = 1;
+  c.fidelity = NocFidelity::Packet;
+  c.packet_exact_wormhole = true;
+  c.vc_buffer_flits = 64;
+  CHECK_THROWS_WITH(make_noc_model(c), Catch::Contains("32x32 with 64-flit buffers could hold up to") &&
+                                           Catch::Contains("MiB of packets in flight (at most 4096)"));
+  c.vc_buffer_flits = 16;
+  CHECK_NOTHROW(make_noc_model(c));
+  c.width = c.height = 16;
+  c.vc_buffer_flits = 64;
+  CHECK_NOTHROW(make_noc_model(c));
+}

@@ -128,7 +128,6 @@ int main(int argc, char** argv) {
     noc.routing = star::parse_noc_routing(routing);
     noc.fidelity = star::parse_noc_fidelity(fidelity);
     traffic.pattern = star::parse_traffic_pattern(pattern);
-    if (packet_flits.size() > 16) throw std::invalid_argument("--packet-flits: at most 16 lengths");
     if (packet_flits.size() == 1) traffic.packet_flits = packet_flits[0];
     else traffic.packet_flits_mix = packet_flits;
     noc.validate();

@@ -246,17 +246,13 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
         const bool measured = q.created_cycle >= measure_begin && q.created_cycle < measure_end;
         const uint64_t id_base = id | (measured ? kMeasuredBit : 0);
         const Drawn* bin = &bins[c * n];
-        uint64_t flits = uint64_t(bin_size[c]) * t.packet_flits;
+        uint64_t flits = mixed ? 0 : uint64_t(bin_size[c]) * t.packet_flits;
         for (uint32_t k = 0; k < bin_size[c]; ++k) {
           q.id = id_base + bin[k].index;
           q.src = bin[k].src;
           q.dst = bin[k].dst;
-          if (mixed) q.flits = bin_flits[c * n + k];
+          if (mixed) flits += q.flits = bin_flits[c * n + k];
           inject(q);
-        }
-        if (mixed) {
-          flits = 0;
-          for (uint32_t k = 0; k < bin_size[c]; ++k) flits += bin_flits[c * n + k];
         }
         if (measured) {
           measured_out += bin_size[c];

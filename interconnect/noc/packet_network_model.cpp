@@ -22,6 +22,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   catch_up_ = body_loop_ < credit_loop_ && config_.vc_buffer_flits < credit_loop_;
   buckets_.resize(kBuckets);
   hold_upstream_links_ = config_.vcs_per_class() == 1;
+  class_vcs_ = hold_upstream_links_ && config_.num_vc_classes > 1;
   vcs_per_class_ = config_.vcs_per_class();
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
@@ -49,6 +50,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   // Each router's output calendars, then (several VCs) its input calendars, side by side.
   calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
   calendars_ = LinkCalendars(size_t(mesh_.nodes()) * calendars_per_router_);
+  if (class_vcs_) owned_ = LinkCalendars(size_t(mesh_.nodes()) * kNocPorts * config_.num_vc_classes);
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
   times_.resize(path_.size() * config_.vc_buffer_flits);
   waits_.assign(path_.size(), 0);
@@ -106,6 +108,7 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
   check_multicast(packet, dsts, now_, config_, times_trains());
   calendars_.advance(now_);
   short_.advance(now_);
+  if (class_vcs_) owned_.advance(now_);
   const uint32_t f = packet.flits;
   const uint64_t span = train_cycles(packet, kFarFromDestination);  // (no catch-up with body-flit bypass)
   // The union of the dimension-order paths.
@@ -137,7 +140,8 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
     for (uint8_t out = 0; out < kNocPorts; ++out) {
       if (!(tree_[h.node] & (1u << out))) continue;
       const size_t input = hold_upstream_links_ || !first ? kNoCalendar : router + kNocPorts + h.in_port;
-      const uint64_t grant = reserve_hop(router + out, input, ready, span, is_long(f));
+      const uint64_t grant = class_vcs_ ? reserve_wormhole(router, out, packet.vc_class, ready, span, is_long(f))
+                                        : reserve_hop(router + out, input, ready, span, is_long(f));
       if (!first) replicated_flits_[h.node] += f;  // sent once more, entered once
       last_grant = std::max(last_grant, grant);
       first = false;
@@ -213,6 +217,30 @@ inline uint64_t PacketNetworkModel::take_pair(uint32_t node, uint8_t in_port, ui
   const size_t router = size_t(node) * calendars_per_router_;
   const uint64_t grant = reserve_hop(router + out, router + kNocPorts + in_port, ready, span, long_packet);
   if (charge_lost_ && grant > ready) charge_lost_arbitrations(node, in_port, out, ready, grant);
+  return grant;
+}
+
+inline uint64_t PacketNetworkModel::reserve_wormhole(size_t router, uint8_t out, uint32_t cls, uint64_t ready,
+                                              uint64_t span, bool long_packet) {
+  const size_t link = router + out;
+  if (long_packet && !long_used_) begin_long();
+  if (!long_used_) return calendars_.reserve(link, ready, span);
+  const size_t owned = link * config_.num_vc_classes + cls;  // router is node * kNocPorts with one VC
+  if (long_packet) {
+    const uint64_t grant = calendars_.reserve(link, ready, span);
+    owned_.hold(owned, grant, grant + span);  // (free there unless a hold of its class ran on)
+    return grant;
+  }
+  short_used_ = true;
+  uint64_t grant = ready;
+  for (;;) {  // the first gap free in both: alternately in each from the other's
+    grant = short_.find_gap(link, grant, span);
+    const uint64_t own = owned_.find_gap(owned, grant, span);
+    if (own == grant) break;
+    grant = own;
+  }
+  short_.mark(link, grant, span);
+  pass_long(link, grant, span, true);
   return grant;
 }
 
@@ -558,6 +586,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
   calendars_.advance(now_);
   short_.advance(now_);
+  if (class_vcs_) owned_.advance(now_);
   if (fast_flits_ && packet.flits == 1) {
     inject_flit(packet);
     return;
@@ -609,7 +638,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     const size_t router = size_t(node) * calendars_per_router_;
     uint64_t grant, sa_ready = ready;
     if (hold_upstream_links_) {
-      grant = calendars_.reserve(router + out, ready, span);
+      grant = class_vcs_ ? reserve_wormhole(router, out, packet.vc_class, ready, span, long_packet)
+                         : calendars_.reserve(router + out, ready, span);
     } else if (router_detail_) {
       grant = pass_router(node, in_port, out, ready, arrive, span, long_packet, class_base, in_vc, sa_ready);
       if (charge_lost_ && grant > sa_ready) charge_lost_arbitrations(node, in_port, out, sa_ready, grant);
@@ -659,7 +689,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   take(kPortLocal);  // ejection
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
-    tail_out = stream_wormhole(injected, f, n);
+    tail_out = stream_wormhole(injected, f, n, packet.vc_class);
   } else {
     inject_free_[packet.src] = injected + source_span;
     if (f > config_.vc_buffer_flits)
@@ -677,7 +707,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
 // remaining flits still have to cross (a longer packet spans more buffers), each until its tail
 // has crossed and the downstream buffer has room for the next packet; those holds are marked on
 // the calendars. Returns the tail's switch allocation cycle at the destination.
-uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t n) {
+uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t n, uint32_t cls) {
   const uint32_t d = config_.vc_buffer_flits;
   const uint64_t to_next = st_cycles_ + config_.link_latency;  // switch allocation -> downstream buffer
   const uint64_t credit = config_.link_latency + config_.credit_latency;
@@ -722,7 +752,11 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     uint64_t end = hop[last] + 1;  // the tail has crossed
     if (f >= d) end = std::max(end, hop[d + (f - d) % d] + credit);  // a free slot downstream
     const uint64_t reserved_end = path_[i].grant + path_[i].span;
-    if (end > reserved_end) calendars_.hold(path_[i].output, reserved_end, end);
+    if (end > reserved_end) {
+      calendars_.hold(path_[i].output, reserved_end, end);
+      // The class's VC stays held too (path_[i].output is node * kNocPorts + out with one VC).
+      if (class_vcs_ && long_used_) owned_.hold(path_[i].output * config_.num_vc_classes + cls, reserved_end, end);
+    }
   }
   // The interface writes the next packet once this tail is in and the local buffer has room.
   uint64_t free_at = inject_k + 1;

@@ -121,7 +121,7 @@ class PacketNetworkModel final : public NocModel {
   std::vector<Hop> path_;        // scratch, one entry per router on the path
   std::vector<uint64_t> times_;  // scratch for stream_wormhole
   std::vector<uint64_t> waits_;  // ... and the flits' waits per router on the path
-  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t routers);
+  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t routers, uint32_t cls);
   // Several VCs per class with buffers shallower than the credit loop (shallow_): a packet longer
   // than a buffer, up to NocConfig::kShallowFlitByFlit flits, is timed flit by flit
   // (inject_shallow). Longer ones keep a contiguous span (pessimistic: packet_model_caveat): their
@@ -154,8 +154,22 @@ class PacketNetworkModel final : public NocModel {
   LinkCalendars short_;
   bool long_used_ = false;
   bool short_used_ = false;  // a short packet since: the lost arbitrations go into short_ too
+  // One VC per class and several classes (class_vcs_): the two classes' VCs of an output are
+  // interleaved flit by flit as several VCs are, so a short packet passes the long packets of the
+  // other class; but its own class's VC is held by a long packet of its class from its head to its
+  // tail and while it is blocked (the wormhole holds). owned_ [output * classes + class]: the long
+  // packets' spans and every packet's holds since the first long packet, per class; a short packet
+  // takes the first gap free in short_ and in its class's owned_ calendar.
+  bool class_vcs_ = false;
+  LinkCalendars owned_;
   static constexpr size_t kNoCalendar = ~size_t(0);
-  bool is_long(uint32_t flits) const { return !hold_upstream_links_ && flits > config_.vc_buffer_flits; }
+  bool is_long(uint32_t flits) const {
+    return (!hold_upstream_links_ || class_vcs_) && flits > config_.vc_buffer_flits;
+  }
+  // One VC per class and several classes (class_vcs_): the head's reservation of output `out` of
+  // the router whose calendars start at `router`, from `ready`, for a packet of class `cls`.
+  uint64_t reserve_wormhole(size_t router, uint8_t out, uint32_t cls, uint64_t ready, uint64_t span,
+                            bool long_packet);
   // A hop's reservation of output calendar a and (unless kNoCalendar) switch input b from `ready`.
   uint64_t reserve_hop(size_t a, size_t b, uint64_t ready, uint64_t span, bool long_packet);
   void begin_long();

@@ -141,3 +141,43 @@ TEST_CASE("a packet that fits in a buffer passes a long packet's stream on its o
     }
   }
 }
+
+TEST_CASE("one VC per class: a short packet of the other class passes a long packet's stream", "[noc]") {
+  // 3x1 mesh, 2 classes of 1 VC x 4 flits: A (40 flits, class 1, 0 -> 2, created at 0) streams
+  // through router 1's east output from cycle 11 on; B (1 -> 2, created at 10) asks for that
+  // output while it does. The flit routers' switch allocator interleaves the two classes' VCs
+  // flit by flit: B of class 0 leaves at once (head 9 cycles, zero load), of class 1 it waits for
+  // A's tail (its class's only VC). The packet model lets a class-0 B that fits in a buffer pass
+  // A's span (its flits sent at once: 4 flits in 12 cycles, not 15) and leaves the cycles A loses
+  // out of A's timing (62); a 5-flit B waits for A's span (head 56) where the flit routers
+  // interleave the two.
+  struct Case {
+    uint32_t flits, vc_class;
+    uint64_t flit_b_head, flit_b_tail, flit_a_tail, packet_b_head, packet_b_tail;
+  };
+  for (const Case& k : {Case{1, 0, 9, 9, 63, 9, 9}, Case{4, 0, 9, 15, 66, 9, 12}, Case{5, 0, 9, 17, 66, 56, 61},
+                        Case{1, 1, 56, 56, 62, 56, 56}}) {
+    INFO("B of " << k.flits << " flits, class " << k.vc_class);
+    for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
+      INFO("fidelity " << to_string(f));
+      NocConfig c = vcs(2, 4, f);
+      c.num_vc_classes = 2;
+      c.width = 3;
+      c.height = 1;
+      auto m = make_noc_model(c);
+      m->inject(NocPacket{1, 0, 2, 40, 1, 0});
+      m->inject(NocPacket{2, 1, 2, k.flits, k.vc_class, 10});
+      m->advance_to(500);
+      std::vector<DeliveredPacket> out;
+      m->take_delivered(out);
+      REQUIRE(out.size() == 2);
+      const DeliveredPacket& a = out[0].packet.id == 1 ? out[0] : out[1];
+      const DeliveredPacket& b = out[0].packet.id == 2 ? out[0] : out[1];
+      CHECK(a.head_latency() == 14);
+      const bool flit = f == NocFidelity::Flit;
+      CHECK(b.head_latency() == (flit ? k.flit_b_head : k.packet_b_head));
+      CHECK(b.latency() == (flit ? k.flit_b_tail : k.packet_b_tail));
+      CHECK(a.latency() == (flit ? k.flit_a_tail : 62));
+    }
+  }
+}

@@ -55,7 +55,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   times_.resize(path_.size() * config_.vc_buffer_flits);
   waits_.assign(path_.size(), 0);
   route_.resize(path_.size());
-  inject_free_.assign(mesh_.nodes(), 0);
+  inject_free_.assign(size_t(mesh_.nodes()) * config_.num_vc_classes, 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
   waited_hop_.assign(size_t(config_.width) + config_.height, 0);  // a path's hops and its ejection
@@ -126,8 +126,8 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
       node = mesh_.neighbour(node, out[0]);
     }
   }
-  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
-  inject_free_[packet.src] = injected + span;
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
+  inject_free_[source_queue(packet)] = injected + span;
   tree_stack_.clear();
   tree_stack_.push_back(TreeHead{packet.src, injected, kPortLocal, 0});
   while (!tree_stack_.empty()) {
@@ -391,8 +391,8 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // and a hop that does not wait loses no arbitration.
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
-  const uint64_t injected = std::max(packet.created_cycle, inject_free_[src]);
-  inject_free_[src] = injected + 1;
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
+  inject_free_[source_queue(packet)] = injected + 1;
   const int dx = coords_.dx(src, packet.dst), dy = coords_.dy(src, packet.dst);
   const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
   // One loop over both legs and the ejection, the output and the step chosen by arithmetic: the
@@ -608,7 +608,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   const BlockGaps gaps = catch_up ? block_gaps(packet) : BlockGaps{0, 0};
   const uint64_t shorter = gaps.near - gaps.far;
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
-  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
   uint64_t arrive = injected;
   uint32_t node = packet.src;
   int dx = coords_.dx(node, packet.dst), dy = coords_.dy(node, packet.dst);
@@ -618,6 +618,18 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   uint64_t head_out = 0;  // the last grant: the head's switch allocation at the destination
   uint64_t source_grant = 0;  // ... and at the source
   uint8_t in_port = kPortLocal;
+  // Several VCs: the interface writes the packet's tail once flit F-1-depth has left the source
+  // router (its VC has room then), and that flit leaves no earlier than flit F-1-depth-h*depth
+  // has left router h, plus h credit returns (each router on the way holds `depth` of its flits;
+  // the flit model's credit rule along the path). So a long packet that waits at a router further
+  // on holds its interface's queue for its class: the flit model's back-pressure on the
+  // interface. Trains keep the interface's plain rule (one packet of the train after the other).
+  const uint32_t depth = config_.vc_buffer_flits;
+  const bool back_pressure = !hold_upstream_links_ && f > depth && packet.packets == 1;
+  const BlockGaps tail_gaps = back_pressure ? block_gaps(packet) : BlockGaps{0, 0};
+  const uint64_t credit = config_.link_latency + config_.credit_latency;
+  uint64_t interface_free = 0;  // the next packet's first write, from the routers' grants
+  uint32_t router_index = 0;
   const uint32_t class_base = packet.vc_class * vcs_per_class_;
   uint32_t in_vc = 0;  // within the class
   if (router_detail_) {  // the interface writes into the local VC that empties first
@@ -657,6 +669,20 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       source_grant = grant;
       source_span = span;
     }
+    if (back_pressure && (grant > ready || router_index == 0) && f - 1 - depth >= uint64_t(router_index) * depth) {
+      // Flit F-1-depth's rank here and its offset behind the head once the packet streams. It
+      // leaves by grant + offset (the packet model's own span); but a packet that waits for an
+      // output other VCs' packets stream on is not idle in the flit routers: their switch
+      // allocator sends its flits in turn with theirs, one in (m + 1) cycles from when it was
+      // ready, m being the packets its wait covers (one per span of its length, and the one
+      // streaming). The earlier of the two.
+      const uint64_t k = f - 1 - depth - uint64_t(router_index) * depth;
+      const uint64_t offset = block_start(k / depth, hops - router_index, tail_gaps) + k % depth;
+      const uint64_t shared = (grant - ready) / span + 2;  // m + 1
+      const uint64_t leaves = std::min(grant + offset, ready + shared * offset);
+      interface_free = std::max(interface_free, leaves + uint64_t(router_index) * credit + 2);
+    }
+    ++router_index;
     head_out = grant;
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
@@ -691,7 +717,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   if (hold_upstream_links_) {
     tail_out = stream_wormhole(injected, f, n, packet.vc_class);
   } else {
-    inject_free_[packet.src] = injected + source_span;
+    inject_free_[source_queue(packet)] = std::max(injected + source_span, interface_free);
     if (f > config_.vc_buffer_flits)
       add_wait(packet.src, kPortLocal, uint64_t(source_stay_correction(packet, source_grant - injected, hops)));
   }
@@ -761,7 +787,7 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
   // The interface writes the next packet once this tail is in and the local buffer has room.
   uint64_t free_at = inject_k + 1;
   if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
-  inject_free_[path_[0].output / calendars_per_router_] = free_at;
+  inject_free_[size_t(path_[0].output / calendars_per_router_) * config_.num_vc_classes + cls] = free_at;
   return t[size_t(n - 1) * d + last];
 }
 
@@ -783,7 +809,7 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
   const uint64_t credit = config_.link_latency + config_.credit_latency;
   uint64_t* const t = times_.data();  // [i * d + k % d]: cycle flit k leaves router i
   uint64_t* const waits = waits_.data();
-  const uint64_t injected = std::max(packet.created_cycle, inject_free_[packet.src]);
+  const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
   uint64_t write = injected;  // cycle the interface writes flit k into the local buffer
   uint32_t slot = 0, prev = 0;  // k % d and (k - 1) % d, counted
   for (uint32_t k = 0; k < f; ++k) {
@@ -828,7 +854,7 @@ void PacketNetworkModel::inject_shallow(const NocPacket& packet) {
   }
   // The interface writes the next packet's head the cycle after this tail, into another local VC
   // (the one with the most room, as the flit model's interface picks it).
-  inject_free_[packet.src] = write + 1;
+  inject_free_[source_queue(packet)] = write + 1;
   const uint32_t hops = n - 1;
   schedule(packet, path_[n - 1].grant, t[size_t(n - 1) * d + last], hops);
   count_injected(packet, hops);

@@ -190,7 +190,12 @@ class PacketNetworkModel final : public NocModel {
   }
   void count_moved(uint32_t node, uint8_t out, uint64_t grant, uint64_t span);
   uint32_t calendars_per_router_;
-  std::vector<uint64_t> inject_free_;  // [node]: first cycle the injection channel is free
+  // The network interface keeps a queue per class, as the flit model's does (its injection
+  // channel takes one flit per cycle from them in turn, so a request is not held behind a long
+  // response being written): [node * classes + class], the first cycle it may write the next
+  // packet of that class.
+  std::vector<uint64_t> inject_free_;
+  size_t source_queue(const NocPacket& p) const { return size_t(p.src) * config_.num_vc_classes + p.vc_class; }
   // Several VCs per class: the input VCs as FIFOs (the flit model frees an output VC when the
   // tail leaves, so the next packet can enter a downstream VC that still holds the previous one
   // and waits behind it), and the output VCs the heads allocate. [(node * ports + port) * vcs + vc]

@@ -4,6 +4,7 @@
 // same cycle, from its west input (A) and its east input (B), and ask for its ejection port.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <vector>
 
 #include "noc/noc_model.h"
@@ -29,6 +30,22 @@ Pair meet(const NocConfig& base, uint32_t flits) {
   REQUIRE(out.size() == 2);
   REQUIRE(m->idle());
   return out[0].packet.id == 1 ? Pair{out[0], out[1]} : Pair{out[1], out[0]};
+}
+
+// Every packet of `packets`, injected in that order into a `width` x 1 mesh, delivered by cycle
+// 500: by id.
+std::map<uint64_t, DeliveredPacket> run_row(NocConfig c, uint32_t width, const std::vector<NocPacket>& packets) {
+  c.width = width;
+  c.height = 1;
+  auto m = make_noc_model(c);
+  for (const NocPacket& p : packets) m->inject(p);
+  m->advance_to(500);
+  std::vector<DeliveredPacket> out;
+  m->take_delivered(out);
+  REQUIRE(out.size() == packets.size());
+  std::map<uint64_t, DeliveredPacket> by_id;
+  for (const DeliveredPacket& d : out) by_id.emplace(d.packet.id, d);
+  return by_id;
 }
 
 NocConfig vcs(uint32_t n, uint32_t depth, NocFidelity f) {
@@ -121,18 +138,8 @@ TEST_CASE("a packet that fits in a buffer passes a long packet's stream on its o
     INFO("B of " << k.flits << " flits");
     for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
       INFO("fidelity " << to_string(f));
-      NocConfig c = vcs(4, 8, f);
-      c.width = 3;
-      c.height = 1;
-      auto m = make_noc_model(c);
-      m->inject(NocPacket{1, 0, 2, 40, 0, 0});
-      m->inject(NocPacket{2, 1, 2, k.flits, 0, 10});
-      m->advance_to(500);
-      std::vector<DeliveredPacket> out;
-      m->take_delivered(out);
-      REQUIRE(out.size() == 2);
-      const DeliveredPacket& a = out[0].packet.id == 1 ? out[0] : out[1];
-      const DeliveredPacket& b = out[0].packet.id == 2 ? out[0] : out[1];
+      auto d = run_row(vcs(4, 8, f), 3, {NocPacket{1, 0, 2, 40, 0, 0}, NocPacket{2, 1, 2, k.flits, 0, 10}});
+      const DeliveredPacket &a = d[1], &b = d[2];
       CHECK(a.head_latency() == 14);
       const bool flit = f == NocFidelity::Flit;
       CHECK(b.head_latency() == (flit ? k.flit_b_head : k.packet_b_head));
@@ -162,17 +169,8 @@ TEST_CASE("one VC per class: a short packet of the other class passes a long pac
       INFO("fidelity " << to_string(f));
       NocConfig c = vcs(2, 4, f);
       c.num_vc_classes = 2;
-      c.width = 3;
-      c.height = 1;
-      auto m = make_noc_model(c);
-      m->inject(NocPacket{1, 0, 2, 40, 1, 0});
-      m->inject(NocPacket{2, 1, 2, k.flits, k.vc_class, 10});
-      m->advance_to(500);
-      std::vector<DeliveredPacket> out;
-      m->take_delivered(out);
-      REQUIRE(out.size() == 2);
-      const DeliveredPacket& a = out[0].packet.id == 1 ? out[0] : out[1];
-      const DeliveredPacket& b = out[0].packet.id == 2 ? out[0] : out[1];
+      auto d = run_row(c, 3, {NocPacket{1, 0, 2, 40, 1, 0}, NocPacket{2, 1, 2, k.flits, k.vc_class, 10}});
+      const DeliveredPacket &a = d[1], &b = d[2];
       CHECK(a.head_latency() == 14);
       const bool flit = f == NocFidelity::Flit;
       CHECK(b.head_latency() == (flit ? k.flit_b_head : k.packet_b_head));
@@ -192,17 +190,8 @@ TEST_CASE("the network interface keeps a queue per class: a request is not held 
     INFO("fidelity " << to_string(f));
     NocConfig c = vcs(4, 8, f);
     c.num_vc_classes = 2;
-    c.width = 2;
-    c.height = 1;
-    auto m = make_noc_model(c);
-    m->inject(NocPacket{1, 0, 1, 40, 1, 0});
-    m->inject(NocPacket{2, 0, 1, 1, 0, 5});
-    m->advance_to(500);
-    std::vector<DeliveredPacket> out;
-    m->take_delivered(out);
-    REQUIRE(out.size() == 2);
-    const DeliveredPacket& b = out[0].packet.id == 2 ? out[0] : out[1];
-    CHECK(b.latency() == 9);
+    auto d = run_row(c, 2, {NocPacket{1, 0, 1, 40, 1, 0}, NocPacket{2, 0, 1, 1, 0, 5}});
+    CHECK(d[2].latency() == 9);
   }
 }
 
@@ -219,21 +208,10 @@ TEST_CASE("a long packet waiting further on holds its interface: the next packet
     INFO("C of " << flits << " flits");
     for (NocFidelity f : {NocFidelity::Flit, NocFidelity::Packet}) {
       INFO("fidelity " << to_string(f));
-      NocConfig c = vcs(4, 8, f);
-      c.width = 3;
-      c.height = 1;
-      auto m = make_noc_model(c);
-      m->inject(NocPacket{1, 1, 2, 40, 0, 0});
-      m->inject(NocPacket{2, 0, 2, 40, 0, 0});
-      m->inject(NocPacket{3, 0, 1, flits, 0, 1});
-      m->advance_to(500);
-      std::vector<DeliveredPacket> out;
-      m->take_delivered(out);
-      REQUIRE(out.size() == 3);
-      for (const DeliveredPacket& d : out) {
-        if (d.packet.id == 3) CHECK(d.head_latency() == 65);
-        if (d.packet.id == 2) CHECK(d.latency() == 88);
-      }
+      auto d = run_row(vcs(4, 8, f), 3,
+                       {NocPacket{1, 1, 2, 40, 0, 0}, NocPacket{2, 0, 2, 40, 0, 0}, NocPacket{3, 0, 1, flits, 0, 1}});
+      CHECK(d[3].head_latency() == 65);
+      CHECK(d[2].latency() == 88);
     }
   }
 }

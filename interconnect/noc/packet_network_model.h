@@ -8,8 +8,9 @@
 // It reproduces the flit model's zero-load timing exactly ((h+1)*R + h*L + F-1), serialisation,
 // link and switch-input contention, the throttling of a VC buffer shallower than the credit loop
 // (with body-flit bypass, its blocks catching up near the destination: a reservation per hop of
-// its own length) and single-VC wormhole blocking; not back-pressure with several VCs or arbitration in arrival
-// order (reservations are made in creation order). With several VCs and a single-iteration
+// its own length), single-VC wormhole blocking, and the network interface's queue per class and
+// the hold a long packet waiting further on puts on it; not back-pressure inside the network with
+// several VCs or arbitration in arrival order (reservations are made in creation order). With several VCs and a single-iteration
 // switch allocator (config.switch_alloc_iterations == 1), a head that waits for a taken output
 // costs its input the arbitrations it loses (up to one per other input that may route to that
 // output: charge_lost_arbitrations), the matchings the flit router's separable allocator loses.

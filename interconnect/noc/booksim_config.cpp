@@ -53,6 +53,7 @@ std::string booksim_config(const NocConfig& noc, const TrafficConfig& t, double 
     refuse(to_string(noc.routing) + " routing has no BookSim2 mesh equal (dim_order routes x first: xy)");
   if (noc.num_vc_classes != 1) refuse("several VC classes: synthetic traffic here uses one");
   if (!t.packet_flits_mix.empty()) refuse("mixed packet lengths: only one length is written (packet_size)");
+  if (t.request_response) refuse("requests and responses: one traffic class is written");
   if (!noc.body_flit_bypass && t.packet_flits > 1)
     refuse("--no-body-bypass with multi-flit packets: BookSim2's body flits always skip route computation and "
            "VC allocation");

@@ -29,6 +29,7 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
     for (size_t i = 0; i < t.packet_flits_mix.size(); ++i)
       lengths += (i == 0 ? "" : i + 1 == t.packet_flits_mix.size() ? " or " : ", ") + std::to_string(t.packet_flits_mix[i]);
     lengths += " flits";
+    if (t.request_response) lengths += " (the shortest requests in class 0, the others responses in class 1)";
   }
   char line[512];
   std::snprintf(line, sizeof line,

@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
                  "flits per packet; several (comma separated, up to 16): each packet's length drawn among them, "
                  "each as likely (mixed traffic, as requests and responses)")
       ->delimiter(',')->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_flag("--request-response", traffic.request_response,
+               "with several --packet-flits: the shortest are requests (class 0), the others responses "
+               "(class 1), on a NoC of two VC classes (--vcs split between them)");
   auto* rates_option = app.add_option("--rates", rates, "injection rates, flits/node/cycle (comma separated)")
       ->delimiter(',')->check(CLI::Range(1e-9, 1.0));
   app.add_option("--warmup", traffic.warmup_cycles, "warm-up cycles")->capture_default_str()->check(not_negative);
@@ -130,6 +133,14 @@ int main(int argc, char** argv) {
     traffic.pattern = star::parse_traffic_pattern(pattern);
     if (packet_flits.size() == 1) traffic.packet_flits = packet_flits[0];
     else traffic.packet_flits_mix = packet_flits;
+    if (traffic.request_response) {
+      if (packet_flits.size() == 1)
+        throw std::invalid_argument("--request-response needs several --packet-flits (the shortest are the requests)");
+      if (noc.num_vcs % 2)
+        throw std::invalid_argument("--request-response splits the VCs between two classes: --vcs " +
+                                    std::to_string(noc.num_vcs) + " is odd");
+      noc.num_vc_classes = 2;
+    }
     noc.validate();
     traffic.validate(noc);
     // Options that would otherwise be ignored without a word.

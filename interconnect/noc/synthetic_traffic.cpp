@@ -46,6 +46,12 @@ void TrafficConfig::validate(const NocConfig& noc) const {
   for (uint32_t f : packet_flits_mix)
     if (f < 1 || f > 1024)
       throw std::invalid_argument("traffic: packet_flits_mix length " + std::to_string(f) + " must be in 1..1024");
+  if (request_response && packet_flits_mix.empty())
+    throw std::invalid_argument("traffic: request_response needs mixed lengths (packet_flits_mix: the shortest "
+                                "are the requests)");
+  if (request_response && noc.num_vc_classes != 2)
+    throw std::invalid_argument("traffic: request_response needs a NoC of 2 VC classes (num_vc_classes is " +
+                                std::to_string(noc.num_vc_classes) + ")");
   if (measure_cycles < 1) throw std::invalid_argument("traffic: measure_cycles must be >= 1");
   // Each phase, and the whole run, fits in kMaxRunCycles: cycle counts that would wrap around
   // (a run's end is warm-up + measurement + drain) are refused, not run as nonsense.
@@ -155,6 +161,10 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   // Mixed lengths: each drawn packet's, beside its bin entry (drawn after its destination).
   const bool mixed = !t.packet_flits_mix.empty();
   const uint32_t mix_count = uint32_t(t.packet_flits_mix.size());
+  // Requests and responses (TrafficConfig::request_response): a packet longer than the shortest
+  // length is a response.
+  const uint32_t request_flits = t.request_response ? *std::min_element(t.packet_flits_mix.begin(), t.packet_flits_mix.end())
+                                                    : ~uint32_t(0);
   const std::unique_ptr<uint16_t[]> bin_flits(mixed ? new uint16_t[kChunk * n] : nullptr);
   std::vector<uint32_t> bin_size(kChunk);
   uint64_t hops_sum = 0;  // an integer: no floating-point add chain per packet
@@ -251,7 +261,10 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
           q.id = id_base + bin[k].index;
           q.src = bin[k].src;
           q.dst = bin[k].dst;
-          if (mixed) flits += q.flits = bin_flits[c * n + k];
+          if (mixed) {
+            flits += q.flits = bin_flits[c * n + k];
+            q.vc_class = q.flits > request_flits;
+          }
           inject(q);
         }
         if (measured) {

@@ -25,6 +25,10 @@ struct TrafficConfig {
   // Mixed lengths (as requests and responses): when not empty, each packet's length is drawn
   // among these, each as likely (packet_flits unused; star-noc --packet-flits 1,16).
   std::vector<uint32_t> packet_flits_mix;
+  // With packet_flits_mix, on a NoC of two classes: the packets of the shortest listed length are
+  // requests (class 0), the others responses (class 1), as a memory's traffic (star-noc
+  // --request-response). Otherwise every packet is in class 0.
+  bool request_response = false;
   double mean_packet_flits() const;
   uint32_t max_packet_flits() const;
   uint64_t warmup_cycles = 1000;

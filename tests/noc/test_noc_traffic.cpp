@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <set>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -133,23 +134,33 @@ TEST_CASE("mixed packet lengths: each drawn as often, the offered rate kept, eve
   }
 }
 
+namespace {
+// The mean packet latency of `t` in both fidelities of `c`, and the packet model after its run.
+struct FidelityRuns {
+  double flit = 0, packet = 0;
+  std::unique_ptr<NocModel> packet_model;
+  FidelityRuns(NocConfig c, const TrafficConfig& t) {
+    c.fidelity = NocFidelity::Flit;
+    flit = run_synthetic_traffic(*make_noc_model(c), t).packet_latency.mean;
+    c.fidelity = NocFidelity::Packet;
+    packet_model = make_noc_model(c);
+    packet = run_synthetic_traffic(*packet_model, t).packet_latency.mean;
+  }
+};
+}  // namespace
+
 TEST_CASE("mixed lengths: short packets pass long ones in the packet model, within 5 % of the flit model", "[noc]") {
   // 4x4, 4 VCs x 8, uniform, 1- and 16-flit packets at 0.3 flits/node/cycle (46 % of the flit
   // model's saturation, about 0.64): the packet model is -3.6 %. With each 1-flit packet waiting
   // for the 16-flit spans on its way (before short packets passed long ones) it was +8.4 %.
-  NocConfig c;
   TrafficConfig t;
   t.injection_rate = 0.3;
   t.packet_flits_mix = {1, 16};
   t.warmup_cycles = 2000;
   t.measure_cycles = 20000;
-  auto flit = make_noc_model(c);
-  const double f = run_synthetic_traffic(*flit, t).packet_latency.mean;
-  c.fidelity = NocFidelity::Packet;
-  auto packet = make_noc_model(c);
-  const double p = run_synthetic_traffic(*packet, t).packet_latency.mean;
-  INFO("flit " << f << " packet " << p);
-  CHECK(std::abs(p - f) / f < 0.05);
+  const FidelityRuns runs(NocConfig{}, t);
+  INFO("flit " << runs.flit << " packet " << runs.packet);
+  CHECK(std::abs(runs.packet - runs.flit) / runs.flit < 0.05);
 }
 
 TEST_CASE("requests and responses: each class's packets in their own VCs, within 5 % of the flit model", "[noc]") {
@@ -169,16 +180,12 @@ TEST_CASE("requests and responses: each class's packets in their own VCs, within
     t.request_response = true;
     t.warmup_cycles = 2000;
     t.measure_cycles = 20000;
-    auto flit = make_noc_model(c);
-    const double f = run_synthetic_traffic(*flit, t).packet_latency.mean;
-    c.fidelity = NocFidelity::Packet;
-    auto packet = make_noc_model(c);
-    const TrafficResult r = run_synthetic_traffic(*packet, t);
-    INFO("flit " << f << " packet " << r.packet_latency.mean);
-    CHECK(std::abs(r.packet_latency.mean - f) / f < 0.05);
-    packet->advance_to(packet->now() + 100000);
-    REQUIRE(packet->idle());
-    CHECK(packet->stats().packets_delivered == packet->stats().packets_injected);
+    const FidelityRuns runs(c, t);
+    INFO("flit " << runs.flit << " packet " << runs.packet);
+    CHECK(std::abs(runs.packet - runs.flit) / runs.flit < 0.05);
+    runs.packet_model->advance_to(runs.packet_model->now() + 100000);
+    REQUIRE(runs.packet_model->idle());
+    CHECK(runs.packet_model->stats().packets_delivered == runs.packet_model->stats().packets_injected);
   }
 }
 

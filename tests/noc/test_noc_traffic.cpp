@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <set>
-#include <memory>
 #include <stdexcept>
 #include <vector>
 

@@ -61,6 +61,16 @@ class NocFabric : public sc_core::sc_module, private NocLinkObserver {
   // window. Call before sc_start; off unless called.
   void trace(Tracer& tracer, const std::string& module, uint64_t window_cycles = 100);
 
+  // The messages sent in a VC class (transfer and multicast) and their latencies summed, from
+  // their creation to the last copy's reassembly, in NoC cycles; `since` gives an interval's.
+  struct MessageLatency {
+    uint64_t messages = 0, cycles = 0;
+    MessageLatency since(const MessageLatency& before) const { return {messages - before.messages, cycles - before.cycles}; }
+    double mean_cycles() const { return messages ? double(cycles) / double(messages) : 0.0; }
+  };
+  // Throws std::out_of_range for a class the NoC does not have.
+  const MessageLatency& message_latency(uint32_t vc_class) const { return message_latency_.at(vc_class); }
+
   NocModel& model() { return *model_; }
   const NocConfig& config() const { return config_; }
   sc_core::sc_time cycle_time() const { return period_; }
@@ -73,7 +83,10 @@ class NocFabric : public sc_core::sc_module, private NocLinkObserver {
     uint64_t last_tail = 0;   // latest reassembly cycle so far
   };
   uint64_t created_cycle() const;  // the cycle a packet sent now enters its source queue
+  // Sends and waits; returns the latency in cycles (and counts it in message_latency_).
   uint64_t send(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class);
+  uint64_t send_and_wait(uint32_t src, const std::vector<uint32_t>& dsts, uint32_t flits, uint32_t vc_class);
+  std::vector<MessageLatency> message_latency_;  // [class]
   // A message of `flits` flits (head included) as one packet or train (NocPacket::packets > 1),
   // id 0; throws for more than 2^31 flits.
   NocPacket message(uint32_t src, uint32_t dst, uint32_t flits, uint32_t vc_class, uint64_t created) const;

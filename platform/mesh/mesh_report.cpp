@@ -54,6 +54,10 @@ MeshSummary summarise(const SpatialStar& mesh, const CoreJob& job, const MeshRun
   const NocConfig& noc = mesh.fabric.config();
   s.packets = run.noc.packets_delivered;
   s.flits = run.noc.flits_delivered;
+  for (const NocFabric::MessageLatency& m : run.noc_messages) {
+    s.class_messages.push_back(m.messages);
+    s.class_latency_cycles.push_back(m.mean_cycles());
+  }
   const auto cycles = static_cast<std::uint64_t>(s.makespan_s * noc.clock_ghz * 1e9);
   const MeshTopology topo{noc.width, noc.height};
   const LinkUtilisation u = link_utilisation(run.noc, noc.nodes(), cycles, topo);
@@ -100,6 +104,9 @@ std::string to_text(const MeshSummary& s) {
   out += fmt::format("  NoC {} packets, {} flits, links mean {:.4f} max {:.4f} flits/cycle (router {},{} {})\n",
                      s.packets, s.flits, s.mean_link_utilisation, s.hot_link_utilisation, s.hot_link_x,
                      s.hot_link_y, s.hot_link_port);
+  if (s.class_messages.size() >= 2)
+    out += fmt::format("  NoC messages: {} requests and writes, mean {:.1f} cycles; {} responses and core-to-core, mean {:.1f} cycles\n",
+                       s.class_messages[0], s.class_latency_cycles[0], s.class_messages[1], s.class_latency_cycles[1]);
   out += "  DRAM bytes per controller:";
   for (std::uint64_t b : s.controller_bytes) out += " " + std::to_string(b);
   out += "\n";
@@ -134,6 +141,14 @@ MeshReport make_mesh_report(const std::vector<MeshRunEntry>& runs) {
                     "busy / makespan of this core");
     reg.add_integer(p + "noc_packets", [v = s.packets] { return v; }, "packets", "NoC packets delivered");
     reg.add_integer(p + "noc_flits", [v = s.flits] { return v; }, "flits", "NoC flits delivered");
+    static const char* const class_names[] = {"requests and writes", "responses and messages between cores"};
+    for (std::size_t c = 0; c < s.class_messages.size() && c < 2; ++c) {
+      reg.add_integer(fmt::format("{}noc_class{}_messages", p, c), [v = s.class_messages[c]] { return v; }, "messages",
+                      fmt::format("NoC messages in VC class {} ({})", c, class_names[c]));
+      reg.add_value(fmt::format("{}noc_class{}_latency", p, c), [v = s.class_latency_cycles[c]] { return v; },
+                    "NoC cycles",
+                    fmt::format("mean latency of the class {} messages, creation to reassembly (0: none)", c));
+    }
     reg.add_value(p + "mean_link_load", [v = s.mean_link_utilisation] { return v; }, "flits/cycle",
                   "mean over the mesh's links of flits per NoC cycle");
     reg.add_value(p + "hot_link_load", [v = s.hot_link_utilisation] { return v; }, "flits/cycle",

@@ -22,6 +22,10 @@ struct MeshSummary {
   double imbalance = 0;                  // max busy / mean busy over all cores (1 = balanced)
   std::uint32_t active_cores = 0;        // cores that ran at least one job
   std::uint64_t packets = 0, flits = 0;
+  // NoC messages per VC class (0: requests and writes; 1: responses and messages between cores)
+  // and their mean latency, creation to reassembly, in NoC cycles.
+  std::vector<std::uint64_t> class_messages;
+  std::vector<double> class_latency_cycles;
   double mean_link_utilisation = 0, hot_link_utilisation = 0;  // flits per cycle
   std::uint32_t hot_link_x = 0, hot_link_y = 0;                // router of the hot link (NoC grid)
   std::string hot_link_port;                                   // its output port

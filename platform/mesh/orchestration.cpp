@@ -367,6 +367,8 @@ void PlanExecution::spawn(Hooks hooks, std::function<void()> done) {
     }
   }
   noc_before_ = mesh.fabric.model().stats();
+  for (std::uint32_t c = 0; c < mesh.fabric.config().num_vc_classes; ++c)
+    noc_messages_before_.push_back(mesh.fabric.message_latency(c));
   start_ = end_ = sc_core::sc_time_stamp();
   auto finished = [this, done] {
     end_ = std::max(end_, sc_core::sc_time_stamp());
@@ -439,6 +441,8 @@ MeshRunResult PlanExecution::result() const {
     r.partial_bytes = exchange_->message_bytes();
   }
   r.noc = mesh_.fabric.model().stats().since(noc_before_);
+  for (std::uint32_t c = 0; c < noc_messages_before_.size(); ++c)
+    r.noc_messages.push_back(mesh_.fabric.message_latency(c).since(noc_messages_before_[c]));
   r.multicast = mesh_.multicast_hub().stats().since(multicast_before_);
   for (std::uint32_t m = 0; m < mesh_.controllers(); ++m) {
     const ChannelScheduler& s = mesh_.memory(m).scheduler();

@@ -111,6 +111,9 @@ struct MeshRunResult {
   OpCounts ops;                              // all cores
   std::vector<CoreActivity> core_activity;   // per core
   NocStats noc;                              // the run's interval
+  // The run's NoC messages and their latency per VC class: 0, requests and writes; 1, responses
+  // and messages between cores (NocFabric::message_latency).
+  std::vector<NocFabric::MessageLatency> noc_messages;
   std::vector<std::uint64_t> controller_bytes_read, controller_bytes_written;
   std::uint64_t partial_messages = 0, partial_bytes = 0;  // kv_split: partials sent over the NoC
   MulticastStats multicast;                  // the run's multicast rounds (query_split_multicast)
@@ -154,6 +157,7 @@ class PlanExecution {
   MeshRunResult r_;
   MulticastStats multicast_before_;
   NocStats noc_before_;
+  std::vector<NocFabric::MessageLatency> noc_messages_before_;
   sc_core::sc_time start_, end_;
   std::uint32_t remaining_ = 0;
   bool spawned_ = false;

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,20 @@ int run_train(const std::string& fidelity) {
   // Packet model: one occupancy of all the flits; flit model: the second packet's flits follow
   // the first's without a gap (deep enough buffers), so the same.
   CHECK(sender.latency == 14 + 100002 - 1);
+  // The fabric's message statistics: one message in class 1, with that latency; none in class 0.
+  CHECK(fabric.message_latency(1).messages == 1);
+  CHECK(fabric.message_latency(1).cycles == sender.latency);
+  CHECK(fabric.message_latency(1).mean_cycles() == double(sender.latency));
+  CHECK(fabric.message_latency(0).messages == 0);
+  CHECK(fabric.message_latency(0).mean_cycles() == 0.0);
+  CHECK(fabric.message_latency(1).since(fabric.message_latency(1)).messages == 0);
+  bool refused = false;
+  try {
+    (void)fabric.message_latency(2);
+  } catch (const std::out_of_range&) {
+    refused = true;
+  }
+  CHECK(refused);
   std::printf("noc_tlm_test (train, %s): %llu cycles\n", fidelity.c_str(),
               static_cast<unsigned long long>(sender.latency));
   return test::finish();

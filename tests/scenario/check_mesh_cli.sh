@@ -53,6 +53,9 @@ awk -v d="$diff" 'BEGIN { exit !(d < 4e-5) }' || fail "ring: max abs diff $diff 
 grep -q '"mesh.ring"' run/report.json || fail "report.json lacks the ring run"
 grep -q "speedup: .*x over baseline .*x over one core" run.stdout || fail "no speedup line"
 grep -q '"speedup_over_one_core"' run/report.json || fail "report.json lacks the speedup"
+grep -Eq '^  NoC messages: [1-9][0-9]* requests and writes, mean [0-9.]+ cycles; [1-9][0-9]* responses and core-to-core, mean [1-9][0-9.]* cycles$' \
+  run.stdout || fail "no NoC message latency line"
+grep -q '"noc_class1_latency"' run/report.json || fail "report.json lacks the NoC message latency"
 grep -q '"description"' run/report.json || fail "report.json statistics lack descriptions"
 # (grep without -q behind a pipe: -q stops reading early and pipefail would see tr's SIGPIPE)
 head -1 run/results.csv | tr ',' '\n' | grep -x "mesh.query_split.mc_1.dram_bytes" >/dev/null || fail "no per-controller DRAM column"

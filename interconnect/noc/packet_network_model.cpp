@@ -225,7 +225,7 @@ inline uint64_t PacketNetworkModel::reserve_wormhole(size_t router, uint8_t out,
   const size_t link = router + out;
   if (long_packet && !long_used_) begin_long();
   if (!long_used_) return calendars_.reserve(link, ready, span);
-  const size_t owned = link * config_.num_vc_classes + cls;  // router is node * kNocPorts with one VC
+  const size_t owned = owned_calendar(link, cls);
   if (long_packet) {
     const uint64_t grant = calendars_.reserve(link, ready, span);
     owned_.hold(owned, grant, grant + span);  // (free there unless a hold of its class ran on)
@@ -715,7 +715,7 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   take(kPortLocal);  // ejection
   uint64_t tail_out = head_out + span - 1;
   if (hold_upstream_links_) {
-    tail_out = stream_wormhole(injected, f, n, packet.vc_class);
+    tail_out = stream_wormhole(packet, injected, n);
   } else {
     inject_free_[source_queue(packet)] = std::max(injected + source_span, interface_free);
     if (f > config_.vc_buffer_flits)
@@ -733,8 +733,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
 // remaining flits still have to cross (a longer packet spans more buffers), each until its tail
 // has crossed and the downstream buffer has room for the next packet; those holds are marked on
 // the calendars. Returns the tail's switch allocation cycle at the destination.
-uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint32_t n, uint32_t cls) {
-  const uint32_t d = config_.vc_buffer_flits;
+uint64_t PacketNetworkModel::stream_wormhole(const NocPacket& packet, uint64_t injected, uint32_t n) {
+  const uint32_t f = packet.flits, d = config_.vc_buffer_flits;
   const uint64_t to_next = st_cycles_ + config_.link_latency;  // switch allocation -> downstream buffer
   const uint64_t credit = config_.link_latency + config_.credit_latency;
   // times_[i * d + k % d]: cycle flit k leaves router i (the last `d` flits of each hop).
@@ -780,14 +780,13 @@ uint64_t PacketNetworkModel::stream_wormhole(uint64_t injected, uint32_t f, uint
     const uint64_t reserved_end = path_[i].grant + path_[i].span;
     if (end > reserved_end) {
       calendars_.hold(path_[i].output, reserved_end, end);
-      // The class's VC stays held too (path_[i].output is node * kNocPorts + out with one VC).
-      if (class_vcs_ && long_used_) owned_.hold(path_[i].output * config_.num_vc_classes + cls, reserved_end, end);
+      if (class_vcs_ && long_used_) owned_.hold(owned_calendar(path_[i].output, packet.vc_class), reserved_end, end);
     }
   }
   // The interface writes the next packet once this tail is in and the local buffer has room.
   uint64_t free_at = inject_k + 1;
   if (f >= d) free_at = std::max(free_at, t[(f - d) % d] + 1);
-  inject_free_[size_t(path_[0].output / calendars_per_router_) * config_.num_vc_classes + cls] = free_at;
+  inject_free_[source_queue(packet)] = free_at;
   return t[size_t(n - 1) * d + last];
 }
 

@@ -122,7 +122,7 @@ class PacketNetworkModel final : public NocModel {
   std::vector<Hop> path_;        // scratch, one entry per router on the path
   std::vector<uint64_t> times_;  // scratch for stream_wormhole
   std::vector<uint64_t> waits_;  // ... and the flits' waits per router on the path
-  uint64_t stream_wormhole(uint64_t injected, uint32_t flits, uint32_t routers, uint32_t cls);
+  uint64_t stream_wormhole(const NocPacket& packet, uint64_t injected, uint32_t routers);
   // Several VCs per class with buffers shallower than the credit loop (shallow_): a packet longer
   // than a buffer, up to NocConfig::kShallowFlitByFlit flits, is timed flit by flit
   // (inject_shallow). Longer ones keep a contiguous span (pessimistic: packet_model_caveat): their
@@ -163,6 +163,9 @@ class PacketNetworkModel final : public NocModel {
   // takes the first gap free in short_ and in its class's owned_ calendar.
   bool class_vcs_ = false;
   LinkCalendars owned_;
+  // The owned_ calendar of class `cls` on output calendar `link` (node * kNocPorts + out: with one
+  // VC a router's calendars are its outputs); holds on that output keep the class's VC held too.
+  size_t owned_calendar(size_t link, uint32_t cls) const { return link * config_.num_vc_classes + cls; }
   static constexpr size_t kNoCalendar = ~size_t(0);
   bool is_long(uint32_t flits) const {
     return (!hold_upstream_links_ || class_vcs_) && flits > config_.vc_buffer_flits;

@@ -11,6 +11,7 @@
 
 #include "functional_data.h"
 #include "mesh/mesh_placement.h"
+#include "mesh/orchestration.h"
 #include "mesh/mesh_report.h"
 #include "run_table.h"
 #include "scenario/mesh_runs.h"
@@ -159,6 +160,10 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_
   // them, say so next to its numbers.
   const std::string caveat = sc.mesh_config.noc_config().packet_model_caveat(std::numeric_limits<uint32_t>::max());
   if (!caveat.empty()) out.summary += "note: mesh.noc: " + caveat + "\n";
+  for (const std::string& name : sc.orchestrations) {
+    const std::string known = packet_noc_caveat(parse_orchestration(name), sc.mesh_config.noc_config());
+    if (!known.empty()) out.summary += "note: mesh.orchestration " + name + ": " + known + "\n";
+  }
   out.summary += rep.table;
   out.summary += check_text;
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -43,6 +43,20 @@ std::string to_string(Orchestration o) {
   return "?";
 }
 
+std::string packet_noc_caveat(Orchestration o, const NocConfig& noc) {
+  if (noc.fidelity != NocFidelity::Packet) return "";
+  const char* advice = "; confirm with mesh.noc.fidelity=flit (docs/noc.md, \"Mesh workloads: packet against flit\")";
+  if (o == Orchestration::ring)
+    return std::string("the packet NoC's makespan was 7.7-11.4 % shorter than the flit NoC's on scenarios/mesh-4x4.yaml "
+                       "and its variants (the jobs' DRAM reads and the shard hand-overs share links, which the flit "
+                       "routers interleave flit by flit and the packet model sends one after the other)") + advice;
+  if (o == Orchestration::kv_split && noc.vcs_per_class() == 1)
+    return std::string("with one VC per class the packet NoC's makespan was 7.6 % shorter than the flit NoC's on "
+                       "scenarios/mesh-4x4.yaml (a packet longer than a buffer waits for the other class's long "
+                       "packets, where the flit routers interleave them)") + advice;
+  return "";
+}
+
 CoreJob query_range_job(const CoreJob& job, std::uint32_t h, std::uint32_t a, std::uint32_t b) {
   if (h >= job.heads || a >= b || b > job.queries())
     throw std::invalid_argument("query_range_job: head " + std::to_string(h) + " rows [" +

@@ -46,6 +46,12 @@ Orchestration parse_orchestration(const std::string& name);
 std::string to_string(Orchestration o);
 // Every orchestration, in the order above.
 std::vector<Orchestration> all_orchestrations();
+// Empty, or how far the packet NoC's makespan for `o` on a mesh whose NoC is `noc` is known to be
+// from the flit NoC's, and why (docs/noc.md, "Mesh workloads: packet against flit"): ring, 7.7-11.4 %
+// short (its jobs' DRAM reads and its shard hand-overs share links, which the flit routers
+// interleave flit by flit and the packet model sends one after the other); kv_split with one VC
+// per class, 7.6 % short. Flit fidelity gets none.
+std::string packet_noc_caveat(Orchestration o, const NocConfig& noc);
 // Whether plan_layer splits full-layer jobs (X and the weights in DRAM, each core generating its
 // K/V on demand) with `o`: baseline, query_split and query_split_multicast (of the X rows) do.
 bool takes_full_layer(Orchestration o);

@@ -22,6 +22,19 @@ int sc_main(int, char*[]) {
   CHECK(throws_naming([] { parse_orchestration("kv-split"); }, "kv-split"));
   CHECK(parse_orchestration("kv_split") == Orchestration::kv_split);
   CHECK(parse_orchestration("query_split") == Orchestration::query_split);
+  // Where the packet NoC is known to be off for an orchestration (docs/noc.md, "Mesh workloads"),
+  // the run's summary says so.
+  NocConfig noc = MeshConfig{}.noc_config();  // 4 VCs in 2 classes
+  noc.fidelity = NocFidelity::Packet;
+  CHECK(packet_noc_caveat(Orchestration::ring, noc).find("7.7-11.4 % shorter") != std::string::npos);
+  CHECK(packet_noc_caveat(Orchestration::query_split, noc).empty());
+  CHECK(packet_noc_caveat(Orchestration::baseline, noc).empty());
+  CHECK(packet_noc_caveat(Orchestration::kv_split, noc).empty());  // 2 VCs per class: within 2 %
+  noc.num_vcs = noc.num_vc_classes;
+  CHECK(packet_noc_caveat(Orchestration::kv_split, noc).find("one VC per class") != std::string::npos);
+  noc.fidelity = NocFidelity::Flit;
+  CHECK(packet_noc_caveat(Orchestration::ring, noc).empty());
+  CHECK(packet_noc_caveat(Orchestration::kv_split, noc).empty());
 
   SpatialStar mesh("mesh", performance_mesh_config(2, 1));
   CHECK(mesh.controllers() == 2);  // default: one per row on each edge

@@ -62,6 +62,11 @@ head -1 run/results.csv | tr ',' '\n' | grep -x "mesh.query_split.mc_1.dram_byte
 head -1 run/results.csv | tr ',' '\n' | grep -x "mesh.cores_energy_j" >/dev/null || fail "no core energy column"
 grep -q "^  controllers: \[west:0, east:1\]$" run/scenario.yaml || fail "controllers not in the resolved scenario"
 grep -q "^note: mesh.noc:" run.stdout && fail "a note on the packet model with the default buffers"
+# ring on the packet NoC: the summary says how far that is known to be from the flit NoC, once;
+# query_split gets no such note.
+[ "$(grep -c "^note: mesh.orchestration ring: the packet NoC's makespan was 7.7-11.4 % shorter" run.stdout)" = 1 ] \
+  || fail "no single note on ring's packet-NoC error"
+grep -q "^note: mesh.orchestration query_split" run.stdout && fail "a note on query_split"
 # Buffers shallower than the credit loop with 2 VCs per class: the packet model is far off for
 # the mesh's long messages, and the summary says so.
 "$sim" run mesh.yaml -s mesh.orchestration=[query_split] -s mesh.compare=[] -s mesh.noc.buffer_flits=2 -o shallow > shallow.stdout

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tools/plot_noc.sh on star-noc's CSV: a sweep of both fidelities gives both charts (when gnuplot
-# is installed); what is not a sweep CSV is refused with a message naming the problem, and no
-# chart is written.
+# tools/plot_noc.sh on star-noc's CSV: a sweep of both fidelities gives both charts, a map of both
+# fidelities at two rates a chart each (when gnuplot is installed); what is neither is refused
+# with a message naming the problem, and no chart is written.
 # Usage: check_plot_noc.sh STAR_NOC PLOT_NOC WORK_DIR
 set -euo pipefail
 noc="$1"; plot="$2"; work="$3"
@@ -27,8 +27,15 @@ head -1 sweep.csv > header.csv
 refused header.csv "no runs in the CSV"
 sed '3s/^flit,[^,]*,[^,]*,/flit,0.2,0.2,x,/' sweep.csv > text.csv
 refused text.csv "line 3: accepted \"x\" is not a number"
+"$noc" --mesh 3x3 --pattern hotspot --rates 0.05,0.2 --warmup 200 --measure 1000 --both --map-csv map.csv > /dev/null
+sed '4s/,east,1,0,[0-9.e-]*$/,east,1,0,busy/' map.csv > map-text.csv
+refused map-text.csv "line 4: value \"busy\" is not a number"
+sed '5s/^flit,0.05,link,/flit,0.05,link,x,/' map.csv > map-row.csv
+refused map-row.csv "line 5: not a star-noc --map-csv row"
+head -1 map.csv > map-header.csv
+refused map-header.csv "no routers in the map CSV"
 rc=0; bash "$plot" > usage.log 2>&1 || rc=$?
-[ "$rc" = 2 ] && grep -q "Usage\|plot_noc.sh SWEEP_CSV" usage.log || fail "no usage text (exit $rc)"
+[ "$rc" = 2 ] && grep -q "tools/plot_noc.sh CSV \[OUT_DIR\]" usage.log || fail "no usage text (exit $rc)"
 
 if ! command -v gnuplot >/dev/null; then
   echo "gnuplot not installed: charts not checked"
@@ -40,4 +47,10 @@ for png in sweep_latency sweep_throughput; do
   [ "$(head -c 4 "charts/$png.png" | tail -c 3)" = "PNG" ] || fail "charts/$png.png is not a PNG"
 done
 grep -q "wrote charts/sweep_latency.png and charts/sweep_throughput.png" plot.log || fail "no line naming the charts"
+bash "$plot" map.csv charts > map.log 2>&1 || { cat map.log; fail "plot_noc.sh failed on a map"; }
+for png in map_flit_0.05 map_flit_0.2 map_packet_0.05 map_packet_0.2; do
+  [ "$(head -c 4 "charts/$png.png" | tail -c 3)" = "PNG" ] || fail "no PNG charts/$png.png"
+done
+grep -q "wrote charts/map_flit_0.05.png charts/map_flit_0.2.png charts/map_packet_0.05.png charts/map_packet_0.2.png" map.log \
+  || { cat map.log; fail "no line naming the map charts"; }
 echo "plot_noc checks passed"

@@ -610,6 +610,16 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // The network interface serialises the packet onto the injection channel, one flit per cycle.
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
   uint64_t arrive = injected;
+  // Several VCs per class: the flit routers interleave the flits of packets on different VCs, so
+  // a long packet's head passes the other VCs' long spans as a short packet does, where its body
+  // waits for them. Its own cycle at each router is the first one short_ leaves free from when it
+  // is ready there (nothing is reserved for it: the head is its span's first flit), and it leads
+  // its tail by at most (F-1) x (m+1) cycles, m the most spans (ceil(wait / span)) its body waited
+  // for at a router (there the body trails at about one flit in m+1 cycles). Only the head
+  // latency changes (docs/noc.md, "Head latency of long packets"), so a caller that takes only
+  // the tail (inject_timed for NocFabric) does not pay for it.
+  const bool head_passes = long_packet && !hold_upstream_links_ && !router_detail_ && !(timed_ && !timed_out_);
+  uint64_t head_arrive = injected, head_grant = 0, stretch = 0;
   uint32_t node = packet.src;
   int dx = coords_.dx(node, packet.dst), dy = coords_.dy(node, packet.dst);
   const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
@@ -684,6 +694,12 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     }
     ++router_index;
     head_out = grant;
+    if (head_passes) {  // (with its body while neither waited: its body's grant)
+      const bool ahead = head_arrive < arrive || grant > ready;
+      head_grant = ahead ? std::min(grant, short_.first_free(router + out, head_arrive + sa_offset_)) : grant;
+      head_arrive = head_grant + st_cycles_ + config_.link_latency;
+      if (grant > ready) stretch = std::max(stretch, (grant - ready + span - 1) / span);
+    }
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));
     count_hop(node, out, f, grant, span);
@@ -722,7 +738,12 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
       add_wait(packet.src, kPortLocal, uint64_t(source_stay_correction(packet, source_grant - injected, hops)));
   }
 
-  schedule(packet, head_out, tail_out, hops);
+  uint64_t head_cycle = head_out;
+  if (head_passes) {
+    const uint64_t lead = uint64_t(f - 1) * (stretch + 1);
+    head_cycle = std::min(head_out, std::max(head_grant, tail_out > lead ? tail_out - lead : 0));
+  }
+  schedule(packet, head_cycle, tail_out, hops);
   count_injected(packet, hops);
 }
 

@@ -137,14 +137,19 @@ TEST_CASE("mixed packet lengths: each drawn as often, the offered rate kept, eve
 namespace {
 // The mean packet latency of `t` in both fidelities of `c`, and the packet model after its run.
 struct FidelityRuns {
-  double flit = 0, packet = 0;
+  double flit = 0, packet = 0;            // mean packet latency
+  double flit_head = 0, packet_head = 0;  // mean head latency
   std::unique_ptr<NocModel> packet_model;
   FidelityRuns(NocConfig c, const TrafficConfig& t) {
     c.fidelity = NocFidelity::Flit;
-    flit = run_synthetic_traffic(*make_noc_model(c), t).packet_latency.mean;
+    const TrafficResult f = run_synthetic_traffic(*make_noc_model(c), t);
     c.fidelity = NocFidelity::Packet;
     packet_model = make_noc_model(c);
-    packet = run_synthetic_traffic(*packet_model, t).packet_latency.mean;
+    const TrafficResult p = run_synthetic_traffic(*packet_model, t);
+    flit = f.packet_latency.mean;
+    packet = p.packet_latency.mean;
+    flit_head = f.head_latency.mean;
+    packet_head = p.head_latency.mean;
   }
 };
 }  // namespace
@@ -186,6 +191,27 @@ TEST_CASE("requests and responses: each class's packets in their own VCs, within
     runs.packet_model->advance_to(runs.packet_model->now() + 100000);
     REQUIRE(runs.packet_model->idle());
     CHECK(runs.packet_model->stats().packets_delivered == runs.packet_model->stats().packets_injected);
+  }
+}
+
+TEST_CASE("long packets: the head passes other VCs' long packets, its latency within 5 % of the flit model", "[noc]") {
+  // Uniform 16-flit packets, 4 VCs x 8 flits: 4x4 at 0.3 flits/node/cycle and 8x8 at 0.15 (about
+  // half of the flit model's saturation). The flit routers interleave packets on different VCs,
+  // so a head goes on while its body shares the links: the packet model is +1.9 % and +1.7 %; it
+  // was +43 % and +33 % when the head waited with its body for every long packet ahead.
+  for (const uint32_t k : {4u, 8u}) {
+    INFO(k << "x" << k);
+    NocConfig c;
+    c.width = c.height = k;
+    TrafficConfig t;
+    t.injection_rate = k == 4 ? 0.3 : 0.15;
+    t.packet_flits = 16;
+    t.warmup_cycles = 2000;
+    t.measure_cycles = 20000;
+    const FidelityRuns runs(c, t);
+    INFO("head latency: flit " << runs.flit_head << " packet " << runs.packet_head);
+    CHECK(std::abs(runs.packet_head - runs.flit_head) / runs.flit_head < 0.05);
+    CHECK(runs.packet_head < runs.packet - 15);  // the head ahead of the tail by at least F-1
   }
 }
 

@@ -19,7 +19,8 @@
 set -euo pipefail
 if [ $# -lt 1 ] || [ $# -gt 2 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
-  exit $([ $# -ge 1 ] && [ $# -le 2 ] && echo 0 || echo 2)
+  case "${1:-}" in -h | --help) exit 0 ;; esac
+  exit 2
 fi
 csv="$1"
 [ -f "$csv" ] || { echo "plot_noc: no file '$csv' (write it with star-noc ... --csv > FILE)" >&2; exit 1; }

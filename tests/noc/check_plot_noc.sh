@@ -35,7 +35,11 @@ refused map-row.csv "line 5: not a star-noc --map-csv row"
 head -1 map.csv > map-header.csv
 refused map-header.csv "no routers in the map CSV"
 rc=0; bash "$plot" > usage.log 2>&1 || rc=$?
-[ "$rc" = 2 ] && grep -q "tools/plot_noc.sh CSV \[OUT_DIR\]" usage.log || fail "no usage text (exit $rc)"
+[ "$rc" = 2 ] || fail "no argument: exit $rc, expected 2"
+grep -q "tools/plot_noc.sh CSV \[OUT_DIR\]" usage.log || fail "no usage text"
+rc=0; bash "$plot" --help > help.log 2>&1 || rc=$?
+[ "$rc" = 0 ] || fail "--help: exit $rc, expected 0"
+grep -q "tools/plot_noc.sh CSV \[OUT_DIR\]" help.log || fail "--help: no usage text"
 
 if ! command -v gnuplot >/dev/null; then
   echo "gnuplot not installed: charts not checked"

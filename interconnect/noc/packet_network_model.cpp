@@ -617,8 +617,9 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   // its tail by at most (F-1) x (m+1) cycles, m the most spans (ceil(wait / span)) its body waited
   // for at a router (there the body trails at about one flit in m+1 cycles). Only the head
   // latency changes (docs/noc.md, "Head latency of long packets"), so a caller that takes only
-  // the tail (inject_timed for NocFabric) does not pay for it.
-  const bool head_passes = long_packet && !hold_upstream_links_ && !router_detail_ && !(timed_ && !timed_out_);
+  // the tail (inject_timed for NocFabric) does not pay for it. With router detail the head still
+  // waits for its input VC's FIFO and an output VC (sa_ready), as its body does.
+  const bool head_passes = long_packet && !hold_upstream_links_ && !(timed_ && !timed_out_);
   uint64_t head_arrive = injected, head_grant = 0, stretch = 0;
   uint32_t node = packet.src;
   int dx = coords_.dx(node, packet.dst), dy = coords_.dy(node, packet.dst);
@@ -695,10 +696,11 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     ++router_index;
     head_out = grant;
     if (head_passes) {  // (with its body while neither waited: its body's grant)
-      const bool ahead = head_arrive < arrive || grant > ready;
-      head_grant = ahead ? std::min(grant, short_.first_free(router + out, head_arrive + sa_offset_)) : grant;
+      const bool ahead = head_arrive < arrive || grant > sa_ready;
+      const uint64_t head_ready = std::max(head_arrive + sa_offset_, sa_ready > ready ? sa_ready : uint64_t(0));
+      head_grant = ahead ? std::min(grant, short_.first_free(router + out, head_ready)) : grant;
       head_arrive = head_grant + st_cycles_ + config_.link_latency;
-      if (grant > ready) stretch = std::max(stretch, (grant - ready + span - 1) / span);
+      if (grant > sa_ready) stretch = std::max(stretch, (grant - sa_ready + span - 1) / span);
     }
     // Every flit waits as the head does (with one VC stream_wormhole counts the waits).
     if (!hold_upstream_links_) add_wait(node, in_port, f * (grant - ready));

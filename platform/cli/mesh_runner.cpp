@@ -11,8 +11,8 @@
 
 #include "functional_data.h"
 #include "mesh/mesh_placement.h"
-#include "mesh/orchestration.h"
 #include "mesh/mesh_report.h"
+#include "mesh/orchestration.h"
 #include "run_table.h"
 #include "scenario/mesh_runs.h"
 #include "tracing/tracer.h"
@@ -158,10 +158,11 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_
       sc.batch_auto ? fmt::format(" (auto, at most {} cells)", sc.target_cells) : "", batch_text);
   // Mesh messages are long (a tile is hundreds of flits): where the packet model is far off for
   // them, say so next to its numbers.
-  const std::string caveat = sc.mesh_config.noc_config().packet_model_caveat(std::numeric_limits<uint32_t>::max());
+  const NocConfig noc = sc.mesh_config.noc_config();
+  const std::string caveat = noc.packet_model_caveat(std::numeric_limits<uint32_t>::max());
   if (!caveat.empty()) out.summary += "note: mesh.noc: " + caveat + "\n";
   for (const std::string& name : sc.orchestrations) {
-    const std::string known = packet_noc_caveat(parse_orchestration(name), sc.mesh_config.noc_config());
+    const std::string known = packet_noc_caveat(parse_orchestration(name), noc);
     if (!known.empty()) out.summary += "note: mesh.orchestration " + name + ": " + known + "\n";
   }
   out.summary += rep.table;

@@ -38,6 +38,18 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   credit_slots_.resize(size_t(n) * credit_capacity_);
   credit_rings_.resize(n);
   coords_ = MeshCoordinates(mesh_);
+  dimension_order_ = config_.routing == NocRouting::XY || config_.routing == NocRouting::YX;
+  for (int sx = -1; sx <= 1; ++sx)
+    for (int sy = -1; sy <= 1; ++sy) {
+      uint8_t out[2];
+      route_candidates_by_offset(config_.routing, sx, sy, out);
+      dor_ports_[(sx + 1) * 3 + sy + 1] = out[0];
+    }
+  port_step_[kPortLocal] = 0;
+  port_step_[kPortEast] = 1;
+  port_step_[kPortWest] = -1;
+  port_step_[kPortNorth] = -int32_t(mesh_.width);
+  port_step_[kPortSouth] = int32_t(mesh_.width);
   arrival_capacity_ = (kNocPorts - 1) * vcs_;  // at most one waiting head per link input VC
   arrivals_.resize(size_t(n) * arrival_capacity_);
   arrival_rings_.resize(n);
@@ -112,8 +124,7 @@ void FlitNetworkModel::step() {
     router_wake_[router] = std::numeric_limits<uint64_t>::max();  // the scans below set it again
     if (credits_in_flight_[router]) apply_credits(router);
     if (arrival_rings_[router].count) admit_arrivals(router);
-    const uint16_t* va = &needs_va_mask_[size_t(router) * kNocPorts];
-    if (va[0] | va[1] | va[2] | va[3] | va[4]) allocate_vcs(router);
+    if (nonzero_ports(&needs_va_mask_[size_t(router) * kNocPorts])) allocate_vcs(router);
     allocate_switch(router);
   }
   ++now_;
@@ -167,7 +178,7 @@ void FlitNetworkModel::apply_credits(uint32_t router) {
     if (c.due > now_) break;
     ++credits_[vc_index(router, c.port, c.vc)];
     --credits_in_flight_[router];
-    if (++ring.first == credit_capacity_) ring.first = 0;
+    ring.first = wrap(ring.first + 1, credit_capacity_);
     --ring.count;
   }
 }
@@ -182,7 +193,7 @@ void FlitNetworkModel::admit_arrivals(uint32_t router) {
       break;
     }
     needs_va_mask_[size_t(router) * kNocPorts + a.port] |= uint16_t(1u << a.vc);
-    if (++ring.first == arrival_capacity_) ring.first = 0;
+    ring.first = wrap(ring.first + 1, arrival_capacity_);
     --ring.count;
   }
 }
@@ -197,7 +208,8 @@ uint32_t FlitNetworkModel::free_slots_towards(uint32_t router, uint8_t port, uin
 void FlitNetworkModel::allocate_vcs(uint32_t router) {
   const uint32_t inputs = kNocPorts * vcs_;
   va_requested_.clear();
-  for (uint32_t port = 0; port < kNocPorts; ++port) {
+  for (uint32_t ports = nonzero_ports(&needs_va_mask_[size_t(router) * kNocPorts]); ports; ports &= ports - 1) {
+    const uint32_t port = uint32_t(__builtin_ctz(ports));
     for (uint32_t bits = needs_va_mask_[size_t(router) * kNocPorts + port]; bits; bits &= bits - 1) {
       const uint32_t v = uint32_t(__builtin_ctz(bits));
       const size_t ivc = vc_index(router, port, v);
@@ -209,10 +221,14 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       wake_at(router, now_ + 1);  // whether it wins or not, it acts again next cycle
       const uint32_t vc_class = s.front_class;
       if (s.out_port < 0) {
-        s.out_port = int8_t(select_route_by_offset(config_.routing, coords_.dx(router, s.front_dst),
-                                                   coords_.dy(router, s.front_dst), [&](uint8_t p) {
-          return free_slots_towards(router, p, vc_class);
-        }));
+        const int dx = coords_.dx(router, s.front_dst), dy = coords_.dy(router, s.front_dst);
+        if (dimension_order_) {  // by a table of the offsets' signs: no branch on them
+          s.out_port = int8_t(dor_ports_[((dx > 0) - (dx < 0) + 1) * 3 + (dy > 0) - (dy < 0) + 1]);
+        } else {
+          s.out_port = int8_t(select_route_by_offset(config_.routing, dx, dy, [&](uint8_t p) {
+            return free_slots_towards(router, p, vc_class);
+          }));
+        }
         ++stats_.energy.routing;
       }
       // Input stage: this VC asks for one free output VC of its class.
@@ -250,9 +266,9 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
     active_mask_[size_t(router) * kNocPorts + in_port] |= uint16_t(1u << in_vc);
     s.out_vc = int8_t(out % vcs_);
     s.va_cycle = now_;
-    if (++s.va_rr == vcs_per_class_) s.va_rr = 0;
+    s.va_rr = uint8_t(wrap(s.va_rr + 1u, vcs_per_class_));
     out_vc_busy_[size_t(router) * inputs + out] = 1;
-    va_out_rr_[size_t(router) * inputs + out] = requester + 1 == inputs ? 0 : requester + 1;
+    va_out_rr_[size_t(router) * inputs + out] = wrap(requester + 1, inputs);
     va_winner_[out] = -1;
   }
 }
@@ -268,36 +284,35 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
   uint32_t requests = 0;                                 // bit per requested output
   uint32_t lost_inputs = 0;                              // bit per input whose nominee lost
   uint32_t granted_outputs = 0;
-  for (uint32_t port = 0; port < kNocPorts; ++port) {
+  // The ports with candidates, found without a branch per port (which mispredicts often).
+  for (uint32_t ports = nonzero_ports(&active_mask_[size_t(router) * kNocPorts]); ports; ports &= ports - 1) {
+    const uint32_t port = uint32_t(__builtin_ctz(ports));
     nominee[port] = -1;
     const size_t rp = size_t(router) * kNocPorts + port;
     const uint32_t mask = active_mask_[rp];
-    if (!mask) continue;
     // Round robin: VCs from the pointer upwards, then the ones below it.
     const uint32_t ptr = sa_in_rr_[rp];
-    const uint32_t order[2] = {mask & ~((1u << ptr) - 1u), mask & ((1u << ptr) - 1u)};
-    for (uint32_t bits : order) {
-      for (; bits && nominee[port] < 0; bits &= bits - 1) {
-        const uint32_t v = uint32_t(__builtin_ctz(bits));
-        const size_t ivc = vc_index(router, port, v);
-        const InputVc& s = input_vcs_[ivc];
-        if (s.count == 0) continue;  // the packet's next flit is still upstream
-        if (s.front_ready > now_) {
-          wake_at(router, s.front_ready);
-          continue;
-        }
-        if ((va_before_sa_ && s.va_cycle >= now_) ||
-            credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) {
-          wake_at(router, now_ + 1);  // eligible but waiting: retries next cycle
-          continue;
-        }
-        // The nominee's own next wake is set when it traverses (or below if it loses); the other
-        // VCs of this port were not all scanned, so they retry next cycle.
-        if (mask & ~(1u << v)) wake_at(router, now_ + 1);
-        nominee[port] = int32_t(v);
-        request_inputs[uint32_t(s.out_port)] |= 1u << port;
-        requests |= 1u << uint32_t(s.out_port);
+    for (uint32_t bits = rotate_right(mask, ptr); bits; bits &= bits - 1) {
+      const uint32_t v = vc_after(ptr, uint32_t(__builtin_ctz(bits)));
+      const size_t ivc = vc_index(router, port, v);
+      const InputVc& s = input_vcs_[ivc];
+      if (s.count == 0) continue;  // the packet's next flit is still upstream
+      if (s.front_ready > now_) {
+        wake_at(router, s.front_ready);
+        continue;
       }
+      if ((va_before_sa_ && s.va_cycle >= now_) ||
+          credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0) {
+        wake_at(router, now_ + 1);  // eligible but waiting: retries next cycle
+        continue;
+      }
+      // The nominee's own next wake is set when it traverses (or below if it loses); the other
+      // VCs of this port were not all scanned, so they retry next cycle.
+      if (mask & ~(1u << v)) wake_at(router, now_ + 1);
+      nominee[port] = int32_t(v);
+      request_inputs[uint32_t(s.out_port)] |= 1u << port;
+      requests |= 1u << uint32_t(s.out_port);
+      break;
     }
   }
   // Output stage: each requested output grants the first requesting input from its pointer.
@@ -313,8 +328,8 @@ void FlitNetworkModel::allocate_switch(uint32_t router) {
     granted_outputs |= 1u << out;
     const uint32_t v = uint32_t(nominee[port]);
     traverse(router, uint8_t(port), v);
-    sa_in_rr_[size_t(router) * kNocPorts + port] = v + 1 == vcs_ ? 0 : v + 1;
-    sa_out_rr_[ro] = port + 1 == kNocPorts ? 0 : port + 1;
+    sa_in_rr_[size_t(router) * kNocPorts + port] = wrap(v + 1, vcs_);
+    sa_out_rr_[ro] = wrap(port + 1, kNocPorts);
   }
   for (uint32_t it = 1; it < config_.switch_alloc_iterations && lost_inputs; ++it)
     lost_inputs = allocate_switch_again(router, lost_inputs, granted_outputs);
@@ -333,20 +348,18 @@ uint32_t FlitNetworkModel::allocate_switch_again(uint32_t router, uint32_t input
     const size_t rp = size_t(router) * kNocPorts + port;
     const uint32_t mask = active_mask_[rp];
     const uint32_t ptr = sa_in_rr_[rp];
-    const uint32_t order[2] = {mask & ~((1u << ptr) - 1u), mask & ((1u << ptr) - 1u)};
-    for (uint32_t bits : order) {
-      for (; bits && nominee[port] < 0; bits &= bits - 1) {
-        const uint32_t v = uint32_t(__builtin_ctz(bits));
-        const InputVc& s = input_vcs_[vc_index(router, port, v)];
-        if (s.count == 0 || s.front_ready > now_ || (granted & (1u << uint32_t(s.out_port))) ||
-            (va_before_sa_ && s.va_cycle >= now_) ||
-            credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0)
-          continue;  // not ready, or its output is taken (the first iteration set the wake-ups)
-        nominee[port] = int32_t(v);
-        request_inputs[uint32_t(s.out_port)] |= 1u << port;
-        requests |= 1u << uint32_t(s.out_port);
-        requesting |= 1u << port;
-      }
+    for (uint32_t bits = rotate_right(mask, ptr); bits; bits &= bits - 1) {
+      const uint32_t v = vc_after(ptr, uint32_t(__builtin_ctz(bits)));
+      const InputVc& s = input_vcs_[vc_index(router, port, v)];
+      if (s.count == 0 || s.front_ready > now_ || (granted & (1u << uint32_t(s.out_port))) ||
+          (va_before_sa_ && s.va_cycle >= now_) ||
+          credits_[vc_index(router, uint32_t(s.out_port), uint32_t(s.out_vc))] == 0)
+        continue;  // not ready, or its output is taken (the first iteration set the wake-ups)
+      nominee[port] = int32_t(v);
+      request_inputs[uint32_t(s.out_port)] |= 1u << port;
+      requests |= 1u << uint32_t(s.out_port);
+      requesting |= 1u << port;
+      break;
     }
   }
   uint32_t served = 0;
@@ -368,7 +381,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   const size_t ivc = vc_index(router, in_port, vc);
   InputVc& s = input_vcs_[ivc];
   const Flit flit = front(ivc);
-  if (++s.first == depth_) s.first = 0;
+  s.first = wrap(s.first + 1, depth_);
   --s.count;
   touch_occupancy(router);
   --router_flits_[router];
@@ -376,7 +389,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   ++stats_.energy.crossbar;
 
   if (in_port != kPortLocal) {  // the freed slot goes back upstream as a credit
-    const uint32_t up = mesh_.neighbour(router, in_port);
+    const uint32_t up = uint32_t(int32_t(router) + port_step_[in_port]);
     CreditRing& ring = credit_rings_[up];
     if (ring.count == credit_capacity_) throw std::logic_error("flit network: credit ring overflow");
     uint32_t pos = ring.first + ring.count;
@@ -408,7 +421,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   } else {
     --credits_[vc_index(router, out, out_vc)];
     ++stats_.energy.link_flits;
-    write_flit(mesh_.neighbour(router, out), opposite_port(out), out_vc,
+    write_flit(uint32_t(int32_t(router) + port_step_[out]), opposite_port(out), out_vc,
                Flit{now_ + st_cycles_ + config_.link_latency, flit.slot, flit.dst, flit.vc_class, flit.flags});
   }
   if (tail) {

@@ -97,6 +97,23 @@ class FlitNetworkModel final : public NocModel {
   void touch_occupancy(uint32_t router);
   uint32_t free_slots_towards(uint32_t router, uint8_t port, uint32_t vc_class) const;
 
+  // Bit p set when masks[p] (one router's per-port VC masks) is not zero.
+  static uint32_t nonzero_ports(const uint16_t* masks) {
+    return uint32_t(masks[0] != 0) | uint32_t(masks[1] != 0) << 1 | uint32_t(masks[2] != 0) << 2 |
+           uint32_t(masks[3] != 0) << 3 | uint32_t(masks[4] != 0) << 4;
+  }
+  // i, or 0 when i == n (a round-robin pointer's or ring index's step past its end), without a
+  // branch (it would mispredict about once per wrap).
+  static uint32_t wrap(uint32_t i, uint32_t n) { return i & -uint32_t(i != n); }
+  // A port's VC mask rotated so that bit i stands for VC vc_after(ptr, i): scanning its bits
+  // upwards visits the VCs in round-robin order from `ptr` (ptr < vcs_ <= 16).
+  uint32_t rotate_right(uint32_t mask, uint32_t ptr) const {
+    return ((mask >> ptr) | (mask << (vcs_ - ptr))) & ((1u << vcs_) - 1u);
+  }
+  uint32_t vc_after(uint32_t ptr, uint32_t i) const {
+    const uint32_t v = ptr + i;
+    return v >= vcs_ ? v - vcs_ : v;
+  }
   size_t vc_index(uint32_t router, uint32_t port, uint32_t vc) const {
     return (size_t(router) * kNocPorts + port) * vcs_ + vc;
   }
@@ -105,6 +122,11 @@ class FlitNetworkModel final : public NocModel {
   NocConfig config_;
   MeshTopology mesh_;
   MeshCoordinates coords_;
+  // Dimension-order routing (xy, yx): the output depends only on the signs of the offsets,
+  // dor_ports_[(sign(dx) + 1) * 3 + sign(dy) + 1].
+  bool dimension_order_ = false;
+  uint8_t dor_ports_[9] = {};
+  int32_t port_step_[kNocPorts];  // node index change of a hop out of each port (neighbour() by table)
   uint32_t vcs_, depth_, vcs_per_class_;
   uint32_t sa_offset_, va_offset_, st_cycles_;
   // A body flit's cycles from its write to switch allocation (sa_offset_, or 0 with

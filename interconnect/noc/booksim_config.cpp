@@ -81,7 +81,11 @@ std::string booksim_config(const NocConfig& noc, const TrafficConfig& t, double 
          : traffic == "uniform" ? ", and its uniform traffic includes packets to the source itself (star-noc --self-traffic)"
                                 : ", and its transpose lets the diagonal nodes send to themselves (star-noc --self-traffic)")
      << ".\n"
-     << "topology = mesh;\nk = " << noc.width << ";\nn = 2;\n"
+     << (noc.topology == NocTopology::Torus
+             ? "// Torus: BookSim2's dim_order_torus splits the VCs at the dateline as star-noc does, but sends a\n"
+               "// packet half way round an even ring either way at random (star-noc: always east / south).\n"
+             : "")
+     << "topology = " << to_string(noc.topology) << ";\nk = " << noc.width << ";\nn = 2;\n"
      << "routing_function = dim_order;\n"
      << "router = iq;\n"
      << "num_vcs = " << noc.num_vcs << ";\n"

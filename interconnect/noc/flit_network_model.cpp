@@ -14,7 +14,7 @@ constexpr uint32_t kUnlimitedCredits = std::numeric_limits<uint32_t>::max() / 2;
 
 FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
   config_.validate();
-  mesh_ = MeshTopology{config_.width, config_.height};
+  mesh_ = config_.mesh();
   vcs_ = config_.num_vcs;
   depth_ = config_.vc_buffer_flits;
   vcs_per_class_ = config_.vcs_per_class();
@@ -45,11 +45,14 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
       route_candidates_by_offset(config_.routing, sx, sy, out);
       dor_ports_[(sx + 1) * 3 + sy + 1] = out[0];
     }
-  port_step_[kPortLocal] = 0;
-  port_step_[kPortEast] = 1;
-  port_step_[kPortWest] = -1;
-  port_step_[kPortNorth] = -int32_t(mesh_.width);
-  port_step_[kPortSouth] = int32_t(mesh_.width);
+  neighbour_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
+  wraps_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
+  for (uint32_t node = 0; node < mesh_.nodes(); ++node)
+    for (uint8_t p = 0; p < kNocPorts; ++p)
+      if (p != kPortLocal && mesh_.has_neighbour(node, p)) {
+        neighbour_[size_t(node) * kNocPorts + p] = mesh_.neighbour(node, p);
+        wraps_[size_t(node) * kNocPorts + p] = mesh_.wraps(node, p);
+      }
   arrival_capacity_ = (kNocPorts - 1) * vcs_;  // at most one waiting head per link input VC
   arrivals_.resize(size_t(n) * arrival_capacity_);
   arrival_rings_.resize(n);
@@ -204,6 +207,23 @@ uint32_t FlitNetworkModel::free_slots_towards(uint32_t router, uint8_t port, uin
   return sum;
 }
 
+// Torus dateline: the hop out of `router` through `port` (towards `dst`) takes the upper half of
+// its class's VCs when it crosses the ring's wrap-around link, when the packet crossed it earlier
+// or will not cross it; the lower half while the wrap-around link is still ahead. No packet asks
+// for the wrap-around link from a lower-half VC, nor ever for a lower-half VC after it, so neither
+// half closes a cycle around the ring (with dimension order, no cycle across the rings either).
+bool FlitNetworkModel::after_dateline(uint32_t router, uint8_t port, uint32_t dst) const {
+  if (wraps_[size_t(router) * kNocPorts + port]) return true;
+  const int32_t here_x = coords_.x[router], here_y = coords_.y[router];
+  const int32_t to_x = coords_.x[dst], to_y = coords_.y[dst];
+  switch (port) {
+    case kPortEast: return !(to_x < here_x);  // eastwards the ring wraps from the last column to the first
+    case kPortWest: return !(to_x > here_x);
+    case kPortNorth: return !(to_y > here_y);
+    default: return !(to_y < here_y);
+  }
+}
+
 // Route computation and separable (input-first) round-robin VC allocation.
 void FlitNetworkModel::allocate_vcs(uint32_t router) {
   const uint32_t inputs = kNocPorts * vcs_;
@@ -233,13 +253,26 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       }
       // Input stage: this VC asks for one free output VC of its class.
       int32_t want = -1;
-      for (uint32_t k = 0; k < vcs_per_class_; ++k) {
-        uint32_t i = s.va_rr + k;
-        if (i >= vcs_per_class_) i -= vcs_per_class_;
-        const uint32_t o = vc_class * vcs_per_class_ + i;
-        if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
-          want = int32_t(o);
-          break;
+      if (mesh_.torus && s.out_port != kPortLocal) {  // the dateline's half of the class's VCs
+        const uint32_t half = vcs_per_class_ / 2;
+        const bool upper = after_dateline(router, uint8_t(s.out_port), s.front_dst);
+        const uint32_t lo = upper ? half : 0, n = upper ? vcs_per_class_ - half : half;
+        for (uint32_t k = 0; k < n; ++k) {
+          const uint32_t o = vc_class * vcs_per_class_ + lo + (s.va_rr + k) % n;
+          if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
+            want = int32_t(o);
+            break;
+          }
+        }
+      } else {
+        for (uint32_t k = 0; k < vcs_per_class_; ++k) {
+          uint32_t i = s.va_rr + k;
+          if (i >= vcs_per_class_) i -= vcs_per_class_;
+          const uint32_t o = vc_class * vcs_per_class_ + i;
+          if (!out_vc_busy_[vc_index(router, uint32_t(s.out_port), o)]) {
+            want = int32_t(o);
+            break;
+          }
         }
       }
       if (want < 0) continue;
@@ -389,7 +422,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   ++stats_.energy.crossbar;
 
   if (in_port != kPortLocal) {  // the freed slot goes back upstream as a credit
-    const uint32_t up = uint32_t(int32_t(router) + port_step_[in_port]);
+    const uint32_t up = neighbour_[size_t(router) * kNocPorts + in_port];
     CreditRing& ring = credit_rings_[up];
     if (ring.count == credit_capacity_) throw std::logic_error("flit network: credit ring overflow");
     uint32_t pos = ring.first + ring.count;
@@ -421,7 +454,7 @@ void FlitNetworkModel::traverse(uint32_t router, uint8_t in_port, uint32_t vc) {
   } else {
     --credits_[vc_index(router, out, out_vc)];
     ++stats_.energy.link_flits;
-    write_flit(uint32_t(int32_t(router) + port_step_[out]), opposite_port(out), out_vc,
+    write_flit(neighbour_[size_t(router) * kNocPorts + out], opposite_port(out), out_vc,
                Flit{now_ + st_cycles_ + config_.link_latency, flit.slot, flit.dst, flit.vc_class, flit.flags});
   }
   if (tail) {

@@ -33,9 +33,9 @@ std::string sweep_title(const NocConfig& noc, const TrafficConfig& t) {
   }
   char line[512];
   std::snprintf(line, sizeof line,
-                "# %ux%u mesh, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers%s, link %u, "
+                "# %ux%u %s, %s routing, %s fidelity%s, %u VCs x %u flits, %u-stage routers%s, link %u, "
                 "%u-bit flits; %s traffic%s, %s, seed %llu",
-                noc.width, noc.height, to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
+                noc.width, noc.height, to_string(noc.topology).c_str(), to_string(noc.routing).c_str(), to_string(noc.fidelity).c_str(),
                 noc.fidelity != NocFidelity::Packet ? ""
                 : noc.packet_exact_wormhole       ? " (exact wormhole)"
                 : noc.packet_router_detail && noc.vcs_per_class() > 1 ? " (router detail)"

@@ -1,4 +1,4 @@
-// 2-D mesh coordinates and router ports. Node id = y * width + x; x grows eastwards, y southwards.
+// 2-D mesh (or torus) coordinates and router ports. Node id = y * width + x; x grows eastwards, y southwards.
 #pragma once
 
 #include <cstdint>
@@ -19,34 +19,68 @@ inline uint8_t opposite_port(uint8_t port) {
 
 const char* port_name(uint8_t port);
 
+// A 2-D mesh, or with `torus` a 2-D torus: each row and column closes into a ring (the east port
+// of the last column leads to the first column, and so on; a dimension of one node has no links).
 struct MeshTopology {
   uint32_t width = 1;
   uint32_t height = 1;
+  bool torus = false;
 
   uint32_t nodes() const { return width * height; }
   uint32_t x_of(uint32_t node) const { return node % width; }
   uint32_t y_of(uint32_t node) const { return node / width; }
   uint32_t node_at(uint32_t x, uint32_t y) const { return y * width + x; }
+  // The minimal offset from coordinate `from` to `to` along a dimension of `size` nodes: on a
+  // torus the shorter way round, a tie (size even, half way) eastwards / southwards (positive).
+  int offset(uint32_t from, uint32_t to, uint32_t size) const {
+    int d = int(to) - int(from);
+    if (torus) {
+      if (2 * d > int(size)) d -= int(size);
+      else if (2 * d <= -int(size)) d += int(size);
+    }
+    return d;
+  }
   uint32_t hops(uint32_t a, uint32_t b) const {
-    return static_cast<uint32_t>(std::abs(int(x_of(a)) - int(x_of(b))) +
-                                 std::abs(int(y_of(a)) - int(y_of(b))));
+    return static_cast<uint32_t>(std::abs(offset(x_of(a), x_of(b), width)) +
+                                 std::abs(offset(y_of(a), y_of(b), height)));
   }
   bool has_neighbour(uint32_t node, uint8_t port) const {
     switch (port) {
-      case kPortEast: return x_of(node) + 1 < width;
-      case kPortWest: return x_of(node) > 0;
-      case kPortNorth: return y_of(node) > 0;
-      case kPortSouth: return y_of(node) + 1 < height;
+      case kPortEast: return torus ? width > 1 : x_of(node) + 1 < width;
+      case kPortWest: return torus ? width > 1 : x_of(node) > 0;
+      case kPortNorth: return torus ? height > 1 : y_of(node) > 0;
+      case kPortSouth: return torus ? height > 1 : y_of(node) + 1 < height;
       default: return false;
     }
   }
   // Caller guarantees has_neighbour(node, port).
   uint32_t neighbour(uint32_t node, uint8_t port) const {
+    if (torus) return torus_neighbour(node, port);
     switch (port) {
       case kPortEast: return node + 1;
       case kPortWest: return node - 1;
       case kPortNorth: return node - width;
       default: return node + width;
+    }
+  }
+  uint32_t torus_neighbour(uint32_t node, uint8_t port) const {
+    const uint32_t x = x_of(node), y = y_of(node);
+    switch (port) {
+      case kPortEast: return x + 1 < width ? node + 1 : node + 1 - width;
+      case kPortWest: return x > 0 ? node - 1 : node + width - 1;
+      case kPortNorth: return y > 0 ? node - width : node + (height - 1) * width;
+      default: return y + 1 < height ? node + width : node - (height - 1) * width;
+    }
+  }
+  // The link out of `node` through `port` is a torus's wrap-around link (its dateline).
+  bool wraps(uint32_t node, uint8_t port) const {
+    if (!torus) return false;
+    switch (port) {
+      case kPortEast: return x_of(node) + 1 == width;
+      case kPortWest: return x_of(node) == 0;
+      case kPortNorth: return y_of(node) == 0;
+      case kPortSouth: return y_of(node) + 1 == height;
+      default: return false;
     }
   }
 };

@@ -17,6 +17,14 @@ NocRouting parse_noc_routing(const std::string& name) {
   throw std::invalid_argument("noc routing '" + name + "' unknown (expected xy, yx or west_first)");
 }
 
+NocTopology parse_noc_topology(const std::string& name) {
+  if (name == "mesh") return NocTopology::Mesh;
+  if (name == "torus") return NocTopology::Torus;
+  throw std::invalid_argument("noc topology '" + name + "' unknown (expected mesh or torus)");
+}
+
+std::string to_string(NocTopology topology) { return topology == NocTopology::Torus ? "torus" : "mesh"; }
+
 std::string to_string(NocFidelity fidelity) {
   return fidelity == NocFidelity::Flit ? "flit" : "packet";
 }
@@ -54,6 +62,14 @@ void NocConfig::validate() const {
           "flit_bits must be a multiple of 8 in 8..4096");
   require(clock_ghz > 0.0 && clock_ghz <= 100.0, "clock_ghz must be in (0, 100]");
   require(energy.link_length_mm >= 0.0, "energy.link_length_mm must be >= 0");
+  if (topology == NocTopology::Torus) {
+    const std::string what = "a torus needs ";
+    require(routing != NocRouting::WestFirst, what + "dimension-order routing (xy or yx): west_first is deadlock-free on a mesh only");
+    require(vcs_per_class() >= 2, what + "at least 2 VCs per class (num_vcs / num_vc_classes), the flit routers' dateline "
+                                         "splits them between the packets before and after a ring's wrap-around link");
+    require(!(fidelity == NocFidelity::Packet && packet_router_detail),
+            "packet_router_detail is not modelled on a torus (the packet model's VC allocation has no dateline)");
+  }
   if (packet_exact_wormhole && fidelity == NocFidelity::Packet) {
     const std::string what = "packet_exact_wormhole needs ";
     require(num_vcs == 1 && num_vc_classes == 1, what + "one VC per port and one class (num_vcs = num_vc_classes = 1)");

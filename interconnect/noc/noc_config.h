@@ -6,15 +6,20 @@
 #include <cstdint>
 #include <string>
 
+#include "noc/mesh_topology.h"
+
 namespace star {
 
 enum class NocFidelity { Flit, Packet };
 enum class NocRouting { XY, YX, WestFirst };
+enum class NocTopology { Mesh, Torus };
 
 NocFidelity parse_noc_fidelity(const std::string& name);  // "flit" | "packet"
 NocRouting parse_noc_routing(const std::string& name);    // "xy" | "yx" | "west_first"
+NocTopology parse_noc_topology(const std::string& name);  // "mesh" | "torus"
 std::string to_string(NocFidelity fidelity);
 std::string to_string(NocRouting routing);
+std::string to_string(NocTopology topology);
 
 // Energy per event for a 32-bit flit (Noxim defaults); scaled linearly to the flit width.
 struct NocEnergyTable {
@@ -29,6 +34,12 @@ struct NocEnergyTable {
 struct NocConfig {
   uint32_t width = 4;                 // mesh columns (x)
   uint32_t height = 4;                // mesh rows (y)
+  // A torus closes each row and column into a ring (wrap-around links). It needs dimension-order
+  // routing and at least 2 VCs per class: the flit routers break each ring's cycle of channel
+  // dependencies with a dateline, a packet taking the upper half of its class's VCs on the
+  // wrap-around link and after it (and when it never wraps), the lower half before it (docs/noc.md,
+  // "Torus").
+  NocTopology topology = NocTopology::Mesh;
   NocRouting routing = NocRouting::XY;
   NocFidelity fidelity = NocFidelity::Flit;
   static constexpr uint32_t kMaxVcs = 16;           // num_vcs in 1..kMaxVcs
@@ -70,6 +81,7 @@ struct NocConfig {
   NocEnergyTable energy;
 
   uint32_t nodes() const { return width * height; }
+  MeshTopology mesh() const { return MeshTopology{width, height, topology == NocTopology::Torus}; }
   uint32_t vcs_per_class() const { return num_vcs / num_vc_classes; }
   uint32_t flit_bytes() const { return flit_bits / 8; }
   double cycle_ns() const { return 1.0 / clock_ghz; }

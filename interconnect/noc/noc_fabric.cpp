@@ -205,7 +205,7 @@ void NocFabric::trace(Tracer& tracer, const std::string& module, uint64_t window
   if (window_cycles == 0) throw std::invalid_argument("NocFabric::trace: window_cycles must be >= 1");
   if (!tracer.enabled()) return;
   trace_window_ = window_cycles;
-  const MeshTopology mesh{config_.width, config_.height};
+  const MeshTopology mesh = config_.mesh();
   link_utilisation_.assign(size_t(mesh.nodes()) * kNocPorts, 0.0);
   trace_link_base_.assign(link_utilisation_.size(), 0);
   router_occupancy_.assign(mesh.nodes(), 0);

@@ -11,7 +11,7 @@ namespace star {
 
 PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config) {
   config_.validate();
-  mesh_ = MeshTopology{config_.width, config_.height};
+  mesh_ = config_.mesh();
   coords_ = MeshCoordinates(mesh_);
   const uint32_t r = config_.router_stages;
   sa_offset_ = r >= 2 ? r - 2 : 0;
@@ -27,7 +27,9 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
+  // (inject_flit steps through the mesh by index arithmetic, which does not wrap round a torus)
+  fast_flits_ = fast_flits_allowed_ =
+      !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst && !mesh_.torus;
   shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
              config_.vc_buffer_flits < credit_loop_;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
@@ -707,11 +709,11 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
     count_hop(node, out, f, grant, span);
     arrive = grant + st_cycles_ + config_.link_latency;
     in_port = opposite_port(out);
-    switch (out) {  // move to the neighbour; (dx, dy) is what is left to go
-      case kPortEast: ++node; --dx; break;
-      case kPortWest: --node; ++dx; break;
-      case kPortNorth: node -= mesh_.width; ++dy; break;
-      case kPortSouth: node += mesh_.width; --dy; break;
+    switch (out) {  // move to the neighbour (round the ring on a torus); (dx, dy) is what is left to go
+      case kPortEast: node = mesh_.torus ? mesh_.torus_neighbour(node, out) : node + 1; --dx; break;
+      case kPortWest: node = mesh_.torus ? mesh_.torus_neighbour(node, out) : node - 1; ++dx; break;
+      case kPortNorth: node = mesh_.torus ? mesh_.torus_neighbour(node, out) : node - mesh_.width; ++dy; break;
+      case kPortSouth: node = mesh_.torus ? mesh_.torus_neighbour(node, out) : node + mesh_.width; --dy; break;
       default: break;
     }
   };

@@ -71,19 +71,31 @@ uint8_t select_route(NocRouting routing, const MeshTopology& mesh, uint32_t node
 }
 
 // x and y of every node, computed once: the engines' per-hop paths avoid the divisions of
-// MeshTopology::x_of / y_of.
+// MeshTopology::x_of / y_of. On a torus the offsets are the minimal ones (MeshTopology::offset),
+// so the routing functions above take the shorter way round each ring.
 struct MeshCoordinates {
   std::vector<int32_t> x, y;
-  explicit MeshCoordinates(const MeshTopology& mesh) : x(mesh.nodes()), y(mesh.nodes()) {
+  int32_t width = 1, height = 1;
+  bool torus = false;
+  explicit MeshCoordinates(const MeshTopology& mesh)
+      : x(mesh.nodes()), y(mesh.nodes()), width(int32_t(mesh.width)), height(int32_t(mesh.height)), torus(mesh.torus) {
     for (uint32_t n = 0; n < mesh.nodes(); ++n) {
       x[n] = int32_t(mesh.x_of(n));
       y[n] = int32_t(mesh.y_of(n));
     }
   }
   MeshCoordinates() = default;
-  int dx(uint32_t from, uint32_t to) const { return x[to] - x[from]; }
-  int dy(uint32_t from, uint32_t to) const { return y[to] - y[from]; }
+  int dx(uint32_t from, uint32_t to) const { return minimal(x[to] - x[from], width); }
+  int dy(uint32_t from, uint32_t to) const { return minimal(y[to] - y[from], height); }
   uint32_t hops(uint32_t a, uint32_t b) const { return uint32_t(std::abs(dx(a, b)) + std::abs(dy(a, b))); }
+
+ private:
+  int minimal(int d, int size) const {
+    if (!torus) return d;
+    if (2 * d > size) return d - size;
+    if (2 * d <= -size) return d + size;
+    return d;
+  }
 };
 
 }  // namespace star

@@ -55,12 +55,16 @@ int main(int argc, char** argv) {
   CLI::App app{"star-noc: latency-throughput sweep of the STAR-VP mesh network-on-chip"};
   star::NocConfig noc;
   star::TrafficConfig traffic;
-  std::string mesh = "4x4", routing = "xy", fidelity = "flit", pattern = "uniform";
+  std::string mesh = "4x4", topology = "mesh", routing = "xy", fidelity = "flit", pattern = "uniform";
   std::vector<double> rates{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4};
   bool csv = false, both = false, map = false, saturation = false;
   star::SaturationSearch search;
   std::string map_csv, booksim;
   app.add_option("--mesh", mesh, "mesh size WxH")->capture_default_str();
+  app.add_option("--topology", topology,
+                 "mesh | torus (wrap-around links closing each row and column; xy or yx routing, at least 2 VCs "
+                 "per class for the dateline)")
+      ->capture_default_str();
   app.add_option("--routing", routing, "xy | yx | west_first")->capture_default_str();
   app.add_option("--fidelity", fidelity, "flit | packet")->capture_default_str();
   app.add_flag("--both", both,
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
   try {
     parse_mesh(mesh, noc);
     noc.routing = star::parse_noc_routing(routing);
+    noc.topology = star::parse_noc_topology(topology);
     noc.fidelity = star::parse_noc_fidelity(fidelity);
     traffic.pattern = star::parse_traffic_pattern(pattern);
     if (packet_flits.size() == 1) traffic.packet_flits = packet_flits[0];
@@ -194,7 +199,7 @@ int main(int argc, char** argv) {
       const std::string caveat = packet.packet_model_caveat(traffic.max_packet_flits());
       if (!caveat.empty()) std::cerr << "star-noc: warning: " << caveat << "\n";
     }
-    const star::MeshTopology topology{noc.width, noc.height};
+    const star::MeshTopology topology = noc.mesh();
     bool map_header = true;
     std::vector<star::SweepPoint> flit_points;  // --both: compared with the packet sweep after it
     std::vector<star::NocFidelity> fidelities{noc.fidelity};

@@ -130,7 +130,7 @@ TrafficResult run_synthetic_traffic(NocModel& model, const TrafficConfig& t) {
   if (model.now() != 0) throw std::invalid_argument("run_synthetic_traffic needs a fresh model");
   const auto wall_start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
-  const MeshTopology mesh{noc.width, noc.height};
+  const MeshTopology mesh = noc.mesh();
   const uint32_t n = mesh.nodes();
   const uint64_t measure_begin = t.warmup_cycles;
   const uint64_t measure_end = measure_begin + t.measure_cycles;

@@ -26,7 +26,7 @@ WormholeEventModel<kRing>::WormholeEventModel(const NocConfig& config) : config_
         std::to_string(config_.vc_buffer_flits) + "-flit buffers could hold up to " +
         std::to_string((buffer_flits + config_.nodes()) * slot_bytes >> 20) + " MiB of packets in flight (at most " +
         std::to_string(kMaxSlotBytes >> 20) + "): use smaller buffers, a smaller mesh or the default packet model");
-  mesh_ = MeshTopology{config_.width, config_.height};
+  mesh_ = config_.mesh();
   coords_ = MeshCoordinates(mesh_);
   depth_ = config_.vc_buffer_flits;
   const uint32_t r = config_.router_stages;

@@ -59,7 +59,7 @@ MeshSummary summarise(const SpatialStar& mesh, const CoreJob& job, const MeshRun
     s.class_latency_cycles.push_back(m.mean_cycles());
   }
   const auto cycles = static_cast<std::uint64_t>(s.makespan_s * noc.clock_ghz * 1e9);
-  const MeshTopology topo{noc.width, noc.height};
+  const MeshTopology topo = noc.mesh();
   const LinkUtilisation u = link_utilisation(run.noc, noc.nodes(), cycles, topo);
   s.mean_link_utilisation = u.mean;
   s.hot_link_utilisation = u.max;

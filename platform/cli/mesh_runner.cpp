@@ -149,9 +149,10 @@ RunOutputs run_mesh_scenario(const ResolvedScenario& sc, const std::string& vcd_
   out.csv = csv_text(header, row);
 
   out.summary = fmt::format(
-      "scenario {} ({} mode): {}x{} mesh, {} memory controllers, {} NoC; {}S = {}, {} queries, {} heads / {} K/V heads, "
+      "scenario {} ({} mode): {}x{} {}, {} memory controllers, {} NoC; {}S = {}, {} queries, {} heads / {} K/V heads, "
       "d = {}, keep {}, key tile {}{}; key tiles per macro cell{}: {}\n",
-      sc.name, to_string(sc.mode), sc.mesh_config.width, sc.mesh_config.height, mesh.controllers(),
+      sc.name, to_string(sc.mode), sc.mesh_config.width, sc.mesh_config.height, to_string(sc.mesh_config.noc.topology),
+      mesh.controllers(),
       to_string(sc.mesh_config.noc.fidelity), full ? fmt::format("full layer (d_model {}, in controller 0), ", shape.d_model) : "",
       shape.seq_len, shape.queries(), shape.heads, shape.kv_heads, shape.head_dim, shape.algo.sads.keep,
       shape.tiling().tile_keys, shape.algo.causal ? ", causal" : "",

@@ -297,6 +297,7 @@ class Resolver {
     }
     m.noc.fidelity = parse_noc_fidelity(text("mesh.noc.fidelity"));
     m.noc.routing = parse_noc_routing(text("mesh.noc.routing"));
+    m.noc.topology = parse_noc_topology(text("mesh.noc.topology"));
     m.noc.flit_bits = u32("mesh.noc.link_bits");
     m.noc.num_vcs = u32("mesh.noc.vcs");
     m.noc.vc_buffer_flits = u32("mesh.noc.buffer_flits");
@@ -305,6 +306,17 @@ class Resolver {
       issue("mesh.noc.link_bits", fmt::format("{} bits is not a whole number of bytes; allowed: a multiple of 8 in [8, 4096]", m.noc.flit_bits));
     if (m.noc.num_vcs % 2)
       issue("mesh.noc.vcs", fmt::format("{} virtual channels cannot be split evenly between requests and responses; allowed: an even number", m.noc.num_vcs));
+    if (m.noc.topology == NocTopology::Torus) {
+      if (m.noc.routing == NocRouting::WestFirst)
+        issue("mesh.noc.routing", "west_first is deadlock-free on a mesh only; allowed with mesh.noc.topology torus: xy, yx",
+              {"mesh.noc.topology"});
+      if (m.noc.num_vcs < 4)
+        issue("mesh.noc.vcs",
+              fmt::format("{} virtual channels give one per class, and a torus's dateline needs two per class; allowed "
+                          "with mesh.noc.topology torus: an even number >= 4",
+                          m.noc.num_vcs),
+              {"mesh.noc.topology"});
+    }
     r_.orchestrations = v("mesh.orchestration").list;
     if (r_.orchestrations.empty()) issue("mesh.orchestration", "empty; allowed: a list of orchestration names");
     // A full layer (X and weights in DRAM, K/V generated on demand) splits by query rows only.

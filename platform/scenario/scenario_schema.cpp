@@ -202,6 +202,9 @@ std::vector<KeySpec> build_schema() {
                      "NoC model: flit (cycle-level routers) or packet (link reservation; on "
                      "scenarios/mesh-4x4.yaml about 220x faster than flit and within 0.4 % of its "
                      "makespans, kv_split +0.2 %, ring -10.9 %; docs/noc.md)"));
+  k.push_back(choice(me + "noc.topology", {"mesh", "torus"}, "mesh",
+                     "NoC topology: mesh, or torus (wrap-around links closing each row and column; needs xy or yx "
+                     "routing and mesh.noc.vcs >= 4: a dateline splits each class's VCs; docs/noc.md)"));
   k.push_back(choice(me + "noc.routing", {"xy", "yx", "west_first"}, "xy", "NoC routing"));
   k.push_back(integer(me + "noc.link_bits", 8, 4096, "128", "NoC link (flit) width in bits, a multiple of 8"));
   k.push_back(integer(me + "noc.vcs", 2, NocConfig::kMaxVcs, "4",

@@ -239,6 +239,18 @@ TEST_CASE("mesh keys are checked with the key in every message") {
         std::string::npos);
   CHECK(first_issue(base + "mesh: {noc: {fidelity: cycle}}\n").find("mesh.noc.fidelity: 'cycle' is not allowed") !=
         std::string::npos);
+  // A torus: dimension-order routing and two VCs per class for its dateline.
+  CHECK(first_issue(base + "mesh: {noc: {topology: ring}}\n").find("mesh.noc.topology: 'ring' is not allowed") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {topology: torus, vcs: 2}}\n")
+            .find("mesh.noc.vcs: 2 virtual channels give one per class, and a torus's dateline needs two per class") !=
+        std::string::npos);
+  CHECK(first_issue(base + "mesh: {noc: {topology: torus, routing: west_first}}\n")
+            .find("mesh.noc.routing: west_first is deadlock-free on a mesh only") != std::string::npos);
+  const ResolvedScenario torus = resolve_text("mesh: {width: 2, noc: {topology: torus, routing: yx}}\n");
+  REQUIRE(torus.mesh);
+  CHECK(torus.mesh_config.noc.topology == NocTopology::Torus);
+  CHECK(torus.mesh_config.noc_config().mesh().torus);
   // A full layer (the default kind) runs on the mesh with the orchestrations that split it by queries.
   const ResolvedScenario full = resolve_text("mesh: {width: 2, orchestration: [baseline, query_split_multicast]}\n");
   CHECK(full.mesh);

@@ -55,7 +55,11 @@ if [ "$(head -1 "$csv" | tr -d '\r')" = "label,rate,kind,node,x,y,port,to_x,to_y
   $3 == "router" { occ[key, $5, $6] = $10; routers[key] = routers[key] " " $5 "," $6 }
   $3 == "link" && $7 == "local" { eject[key, $5, $6] = $10 }
   $3 == "link" && $7 != "local" {
-    dx = $8 - $5; dy = $9 - $6; s = 0.1  # the side offset, perpendicular to the link
+    # The direction from the port (on a torus the wrap-around link leads to the far edge: drawn as a
+    # stub leaving its router off the edge of the mesh, the plot widened to show it).
+    dx = $7 == "east" ? 1 : $7 == "west" ? -1 : 0; dy = $7 == "south" ? 1 : $7 == "north" ? -1 : 0
+    if ($8 - $5 != dx || $9 - $6 != dy) wrap = 1
+    s = 0.1  # the side offset, perpendicular to the link
     printf "%g\t%g\t%g\t%g\t%s\n", $5 + 0.25 * dx + (dy != 0 ? (dy > 0 ? s : -s) : 0), \
            $6 + 0.25 * dy + (dx != 0 ? (dx > 0 ? -s : s) : 0), 0.5 * dx, 0.5 * dy, $10 > (dir "/" key ".links")
   }
@@ -70,10 +74,11 @@ if [ "$(head -1 "$csv" | tr -d '\r')" = "label,rate,kind,node,x,y,port,to_x,to_y
       }
       print key > (dir "/maps")
     }
-    print w, h > (dir "/size")
+    print w, h, wrap + 0 > (dir "/size")
   }' "$csv" || exit 1
   need_gnuplot
-  read -r w h < "$data/size"
+  read -r w h wrap < "$data/size"
+  margin=$([ "$wrap" = 1 ] && echo 0.9 || echo 0.6)
   # Pixels per router: 220, fewer on large meshes (at most about 2400 across), at least 40.
   cell=$((2400 / (w > h ? w : h)))
   cell=$((cell > 220 ? 220 : cell < 40 ? 40 : cell))
@@ -87,8 +92,8 @@ set terminal pngcairo size $((cell * w + 260)),$((cell * h + 120)) noenhanced fo
 set output "$png"
 set title "$name: $fidelity, rate $rate. Colour: flits/cycle of each link (box: the ejection port). Box: mean buffered flits"
 set size ratio -1
-set xrange [-0.6:$w - 0.4]
-set yrange [$h - 0.4:-0.6]
+set xrange [-$margin:$w - 1 + $margin]
+set yrange [$h - 1 + $margin:-$margin]
 set xtics 1
 set ytics 1
 set xlabel "x"

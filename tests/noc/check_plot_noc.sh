@@ -57,4 +57,9 @@ for png in map_flit_0.05 map_flit_0.2 map_packet_0.05 map_packet_0.2; do
 done
 grep -q "wrote charts/map_flit_0.05.png charts/map_flit_0.2.png charts/map_packet_0.05.png charts/map_packet_0.2.png" map.log \
   || { cat map.log; fail "no line naming the map charts"; }
+# A torus: its wrap-around links drawn as stubs off the edge, the plot widened for them.
+"$noc" --topology torus --mesh 3x3 --rates 0.2 --warmup 200 --measure 1000 --map-csv torus.csv > /dev/null
+grep -q "^flit,0.2,link,2,2,0,east,0,0," torus.csv || fail "no wrap-around link (2,0) -> (0,0) in the torus map"
+bash "$plot" torus.csv charts > torus.log 2>&1 || { cat torus.log; fail "plot_noc.sh failed on a torus map"; }
+[ "$(head -c 4 charts/torus_flit_0.2.png | tail -c 3)" = "PNG" ] || fail "no PNG charts/torus_flit_0.2.png"
 echo "plot_noc checks passed"

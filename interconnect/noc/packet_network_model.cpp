@@ -27,9 +27,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  // (inject_flit steps through the mesh by index arithmetic, which does not wrap round a torus)
-  fast_flits_ = fast_flits_allowed_ =
-      !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst && !mesh_.torus;
+  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
   shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
              config_.vc_buffer_flits < credit_loop_;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
@@ -51,6 +49,13 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   }
   // Each router's output calendars, then (several VCs) its input calendars, side by side.
   calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
+  if (mesh_.torus) {
+    next_router_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
+    for (uint32_t node = 0; node < mesh_.nodes(); ++node)
+      for (uint8_t p = 0; p < kNocPorts; ++p)
+        if (p != kPortLocal && mesh_.has_neighbour(node, p))
+          next_router_[size_t(node) * kNocPorts + p] = size_t(mesh_.neighbour(node, p)) * calendars_per_router_;
+  }
   calendars_ = LinkCalendars(size_t(mesh_.nodes()) * calendars_per_router_);
   if (class_vcs_) owned_ = LinkCalendars(size_t(mesh_.nodes()) * kNocPorts * config_.num_vc_classes);
   path_.resize(mesh_.width + mesh_.height);  // longest minimal path plus the ejection hop
@@ -390,7 +395,9 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // first much slower below saturation (4x4 at 0.10: +29 %). Only a wait past the window's end or
 // an interval leaves the rest of the path to the calendars' own paths. The hops reserve what
 // inject's walk would: each hop's calendars are its own (a minimal path visits each router once),
-// and a hop that does not wait loses no arbitration.
+// and a hop that does not wait loses no arbitration. kTorus: the next router round a torus's rings
+// comes from a table (next_router_), not from the step.
+template <bool kTorus>
 void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
@@ -430,6 +437,10 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   auto step_of = [&](uint32_t k) __attribute__((always_inline)) {
     return second_step ^ ((first_step ^ second_step) & -int64_t(k < first));
   };
+  // The calendars of the next router: on a mesh by the step, round a torus's rings by a table.
+  auto next_of = [&](size_t router, uint32_t k, uint8_t out) __attribute__((always_inline)) {
+    return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + step_of(k));
+  };
   uint64_t head_out = 0;
   if (pass.bits_only()) {
     while (k <= hops) {
@@ -439,7 +450,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
         ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
         ready += to_next;
         in_port = opposite_port(out);
-        router = size_t(int64_t(router) + step_of(k));
+        router = next_of(router, k, out);
       }
       if (k > hops) break;
       // A hop that waits: take_pair's reservation and charge, still without a call.
@@ -453,7 +464,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       ++link_flits[router / 2 + out];
       ready = grant + to_next;
       in_port = opposite_port(out);
-      router = size_t(int64_t(router) + step_of(k));
+      router = next_of(router, k, out);
       ++k;
     }
     head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
@@ -469,7 +480,7 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
     in_port = opposite_port(out);
-    router = size_t(int64_t(router) + step_of(k));
+    router = next_of(router, k, out);
   }
   if (window_.side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
   schedule(packet, head_out, head_out, hops);
@@ -590,7 +601,8 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   short_.advance(now_);
   if (class_vcs_) owned_.advance(now_);
   if (fast_flits_ && packet.flits == 1) {
-    inject_flit(packet);
+    if (mesh_.torus) inject_flit<true>(packet);
+    else inject_flit<false>(packet);
     return;
   }
   const uint32_t f = packet.flits;

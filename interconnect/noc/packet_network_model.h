@@ -242,7 +242,10 @@ class PacketNetworkModel final : public NocModel {
   bool fast_flits_;
   bool fast_flits_allowed_;            // fast_flits_ when no observer is set
   NocLinkObserver* observer_ = nullptr;
+  template <bool kTorus>
   void inject_flit(const NocPacket& packet);
+  // A torus: [node * kNocPorts + port] the calendars (router index) of the router that port leads to.
+  std::vector<size_t> next_router_;
   void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
   uint32_t vcs_per_class_, va_lead_;
   bool router_detail_;  // config.packet_router_detail with several VCs per class

@@ -46,13 +46,10 @@ FlitNetworkModel::FlitNetworkModel(const NocConfig& config) : config_(config) {
       dor_ports_[(sx + 1) * 3 + sy + 1] = out[0];
     }
   neighbour_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
-  wraps_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
   for (uint32_t node = 0; node < mesh_.nodes(); ++node)
     for (uint8_t p = 0; p < kNocPorts; ++p)
-      if (p != kPortLocal && mesh_.has_neighbour(node, p)) {
+      if (p != kPortLocal && mesh_.has_neighbour(node, p))
         neighbour_[size_t(node) * kNocPorts + p] = mesh_.neighbour(node, p);
-        wraps_[size_t(node) * kNocPorts + p] = mesh_.wraps(node, p);
-      }
   arrival_capacity_ = (kNocPorts - 1) * vcs_;  // at most one waiting head per link input VC
   arrivals_.resize(size_t(n) * arrival_capacity_);
   arrival_rings_.resize(n);
@@ -207,20 +204,20 @@ uint32_t FlitNetworkModel::free_slots_towards(uint32_t router, uint8_t port, uin
   return sum;
 }
 
-// Torus dateline: the hop out of `router` through `port` (towards `dst`) takes the upper half of
-// its class's VCs when it crosses the ring's wrap-around link, when the packet crossed it earlier
-// or will not cross it; the lower half while the wrap-around link is still ahead. No packet asks
-// for the wrap-around link from a lower-half VC, nor ever for a lower-half VC after it, so neither
-// half closes a cycle around the ring (with dimension order, no cycle across the rings either).
-bool FlitNetworkModel::after_dateline(uint32_t router, uint8_t port, uint32_t dst) const {
-  if (wraps_[size_t(router) * kNocPorts + port]) return true;
-  const int32_t here_x = coords_.x[router], here_y = coords_.y[router];
+// Torus dateline (BookSim2's dim_order_torus): a packet whose way along this port's ring crosses the
+// wrap-around link takes the upper half of its class's VCs on that ring, every other packet the
+// lower half. The lower half never carries the wrap-around link; the upper half carries only
+// packets crossing it, whose minimal ways (at most half the ring) cover at most k-1 of a ring's k
+// links. So neither half closes a cycle of waits round a ring (dimension order adds none across
+// the rings). A dimension-order leg starts at the source's coordinate in that dimension.
+bool FlitNetworkModel::crosses_dateline(uint8_t port, uint32_t src, uint32_t dst) const {
+  const int32_t from_x = coords_.x[src], from_y = coords_.y[src];
   const int32_t to_x = coords_.x[dst], to_y = coords_.y[dst];
   switch (port) {
-    case kPortEast: return !(to_x < here_x);  // eastwards the ring wraps from the last column to the first
-    case kPortWest: return !(to_x > here_x);
-    case kPortNorth: return !(to_y > here_y);
-    default: return !(to_y < here_y);
+    case kPortEast: return to_x < from_x;  // eastwards the ring wraps from the last column to the first
+    case kPortWest: return to_x > from_x;
+    case kPortNorth: return to_y > from_y;
+    default: return to_y < from_y;
   }
 }
 
@@ -255,7 +252,7 @@ void FlitNetworkModel::allocate_vcs(uint32_t router) {
       int32_t want = -1;
       if (mesh_.torus && s.out_port != kPortLocal) {  // the dateline's half of the class's VCs
         const uint32_t half = vcs_per_class_ / 2;
-        const bool upper = after_dateline(router, uint8_t(s.out_port), s.front_dst);
+        const bool upper = crosses_dateline(uint8_t(s.out_port), slots_[front(ivc).slot].packet.src, s.front_dst);
         const uint32_t lo = upper ? half : 0, n = upper ? vcs_per_class_ - half : half;
         for (uint32_t k = 0; k < n; ++k) {
           const uint32_t o = vc_class * vcs_per_class_ + lo + (s.va_rr + k) % n;

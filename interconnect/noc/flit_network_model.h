@@ -127,8 +127,7 @@ class FlitNetworkModel final : public NocModel {
   bool dimension_order_ = false;
   uint8_t dor_ports_[9] = {};
   std::vector<uint32_t> neighbour_;  // [router * kNocPorts + port]: the router a link leads to
-  std::vector<uint8_t> wraps_;       // [router * kNocPorts + port]: a torus's wrap-around link
-  bool after_dateline(uint32_t router, uint8_t port, uint32_t dst) const;
+  bool crosses_dateline(uint8_t port, uint32_t src, uint32_t dst) const;
   uint32_t vcs_, depth_, vcs_per_class_;
   uint32_t sa_offset_, va_offset_, st_cycles_;
   // A body flit's cycles from its write to switch allocation (sa_offset_, or 0 with

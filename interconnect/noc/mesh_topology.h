@@ -72,17 +72,6 @@ struct MeshTopology {
       default: return y + 1 < height ? node + width : node - (height - 1) * width;
     }
   }
-  // The link out of `node` through `port` is a torus's wrap-around link (its dateline).
-  bool wraps(uint32_t node, uint8_t port) const {
-    if (!torus) return false;
-    switch (port) {
-      case kPortEast: return x_of(node) + 1 == width;
-      case kPortWest: return x_of(node) == 0;
-      case kPortNorth: return y_of(node) == 0;
-      case kPortSouth: return y_of(node) + 1 == height;
-      default: return false;
-    }
-  }
 };
 
 }  // namespace star

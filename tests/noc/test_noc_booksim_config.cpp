@@ -42,6 +42,13 @@ TEST_CASE("BookSim2 configuration: the defaults' router, buffers, traffic and me
   CHECK(c.find("includes packets to the source itself (star-noc --self-traffic)") != std::string::npos);
   t.self_traffic = true;  // then the traffic is BookSim2's too
   CHECK(booksim_config(noc, t, 0.25).find("to the source itself") == std::string::npos);
+  // A torus: BookSim2's torus with its dim_order_torus (the same dateline), the half-way tie noted.
+  noc.topology = NocTopology::Torus;
+  const std::string torus = booksim_config(noc, t, 0.25);
+  CHECK(has(torus, "topology = torus;"));
+  CHECK(has(torus, "routing_function = dim_order;"));
+  CHECK(torus.find("half way round an even ring either way at random") != std::string::npos);
+  CHECK_FALSE(has(c, "topology = torus;"));
 }
 
 TEST_CASE("BookSim2 configuration: pipeline depth, credit latency, allocator iterations, patterns", "[noc]") {

@@ -76,6 +76,7 @@ void MeshConfig::validate() const {
 
 MeshLayout::MeshLayout(const MeshConfig& cfg) : cfg_(cfg) {
   cfg_.validate();
+  topology_ = cfg_.noc_config().mesh();
   for (const MemoryControllerPlacement& p : cfg_.placements()) controller_nodes_.push_back(edge_node(p));
 }
 
@@ -97,12 +98,6 @@ std::uint32_t MeshLayout::host_node() const {
 std::uint32_t MeshLayout::command_processor_node() const {
   if (!cfg_.attach_host) throw std::logic_error("mesh: no host attached (MeshConfig::attach_host)");
   return edge_node(cfg_.command_processor_position);
-}
-
-std::uint32_t MeshLayout::hops(std::uint32_t a, std::uint32_t b) const {
-  const std::uint32_t w = cfg_.width + 2;
-  const auto dist = [](std::uint32_t u, std::uint32_t v) { return u > v ? u - v : v - u; };
-  return dist(a % w, b % w) + dist(a / w, b / w);
 }
 
 std::uint32_t MeshLayout::nearest_controller(std::uint32_t core) const {

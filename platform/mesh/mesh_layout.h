@@ -66,11 +66,13 @@ class MeshLayout {
   std::uint64_t controller_base(std::uint32_t m) const { return std::uint64_t(m) * cfg_.memory.capacity_bytes; }
   // The controller with the fewest hops to core i (lowest index on ties).
   std::uint32_t nearest_controller(std::uint32_t core) const;
-  std::uint32_t hops(std::uint32_t node_a, std::uint32_t node_b) const;
+  // Hops between two routers of the NoC (round the rings on a torus).
+  std::uint32_t hops(std::uint32_t node_a, std::uint32_t node_b) const { return topology_.hops(node_a, node_b); }
   std::uint64_t memory_bytes() const { return controller_base(controllers()); }
 
  private:
   MeshConfig cfg_;
+  MeshTopology topology_;                        // the NoC's routers
   std::vector<std::uint32_t> controller_nodes_;  // [m]: router of controller m
 };
 

@@ -2,7 +2,8 @@
 // the multi-core output read back from DRAM equals the single-core algorithm model's bit for bit
 // (each core computes whole query rows in the single-core order). GQA: 2 query heads share 1 K/V
 // head, 384 queries = 3 blocks of 128 per head, so the 2x2 split cuts through blocks of a head and
-// the 3x2 split gives every core one block. The 2x2 mesh runs again with the flit-level NoC.
+// the 3x2 split gives every core one block. The 2x2 mesh runs again with the flit-level NoC, and
+// the 3x2 one as a torus in both fidelities.
 #include "../platform/platform_test_support.h"
 #include "mesh_test_support.h"
 #include "mesh/mesh_placement.h"
@@ -16,13 +17,18 @@ int sc_main(int, char*[]) {
   SpatialStar mesh22("mesh22", mesh_config(2, 2, NocFidelity::Packet));
   SpatialStar mesh32("mesh32", mesh_config(3, 2, NocFidelity::Packet));
   SpatialStar mesh22_flit("mesh22_flit", mesh_config(2, 2, NocFidelity::Flit));
+  // On a torus (its rows and columns closed into rings), both fidelities.
+  MeshConfig torus_packet = mesh_config(3, 2, NocFidelity::Packet), torus_flit = mesh_config(3, 2, NocFidelity::Flit);
+  torus_packet.noc.topology = torus_flit.noc.topology = NocTopology::Torus;
+  SpatialStar mesh32_torus("mesh32_torus", torus_packet);
+  SpatialStar mesh32_torus_flit("mesh32_torus_flit", torus_flit);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // finish elaboration: sockets are bound
 
   const QuantizedQkv qkv = gqa_2on1_qkv();
   // GQA with 2 K/V groups of 2 query heads (d = 32, 256 queries).
   const QuantizedQkv qkv4 = gqa_4on2_qkv();
 
-  for (SpatialStar* mesh : {&mesh22, &mesh32, &mesh22_flit}) {
+  for (SpatialStar* mesh : {&mesh22, &mesh32, &mesh22_flit, &mesh32_torus, &mesh32_torus_flit}) {
     for (bool causal : {false, true}) {
       const StarAlgoConfig algo = mesh_algo(causal);
       const MatF want = run_layer(qkv, algo).out;

@@ -19,6 +19,15 @@ inline uint8_t opposite_port(uint8_t port) {
 
 const char* port_name(uint8_t port);
 
+// The offset d = to - from along a dimension of `size` nodes, on a torus the shorter way round it
+// (a tie, size even and half way, eastwards / southwards: positive).
+inline int minimal_offset(int d, int size, bool torus) {
+  if (!torus) return d;
+  if (2 * d > size) return d - size;
+  if (2 * d <= -size) return d + size;
+  return d;
+}
+
 // A 2-D mesh, or with `torus` a 2-D torus: each row and column closes into a ring (the east port
 // of the last column leads to the first column, and so on; a dimension of one node has no links).
 struct MeshTopology {
@@ -30,19 +39,9 @@ struct MeshTopology {
   uint32_t x_of(uint32_t node) const { return node % width; }
   uint32_t y_of(uint32_t node) const { return node / width; }
   uint32_t node_at(uint32_t x, uint32_t y) const { return y * width + x; }
-  // The minimal offset from coordinate `from` to `to` along a dimension of `size` nodes: on a
-  // torus the shorter way round, a tie (size even, half way) eastwards / southwards (positive).
-  int offset(uint32_t from, uint32_t to, uint32_t size) const {
-    int d = int(to) - int(from);
-    if (torus) {
-      if (2 * d > int(size)) d -= int(size);
-      else if (2 * d <= -int(size)) d += int(size);
-    }
-    return d;
-  }
   uint32_t hops(uint32_t a, uint32_t b) const {
-    return static_cast<uint32_t>(std::abs(offset(x_of(a), x_of(b), width)) +
-                                 std::abs(offset(y_of(a), y_of(b), height)));
+    return static_cast<uint32_t>(std::abs(minimal_offset(int(x_of(b)) - int(x_of(a)), int(width), torus)) +
+                                 std::abs(minimal_offset(int(y_of(b)) - int(y_of(a)), int(height), torus)));
   }
   bool has_neighbour(uint32_t node, uint8_t port) const {
     switch (port) {

@@ -66,7 +66,7 @@ void NocConfig::validate() const {
     const std::string what = "a torus needs ";
     require(routing != NocRouting::WestFirst, what + "dimension-order routing (xy or yx): west_first is deadlock-free on a mesh only");
     require(vcs_per_class() >= 2, what + "at least 2 VCs per class (num_vcs / num_vc_classes), the flit routers' dateline "
-                                         "splits them between the packets before and after a ring's wrap-around link");
+                                         "splits them between the packets that cross a ring's wrap-around link and the others");
     require(!(fidelity == NocFidelity::Packet && packet_router_detail),
             "packet_router_detail is not modelled on a torus (the packet model's VC allocation has no dateline)");
   }

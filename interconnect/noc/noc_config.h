@@ -36,9 +36,9 @@ struct NocConfig {
   uint32_t height = 4;                // mesh rows (y)
   // A torus closes each row and column into a ring (wrap-around links). It needs dimension-order
   // routing and at least 2 VCs per class: the flit routers break each ring's cycle of channel
-  // dependencies with a dateline, a packet taking the upper half of its class's VCs on the
-  // wrap-around link and after it (and when it never wraps), the lower half before it (docs/noc.md,
-  // "Torus").
+  // dependencies with a dateline, a packet that crosses the ring's wrap-around link taking the
+  // upper half of its class's VCs on that ring, every other packet the lower half (docs/noc.md,
+  // "Mesh and torus").
   NocTopology topology = NocTopology::Mesh;
   NocRouting routing = NocRouting::XY;
   NocFidelity fidelity = NocFidelity::Flit;

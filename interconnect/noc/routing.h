@@ -71,7 +71,7 @@ uint8_t select_route(NocRouting routing, const MeshTopology& mesh, uint32_t node
 }
 
 // x and y of every node, computed once: the engines' per-hop paths avoid the divisions of
-// MeshTopology::x_of / y_of. On a torus the offsets are the minimal ones (MeshTopology::offset),
+// MeshTopology::x_of / y_of. On a torus the offsets are the minimal ones (minimal_offset),
 // so the routing functions above take the shorter way round each ring.
 struct MeshCoordinates {
   std::vector<int32_t> x, y;
@@ -85,17 +85,9 @@ struct MeshCoordinates {
     }
   }
   MeshCoordinates() = default;
-  int dx(uint32_t from, uint32_t to) const { return minimal(x[to] - x[from], width); }
-  int dy(uint32_t from, uint32_t to) const { return minimal(y[to] - y[from], height); }
+  int dx(uint32_t from, uint32_t to) const { return minimal_offset(x[to] - x[from], width, torus); }
+  int dy(uint32_t from, uint32_t to) const { return minimal_offset(y[to] - y[from], height, torus); }
   uint32_t hops(uint32_t a, uint32_t b) const { return uint32_t(std::abs(dx(a, b)) + std::abs(dy(a, b))); }
-
- private:
-  int minimal(int d, int size) const {
-    if (!torus) return d;
-    if (2 * d > size) return d - size;
-    if (2 * d <= -size) return d + size;
-    return d;
-  }
 };
 
 }  // namespace star

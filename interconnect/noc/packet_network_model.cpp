@@ -74,19 +74,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   stay_waits_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
 }
 
-void PacketNetworkModel::schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
-  if (timed_) {  // inject_timed: the caller takes the delivery, nothing is queued
-    if (timed_out_) {
-      timed_out_->head_cycle = head_out + st_cycles_;
-      timed_out_->tail_cycle = tail_out + st_cycles_;
-      timed_out_->release_cycle = tail_out;
-      timed_out_->hops = hops;
-    }
-    timed_tail_ = std::max(timed_tail_, tail_out + st_cycles_);
-    stats_.packets_delivered += packet.packets;
-    stats_.flits_delivered += packet.flits;
-    return;
-  }
+void PacketNetworkModel::queue_delivery(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
   // Written in place in its release bucket (no temporary); a release beyond the bucket ring
   // (deep saturation) waits in the heap.
   DeliveredPacket far;
@@ -113,9 +101,6 @@ void PacketNetworkModel::inject_multicast(const NocPacket& packet, const std::ve
     return;
   }
   check_multicast(packet, dsts, now_, config_, times_trains());
-  calendars_.advance(now_);
-  short_.advance(now_);
-  if (class_vcs_) owned_.advance(now_);
   const uint32_t f = packet.flits;
   const uint64_t span = train_cycles(packet, kFarFromDestination);  // (no catch-up with body-flit bypass)
   // The union of the dimension-order paths.
@@ -398,13 +383,15 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // and a hop that does not wait loses no arbitration. kTorus: the next router round a torus's rings
 // comes from a table (next_router_), not from the step.
 template <bool kTorus>
-void PacketNetworkModel::inject_flit(const NocPacket& packet) {
+bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
+  const int dx = minimal_offset(coords_.x[packet.dst] - coords_.x[src], coords_.width, kTorus);
+  const int dy = minimal_offset(coords_.y[packet.dst] - coords_.y[src], coords_.height, kTorus);
+  const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
+  if (hops > kFastFlitHops) return false;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
   inject_free_[source_queue(packet)] = injected + 1;
-  const int dx = coords_.dx(src, packet.dst), dy = coords_.dy(src, packet.dst);
-  const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
-  // One loop over both legs and the ejection, the output and the step chosen by arithmetic: the
+  // One loop over both legs and the ejection, each hop's output and step read from its leg: the
   // legs' lengths are random, and a branch on them would be mispredicted about once per leg.
   const bool x_first = config_.routing == NocRouting::XY;
   const uint32_t east = dx > 0, south = dy > 0;
@@ -430,31 +417,40 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
   uint8_t in_port = kPortLocal;
   uint32_t k = 0;  // hops taken
-  // The output and the step to the next router of hop k.
-  auto out_of = [&](uint32_t k) __attribute__((always_inline)) {
-    return uint8_t((second_out ^ ((first_out ^ second_out) & -uint64_t(k < first))) & -uint64_t(k < hops));
-  };
-  auto step_of = [&](uint32_t k) __attribute__((always_inline)) {
-    return second_step ^ ((first_step ^ second_step) & -int64_t(k < first));
-  };
+  // The legs of the path (0: the ejection, 1: the second leg, 2: the first), two bits per hop from
+  // the first hop on, then 3 to end it (hops <= kFastFlitHops): the loops take each hop's leg from
+  // the word and its output, next input and step from three-entry tables, with no test on which
+  // leg a hop is in (a select between the legs written as arithmetic was compiled into a branch
+  // on k < first, mispredicted about once per packet, a third of the walk's misses).
+  const uint32_t second = hops - first;
+  constexpr uint64_t kTwos = 0xAAAAAAAAAAAAAAAAull, kOnes = 0x5555555555555555ull;
+  auto low_bits = [](uint32_t n) { return (uint64_t(1) << n) - 1; };  // n < 64
+  uint64_t route = (kTwos & low_bits(2 * first)) | ((kOnes & low_bits(2 * second)) << (2 * first)) |
+                   (uint64_t(3) << (2 * (hops + 1)));
+  const uint8_t outs[3] = {uint8_t(kPortLocal), second_out, first_out};
+  const uint8_t ins[3] = {uint8_t(kPortLocal), opposite_port(second_out), opposite_port(first_out)};
+  const int64_t steps[3] = {0, second_step, first_step};
   // The calendars of the next router: on a mesh by the step, round a torus's rings by a table.
-  auto next_of = [&](size_t router, uint32_t k, uint8_t out) __attribute__((always_inline)) {
-    return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + step_of(k));
+  auto next_of = [&](size_t router, size_t leg, uint8_t out) __attribute__((always_inline)) {
+    return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + steps[leg]);
   };
+  auto more = [&] { return (route & 3) != 3; };
   uint64_t head_out = 0;
   if (pass.bits_only()) {
-    while (k <= hops) {
-      for (; k <= hops; ++k) {  // the hops that do not wait
-        const uint8_t out = out_of(k);
+    while (more()) {
+      for (; more(); route >>= 2, ++k) {  // the hops that do not wait
+        const size_t leg = route & 3;
+        const uint8_t out = outs[leg];
         if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
         ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
         ready += to_next;
-        in_port = opposite_port(out);
-        router = next_of(router, k, out);
+        in_port = ins[leg];
+        router = next_of(router, leg, out);
       }
-      if (k > hops) break;
+      if (!more()) break;
       // A hop that waits: take_pair's reservation and charge, still without a call.
-      const uint8_t out = out_of(k);
+      const size_t leg = route & 3;
+      const uint8_t out = outs[leg];
       const uint32_t lost = charge_lost_ ? lost_bound_[(router / 2 + in_port) * kNocPorts + out] : 0;
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
@@ -463,15 +459,17 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
       waited_grant_[waited++] = grant;
       ++link_flits[router / 2 + out];
       ready = grant + to_next;
-      in_port = opposite_port(out);
-      router = next_of(router, k, out);
+      in_port = ins[leg];
+      router = next_of(router, leg, out);
+      route >>= 2;
       ++k;
     }
     head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
   }
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
-  for (; k <= hops; ++k) {
-    const uint8_t out = out_of(k);
+  for (; more(); route >>= 2, ++k) {
+    const size_t leg = route & 3;
+    const uint8_t out = outs[leg];
     const uint32_t node = uint32_t(router / calendars_per_router_);
     head_out = take_pair(node, in_port, out, ready, 1);
     add_wait(node, in_port, head_out - ready);
@@ -479,12 +477,13 @@ void PacketNetworkModel::inject_flit(const NocPacket& packet) {
     waited_grant_[waited++] = head_out;
     ++link_flits[router / 2 + out];
     ready = head_out + to_next;
-    in_port = opposite_port(out);
-    router = next_of(router, k, out);
+    in_port = ins[leg];
+    router = next_of(router, leg, out);
   }
   if (window_.side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
   schedule(packet, head_out, head_out, hops);
   count_injected(packet, hops);
+  return true;
 }
 
 // A 1-flit packet whose hops lie on both sides of an edge of count_window's window: inject_flit
@@ -597,14 +596,8 @@ int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
-  calendars_.advance(now_);
-  short_.advance(now_);
-  if (class_vcs_) owned_.advance(now_);
-  if (fast_flits_ && packet.flits == 1) {
-    if (mesh_.torus) inject_flit<true>(packet);
-    else inject_flit<false>(packet);
+  if (fast_flits_ && packet.flits == 1 && (mesh_.torus ? inject_flit<true>(packet) : inject_flit<false>(packet)))
     return;
-  }
   const uint32_t f = packet.flits;
   if (shallow_ && f > config_.vc_buffer_flits && f <= NocConfig::kShallowFlitByFlit && packet.packets == 1) {
     inject_shallow(packet);
@@ -952,6 +945,10 @@ void PacketNetworkModel::advance_to(uint64_t cycle) {
     if (!far_.empty()) next = std::min(next, far_.top().release_cycle);
     now_ = std::min(std::max(next, now_ + 1), cycle);
   }
+  // The calendars forget the cycles before now_ (only here does now_ move).
+  calendars_.advance(now_);
+  short_.advance(now_);
+  if (class_vcs_) owned_.advance(now_);
 }
 
 uint64_t PacketNetworkModel::next_bucket_cycle(uint64_t from) const {

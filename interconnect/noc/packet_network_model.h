@@ -20,6 +20,7 @@
 // (pass_router). The error is measured in docs/noc.md.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <queue>
@@ -242,8 +243,11 @@ class PacketNetworkModel final : public NocModel {
   bool fast_flits_;
   bool fast_flits_allowed_;            // fast_flits_ when no observer is set
   NocLinkObserver* observer_ = nullptr;
+  // False (nothing done) for a path of more than kFastFlitHops hops (meshes larger than 16x16),
+  // which takes the general walk: inject_flit keeps the path's legs in one 64-bit word.
+  static constexpr uint32_t kFastFlitHops = 30;
   template <bool kTorus>
-  void inject_flit(const NocPacket& packet);
+  bool inject_flit(const NocPacket& packet);
   // A torus: [node * kNocPorts + port] the calendars (router index) of the router that port leads to.
   std::vector<size_t> next_router_;
   void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
@@ -270,8 +274,20 @@ class PacketNetworkModel final : public NocModel {
   DeliveryTiming* timed_out_ = nullptr;
   void release(const DeliveredPacket& delivery);
   // Files the delivery of `packet` whose head and tail win the destination's ejection port in
-  // cycles head_out and tail_out.
-  void schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops);
+  // cycles head_out and tail_out: inside inject_timed here, else queue_delivery.
+  void schedule(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops) {
+    if (!timed_) return queue_delivery(packet, head_out, tail_out, hops);
+    if (timed_out_) {  // inject_timed: the caller takes the delivery, nothing is queued
+      timed_out_->head_cycle = head_out + st_cycles_;
+      timed_out_->tail_cycle = tail_out + st_cycles_;
+      timed_out_->release_cycle = tail_out;
+      timed_out_->hops = hops;
+    }
+    timed_tail_ = std::max(timed_tail_, tail_out + st_cycles_);
+    stats_.packets_delivered += packet.packets;
+    stats_.flits_delivered += packet.flits;
+  }
+  void queue_delivery(const NocPacket& packet, uint64_t head_out, uint64_t tail_out, uint32_t hops);
   // Multicast scratch: outputs of the tree at each node (bit per port), the nodes touched, and
   // the ejection grant and depth of each destination.
   std::vector<uint8_t> tree_;

@@ -384,6 +384,45 @@ TEST_CASE("a link observer sees each hop's flits in cycles no other hop of that 
   }
 }
 
+TEST_CASE("the packet model's 1-flit loop times packets as its general walk does, on long paths and tori", "[noc]") {
+  // The loop keeps a path's legs in one word, up to PacketNetworkModel::kFastFlitHops (30) hops:
+  // on 20x18 the longer paths (up to 36 hops) take the general walk in the same run. An observer
+  // sends every 1-flit packet through the general walk.
+  struct Case {
+    uint32_t width, height;
+    NocTopology topology;
+    NocRouting routing;
+    double rate;
+  };
+  for (const Case& k : {Case{20, 18, NocTopology::Mesh, NocRouting::XY, 0.08},
+                        Case{17, 16, NocTopology::Mesh, NocRouting::YX, 0.05},
+                        Case{8, 8, NocTopology::Torus, NocRouting::YX, 0.5},
+                        Case{5, 3, NocTopology::Torus, NocRouting::XY, 0.7}}) {
+    NocConfig c;
+    c.width = k.width;
+    c.height = k.height;
+    c.topology = k.topology;
+    c.routing = k.routing;
+    c.fidelity = NocFidelity::Packet;
+    TrafficConfig t;
+    t.injection_rate = k.rate;
+    t.warmup_cycles = 300;
+    t.measure_cycles = 1000;
+    auto loop = make_noc_model(c);
+    const TrafficResult a = run_synthetic_traffic(*loop, t);
+    auto walk = make_noc_model(c);
+    struct : NocLinkObserver {
+      void link_used(uint32_t, uint64_t, uint64_t, uint64_t) override {}
+    } ignore;
+    walk->observe_links(&ignore);
+    const TrafficResult b = run_synthetic_traffic(*walk, t);
+    INFO(k.width << "x" << k.height << " " << to_string(k.topology) << ", " << to_string(k.routing));
+    CHECK(a.packets_delivered > 0);
+    check_same_run(a, b);
+    CHECK(loop->stats().link_flits == walk->stats().link_flits);
+  }
+}
+
 TEST_CASE("inject_timed returns the delivery take_delivered would give", "[noc]") {
   NocConfig c;
   c.width = c.height = 4;

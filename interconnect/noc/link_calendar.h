@@ -161,12 +161,13 @@ class LinkCalendars {
         return true;
       }
       const uint64_t bit = free & (~free + 1);
-      uint64_t idle = ~wb & (bit - 1) & from, take = 0;  // the input's free cycles before the grant
-      for (uint32_t i = 0; i < 4; ++i) {  // the first `lost` of them, without a branch
-        const uint64_t low = idle & (~idle + 1);
-        take |= low & -uint64_t(i < lost);
-        idle ^= low;
-      }
+      // The input's free cycles before the grant, and the first `lost` of them (lost <= 4): the
+      // set without its lowest 0..4 bits, one picked by `lost` (no branch).
+      const uint64_t idle = ~wb & (bit - 1) & from;
+      uint64_t rest[5];
+      rest[0] = idle;
+      for (uint32_t i = 1; i < 5; ++i) rest[i] = rest[i - 1] & (rest[i - 1] - 1);
+      const uint64_t take = idle ^ rest[lost];
       row[a] = wa | bit;
       row[b] = wb | bit | take;
       if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);

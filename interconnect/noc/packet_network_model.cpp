@@ -1,6 +1,7 @@
 #include "noc/packet_network_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <limits>
 
@@ -382,6 +383,15 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // inject's walk would: each hop's calendars are its own (a minimal path visits each router once),
 // and a hop that does not wait loses no arbitration. kTorus: the next router round a torus's rings
 // comes from a table (next_router_), not from the step.
+namespace {
+// kLegWords[n]: n hops of leg 1, two bits each (n <= PacketNetworkModel::kFastFlitHops).
+constexpr auto kLegWords = [] {
+  std::array<uint64_t, PacketNetworkModel::kFastFlitHops + 1> words{};
+  for (uint32_t n = 1; n < words.size(); ++n) words[n] = words[n - 1] << 2 | 1;
+  return words;
+}();
+}  // namespace
+
 template <bool kTorus>
 bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
@@ -422,11 +432,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   // the word and its output, next input and step from three-entry tables, with no test on which
   // leg a hop is in (a select between the legs written as arithmetic was compiled into a branch
   // on k < first, mispredicted about once per packet, a third of the walk's misses).
-  const uint32_t second = hops - first;
-  constexpr uint64_t kTwos = 0xAAAAAAAAAAAAAAAAull, kOnes = 0x5555555555555555ull;
-  auto low_bits = [](uint32_t n) { return (uint64_t(1) << n) - 1; };  // n < 64
-  uint64_t route = (kTwos & low_bits(2 * first)) | ((kOnes & low_bits(2 * second)) << (2 * first)) |
-                   (uint64_t(3) << (2 * (hops + 1)));
+  uint64_t route = kLegWords[first] * 2 | kLegWords[hops - first] << (2 * first) | uint64_t(3) << (2 * (hops + 1));
   const uint8_t outs[3] = {uint8_t(kPortLocal), second_out, first_out};
   const uint8_t ins[3] = {uint8_t(kPortLocal), opposite_port(second_out), opposite_port(first_out)};
   const int64_t steps[3] = {0, second_step, first_step};

@@ -37,6 +37,9 @@ namespace star {
 class PacketNetworkModel final : public NocModel {
  public:
   explicit PacketNetworkModel(const NocConfig& config);
+  // The longest path the 1-flit loop (inject_flit) takes, which keeps the path's legs in one
+  // 64-bit word; longer ones (meshes larger than 16x16) take the general walk.
+  static constexpr uint32_t kFastFlitHops = 30;
 
   void inject(const NocPacket& packet) override;
   // A hop's flits are spread over the cycles it reserves (its span), or counted each in its own
@@ -243,9 +246,7 @@ class PacketNetworkModel final : public NocModel {
   bool fast_flits_;
   bool fast_flits_allowed_;            // fast_flits_ when no observer is set
   NocLinkObserver* observer_ = nullptr;
-  // False (nothing done) for a path of more than kFastFlitHops hops (meshes larger than 16x16),
-  // which takes the general walk: inject_flit keeps the path's legs in one 64-bit word.
-  static constexpr uint32_t kFastFlitHops = 30;
+  // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
   template <bool kTorus>
   bool inject_flit(const NocPacket& packet);
   // A torus: [node * kNocPorts + port] the calendars (router index) of the router that port leads to.

@@ -149,6 +149,14 @@ class LinkCalendars {
     // it loses (random near saturation); otherwise reserve_pair_first and mark_free_before.
     // False and nothing done when reserve_pair_first refuses.
     bool take_hop(size_t a, size_t b, uint64_t at, uint32_t lost, uint64_t& grant) {
+      if (!take_hop_unbounded(a, b, at, lost, grant)) return false;
+      raise_bound(grant);
+      return true;
+    }
+    // take_hop without raising the calendars' bound of words holding bits: the caller raises it
+    // (raise_bound) with its last grant before any other call on the calendars or the pass, so a
+    // loop of hops whose grants only grow keeps no bound in a register.
+    bool take_hop_unbounded(size_t a, size_t b, uint64_t at, uint32_t lost, uint64_t& grant) {
       const uint64_t w = at >> 6;
       if (w - base_word_ >= kWindowWords) return false;
       uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
@@ -170,9 +178,13 @@ class LinkCalendars {
       const uint64_t take = idle ^ rest[lost];
       row[a] = wa | bit;
       row[b] = wb | bit | take;
-      if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
       grant = (w << 6) + uint64_t(__builtin_ctzll(free));
       return true;
+    }
+    // Cycles up to `last` may hold bits (a grant of take_hop_unbounded's).
+    void raise_bound(uint64_t last) {
+      const uint64_t w = last >> 6;
+      if (w >= bits_end_) bits_end_ = cal_.bits_end_ = std::max(cal_.bits_end_, w + 1);
     }
     // The waiting hops, while bits_only() holds (the caller tests it; nothing here adds an
     // interval): reserve_pair(a, b, at, 1) as a scan of the words from `at` on (near saturation

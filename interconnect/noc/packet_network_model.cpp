@@ -33,8 +33,9 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
              config_.vc_buffer_flits < credit_loop_;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
   // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
+  // All zero without charge_lost_ (inject_flit reads it whatever the allocator).
+  lost_bound_.assign(size_t(mesh_.nodes()) * kNocPorts * kNocPorts, 0);
   if (charge_lost_) {
-    lost_bound_.assign(size_t(mesh_.nodes()) * kNocPorts * kNocPorts, 0);
     for (uint32_t node = 0; node < mesh_.nodes(); ++node)
       for (uint8_t in = 0; in < kNocPorts; ++in)
         for (uint8_t out = 0; out < kNocPorts; ++out)
@@ -374,15 +375,16 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // it takes as inject's walk does (take_pair), still without a call (FlitPass::take_hop: the
 // grant and the lost arbitrations in one pass over the word, without a branch on how long the
 // head waits or how many cycles it loses), then goes back to the loop of free hops. Near
-// saturation most packets wait somewhere (90 % on 4x4 at 0.65), and the calls and branches of
-// that hop cost. Taking every hop from the first wait on through take_hop was slower (8x8 at
-// 0.20 and 0.38: 5-7 %; each grant then waits for the loads of the hop before, where the
-// one-bit test lets the processor run ahead on a predicted branch), and every hop from the
-// first much slower below saturation (4x4 at 0.10: +29 %). Only a wait past the window's end or
-// an interval leaves the rest of the path to the calendars' own paths. The hops reserve what
-// inject's walk would: each hop's calendars are its own (a minimal path visits each router once),
-// and a hop that does not wait loses no arbitration. kTorus: the next router round a torus's rings
-// comes from a table (next_router_), not from the step.
+// saturation many hops wait (40 % on 4x4 at 0.65, 28 % on 8x8 at 0.38), and the one-bit test
+// of the free hops' loop is then mispredicted at about every other waiting hop: when more than
+// 2 in 9 hops waited lately (note_waits), every hop goes through take_hop instead (23 % faster
+// on 4x4 at 0.65; each grant then waits for the loads of the hop before, where the predicted
+// test lets the processor run ahead: 18 % slower on 4x4 at 0.35, where 11 % of hops wait, and
+// as fast at 0.50, where 21 % do). Only a wait past the window's end or an interval leaves the rest of the
+// path to the calendars' own paths. The hops reserve what inject's walk would: each hop's
+// calendars are its own (a minimal path visits each router once), and a hop that does not wait
+// loses no arbitration. kTorus: the next router round a torus's rings comes from a table
+// (next_router_), not from the step.
 namespace {
 // kLegWords[n]: n hops of leg 1, two bits each (n <= PacketNetworkModel::kFastFlitHops).
 constexpr auto kLegWords = [] {
@@ -442,7 +444,38 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   };
   auto more = [&] { return (route & 3) != 3; };
   uint64_t head_out = 0;
-  if (pass.bits_only()) {
+  bool every_hop_recorded = false;  // waited_grant_[k] is hop k's grant for k < waited
+  if (pass.bits_only() && hop_waits_ * kWaitShareDenominator > hops_seen_ * kWaitShareNumerator) {
+    // Many hops wait: every hop through take_hop, with no branch on whether it waits. Each grant
+    // then waits for the loads of the hop before (see above), but the one-bit test it replaces
+    // would be mispredicted at about every other waiting hop. Every hop's grant is recorded (a
+    // hop that does not wait: its own cycle) in waited_grant_[k], for count_crossing. The
+    // calendars' bound of words holding bits is raised once, with the last grant's (the grants
+    // only grow along the path).
+    const uint8_t* const lost_bound = lost_bound_.data();  // all zero without charge_lost_
+    uint64_t* const grants = waited_grant_.data();
+    uint32_t waits_here = 0;
+    for (; more(); route >>= 2, ++k) {
+      const size_t leg = route & 3;
+      const uint8_t out = outs[leg];
+      uint64_t grant = 0;
+      if (!pass.take_hop_unbounded(router + out, router + kNocPorts + in_port, ready,
+                                   lost_bound[(router / 2 + in_port) * kNocPorts + out], grant))
+        break;
+      waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
+      waits_here += grant != ready;
+      grants[k] = grant;
+      ++link_flits[router / 2 + out];
+      ready = grant + to_next;
+      in_port = ins[leg];
+      router = next_of(router, leg, out);
+    }
+    if (k > 0) pass.raise_bound(ready - to_next);
+    waited = k;
+    every_hop_recorded = true;
+    head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
+    note_waits(waits_here, k);
+  } else if (pass.bits_only()) {
     while (more()) {
       for (; more(); route >>= 2, ++k) {  // the hops that do not wait
         const size_t leg = route & 3;
@@ -457,7 +490,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       // A hop that waits: take_pair's reservation and charge, still without a call.
       const size_t leg = route & 3;
       const uint8_t out = outs[leg];
-      const uint32_t lost = charge_lost_ ? lost_bound_[(router / 2 + in_port) * kNocPorts + out] : 0;
+      const uint32_t lost = lost_bound_[(router / 2 + in_port) * kNocPorts + out];
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
       waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
@@ -471,6 +504,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       ++k;
     }
     head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
+    note_waits(waited, k);
   }
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; more(); route >>= 2, ++k) {
@@ -486,7 +520,8 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
     in_port = ins[leg];
     router = next_of(router, leg, out);
   }
-  if (window_.side(head_out) != first_side) count_crossing(packet, first_ready, first_side, waited);
+  if (window_.side(head_out) != first_side)
+    count_crossing(packet, first_ready, first_side, waited, every_hop_recorded);
   schedule(packet, head_out, head_out, hops);
   count_injected(packet, hops);
   return true;
@@ -497,14 +532,14 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
 // it (or the first hop's cycle) plus the cycles of the hops between; each hop on another side
 // moves its count there.
 void PacketNetworkModel::count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side,
-                                        uint32_t waited) {
+                                        uint32_t waited, bool every_hop) {
   const size_t links = stats_.link_flits.size();
   const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;
   uint64_t* const from = flit_link_flits_.data() + (first_side == 1 ? links : 0);
   const uint32_t n = dimension_order_route(packet);  // inject_flit takes no other path
   uint64_t cycle = first_cycle;
   for (uint32_t k = 0, w = 0; k < n; ++k, cycle += to_next) {
-    if (w < waited && waited_hop_[w] == k) cycle = waited_grant_[w++];
+    if (w < waited && (every_hop || waited_hop_[w] == k)) cycle = waited_grant_[w++];
     const size_t side = window_.side(cycle);
     if (side == first_side) continue;
     const size_t link = size_t(route_[k].node) * kNocPorts + route_[k].out;

@@ -249,6 +249,19 @@ class PacketNetworkModel final : public NocModel {
   // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
   template <bool kTorus>
   bool inject_flit(const NocPacket& packet);
+  // How often inject_flit's hops wait lately (counts halved every kWaitWindow hops): above
+  // kWaitShareNumerator / kWaitShareDenominator of them (near saturation) it takes every hop
+  // through take_hop, below it the free hops in a loop of their own. Same reservations either way.
+  static constexpr uint32_t kWaitWindow = 4096, kWaitShareNumerator = 2, kWaitShareDenominator = 9;
+  uint32_t hop_waits_ = 0, hops_seen_ = 0;
+  void note_waits(uint32_t waits, uint32_t hops) {
+    hop_waits_ += waits;
+    hops_seen_ += hops;
+    if (hops_seen_ >= kWaitWindow) {
+      hop_waits_ /= 2;
+      hops_seen_ /= 2;
+    }
+  }
   // A torus: [node * kNocPorts + port] the calendars (router index) of the router that port leads to.
   std::vector<size_t> next_router_;
   void count_injected(const NocPacket& packet, uint32_t hops);  // energy and injection counts
@@ -311,7 +324,9 @@ class PacketNetworkModel final : public NocModel {
   // inject_flit's hops that waited (the hop's index on the path, its grant), for count_crossing.
   std::vector<uint32_t> waited_hop_;
   std::vector<uint64_t> waited_grant_;
-  void count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side, uint32_t waited);
+  // every_hop: hop k's grant is waited_grant_[k] for k < waited (waited_hop_ not written).
+  void count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side, uint32_t waited,
+                      bool every_hop);
   void count_link(uint32_t node, uint8_t out, uint64_t flits, uint64_t grant, uint64_t span) {
     const size_t link = size_t(node) * kNocPorts + out;
     stats_.link_flits[link] += flits;

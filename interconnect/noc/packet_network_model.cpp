@@ -639,6 +639,10 @@ void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
   if (fast_flits_ && packet.flits == 1 && (mesh_.torus ? inject_flit<true>(packet) : inject_flit<false>(packet)))
     return;
+  inject_walk(packet);
+}
+
+void PacketNetworkModel::inject_walk(const NocPacket& packet) {
   const uint32_t f = packet.flits;
   if (shallow_ && f > config_.vc_buffer_flits && f <= NocConfig::kShallowFlitByFlit && packet.packets == 1) {
     inject_shallow(packet);

@@ -41,7 +41,7 @@ class PacketNetworkModel final : public NocModel {
   // 64-bit word; longer ones (meshes larger than 16x16) take the general walk.
   static constexpr uint32_t kFastFlitHops = 30;
 
-  void inject(const NocPacket& packet) override;
+  void inject(const NocPacket& packet) override;  // checks it, then inject_flit or inject_walk
   // A hop's flits are spread over the cycles it reserves (its span), or counted each in its own
   // cycle where they are timed one by one, so a link never counts more than one flit per cycle.
   void count_window(uint64_t begin, uint64_t end) override;
@@ -246,6 +246,8 @@ class PacketNetworkModel final : public NocModel {
   bool fast_flits_;
   bool fast_flits_allowed_;            // fast_flits_ when no observer is set
   NocLinkObserver* observer_ = nullptr;
+  // The general walk: every packet but those inject_flit takes.
+  void inject_walk(const NocPacket& packet);
   // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
   template <bool kTorus>
   bool inject_flit(const NocPacket& packet);

@@ -31,10 +31,12 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
   shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
              config_.vc_buffer_flits < credit_loop_;
+  // Each router's output calendars, then (several VCs) its input calendars, side by side.
+  calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
   // The most arbitrations a head can lose at each router, input and output: the other inputs
   // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
   // All zero without charge_lost_ (inject_flit reads it whatever the allocator).
-  lost_bound_.assign(size_t(mesh_.nodes()) * kNocPorts * kNocPorts, 0);
+  lost_bound_.assign(lost_index(mesh_.nodes(), 0, 0), 0);
   if (charge_lost_) {
     for (uint32_t node = 0; node < mesh_.nodes(); ++node)
       for (uint8_t in = 0; in < kNocPorts; ++in)
@@ -42,15 +44,13 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
           for (uint8_t other = 0; other < kNocPorts; ++other)
             if (other != in && (other == kPortLocal || mesh_.has_neighbour(node, other)) &&
                 may_turn(config_.routing, other, out))
-              ++lost_bound_[(size_t(node) * kNocPorts + in) * kNocPorts + out];
+              ++lost_bound_[lost_index(node, in, out)];
   }
   if (router_detail_) {
     input_vcs_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, InputVcState{});
     out_vc_busy_.assign(size_t(mesh_.nodes()) * kNocPorts * config_.num_vcs, BusyInterval{});
     input_ports_.assign(size_t(mesh_.nodes()) * kNocPorts, InputPortState{});
   }
-  // Each router's output calendars, then (several VCs) its input calendars, side by side.
-  calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
   if (mesh_.torus) {
     next_router_.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
     for (uint32_t node = 0; node < mesh_.nodes(); ++node)
@@ -192,7 +192,7 @@ bool PacketNetworkModel::may_turn(NocRouting routing, uint8_t in, uint8_t out) {
 void PacketNetworkModel::charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from,
                                                   uint64_t grant) {
   const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + in_port;
-  const uint32_t lost = lost_bound_[(size_t(node) * kNocPorts + in_port) * kNocPorts + out];
+  const uint32_t lost = lost_bound_[lost_index(node, in_port, out)];
   calendars_.mark_free(input, from, grant, lost);
   if (short_used_) short_.mark_free(input, from, grant, lost);  // short packets lose them too
 }
@@ -459,9 +459,8 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       const size_t leg = route & 3;
       const uint8_t out = outs[leg];
       uint64_t grant = 0;
-      if (!pass.take_hop_unbounded(router + out, router + kNocPorts + in_port, ready,
-                                   lost_bound[(router / 2 + in_port) * kNocPorts + out], grant))
-        break;
+      const size_t input = router + kNocPorts + in_port;
+      if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[input * 8 + out], grant)) break;
       waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
       waits_here += grant != ready;
       grants[k] = grant;
@@ -490,7 +489,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       // A hop that waits: take_pair's reservation and charge, still without a call.
       const size_t leg = route & 3;
       const uint8_t out = outs[leg];
-      const uint32_t lost = lost_bound_[(router / 2 + in_port) * kNocPorts + out];
+      const uint32_t lost = lost_bound_[(router + kNocPorts + in_port) * 8 + out];
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
       waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)

@@ -232,9 +232,13 @@ class PacketNetworkModel final : public NocModel {
                        bool long_packet, uint32_t class_base, uint32_t& in_vc, uint64_t& sa_ready);
   // Several VCs per class and a single-iteration switch allocator (config.switch_alloc_iterations
   // == 1): the cycles an input loses while its head waits for a taken output
-  // (charge_lost_arbitrations, in the .cpp), at most lost_bound_[(node * ports + in) * ports + out].
+  // (charge_lost_arbitrations, in the .cpp), at most lost_bound_[lost_index(node, in, out)]: by
+  // the calendar of the switch input, 8 outputs apart (inject_flit has that index at hand).
   bool charge_lost_;
   std::vector<uint8_t> lost_bound_;
+  size_t lost_index(uint32_t node, uint8_t in, uint8_t out) const {
+    return (size_t(node) * calendars_per_router_ + kNocPorts + in) * 8 + out;
+  }
   static bool may_turn(NocRouting routing, uint8_t in, uint8_t out);
   void charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from, uint64_t grant);
   // Several VCs per class, no router detail: one hop's reservation of the output `out` and the

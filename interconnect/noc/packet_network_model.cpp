@@ -17,6 +17,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   const uint32_t r = config_.router_stages;
   sa_offset_ = r >= 2 ? r - 2 : 0;
   st_cycles_ = r >= 2 ? 2 : 1;
+  to_next_ = sa_offset_ + st_cycles_ + config_.link_latency;
   credit_loop_ = config_.credit_loop();
   body_sa_offset_ = config_.body_flit_bypass ? 0 : sa_offset_;
   body_loop_ = credit_loop_ - (sa_offset_ - body_sa_offset_);
@@ -66,7 +67,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   route_.resize(path_.size());
   inject_free_.assign(size_t(mesh_.nodes()) * config_.num_vc_classes, 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
-  flit_link_flits_.assign(2 * stats_.link_flits.size(), 0);
+  flit_counts_.assign(2 * size_t(mesh_.nodes()) * calendars_per_router_, 0);
   waited_hop_.assign(size_t(config_.width) + config_.height, 0);  // a path's hops and its ejection
   waited_grant_.assign(waited_hop_.size(), 0);
   tree_.assign(mesh_.nodes(), 0);
@@ -414,16 +415,15 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t first = uint32_t(std::abs(x_first ? dx : dy));
   const uint8_t first_out = x_first ? xdir : ydir, second_out = x_first ? ydir : xdir;
   const int64_t first_step = x_first ? xstep : ystep, second_step = x_first ? ystep : xstep;
-  const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;  // switch allocation to the next one
+  const uint64_t to_next = to_next_;
   LinkCalendars::FlitPass pass(calendars_);
-  int64_t* const waits = stay_waits_.data();
   uint64_t ready = injected + sa_offset_;
-  // The hops' link flits go to the half of flit_link_flits_ (outside count_window's window, or
-  // in it) of the first hop's cycle; a packet whose last hop falls on another side of the
-  // window's edges (rare: it crosses one) is corrected after the walk, from the cycles of the
+  // The hops' link flits and waits go to the half of flit_counts_ (outside count_window's
+  // window, or in it) of the first hop's cycle; a packet whose last hop falls on another side of
+  // the window's edges (rare: it crosses one) is corrected after the walk, from the cycles of the
   // hops that waited (count_crossing). So a hop that does not wait pays nothing for the window.
   const size_t first_side = window_.side(ready);
-  uint64_t* const link_flits = flit_link_flits_.data() + (first_side == 1 ? stats_.link_flits.size() : 0);
+  uint64_t* const counts = flit_counts_.data() + (first_side == 1 ? flit_counts_.size() / 2 : 0);
   const uint64_t first_ready = ready;
   uint32_t waited = 0;  // hops recorded in waited_hop_ and waited_grant_
   size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
@@ -461,10 +461,10 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       uint64_t grant = 0;
       const size_t input = router + kNocPorts + in_port;
       if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[input * 8 + out], grant)) break;
-      waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
+      counts[input] += grant - ready;  // the wait
       waits_here += grant != ready;
       grants[k] = grant;
-      ++link_flits[router / 2 + out];
+      ++counts[router + out];  // the link flit
       ready = grant + to_next;
       in_port = ins[leg];
       router = next_of(router, leg, out);
@@ -480,7 +480,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
         const size_t leg = route & 3;
         const uint8_t out = outs[leg];
         if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
-        ++link_flits[router / 2 + out];  // [node * kNocPorts + out]
+        ++counts[router + out];  // the link flit
         ready += to_next;
         in_port = ins[leg];
         router = next_of(router, leg, out);
@@ -492,10 +492,10 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       const uint32_t lost = lost_bound_[(router + kNocPorts + in_port) * 8 + out];
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
-      waits[router / 2 + in_port] += int64_t(grant - ready);  // add_wait(node, in_port, ...)
+      counts[router + kNocPorts + in_port] += grant - ready;  // the wait
       waited_hop_[waited] = k;
       waited_grant_[waited++] = grant;
-      ++link_flits[router / 2 + out];
+      ++counts[router + out];  // the link flit
       ready = grant + to_next;
       in_port = ins[leg];
       router = next_of(router, leg, out);
@@ -514,7 +514,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
     add_wait(node, in_port, head_out - ready);
     waited_hop_[waited] = k;
     waited_grant_[waited++] = head_out;
-    ++link_flits[router / 2 + out];
+    ++counts[router + out];  // the link flit (the wait: add_wait)
     ready = head_out + to_next;
     in_port = ins[leg];
     router = next_of(router, leg, out);
@@ -522,7 +522,9 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   if (window_.side(head_out) != first_side)
     count_crossing(packet, first_ready, first_side, waited, every_hop_recorded);
   schedule(packet, head_out, head_out, hops);
-  count_injected(packet, hops);
+  stats_.energy.add_minimal_path(1, hops);  // count_injected, one flit
+  ++stats_.packets_injected;
+  ++stats_.flits_injected;
   return true;
 }
 
@@ -532,18 +534,18 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
 // moves its count there.
 void PacketNetworkModel::count_crossing(const NocPacket& packet, uint64_t first_cycle, size_t first_side,
                                         uint32_t waited, bool every_hop) {
-  const size_t links = stats_.link_flits.size();
-  const uint64_t to_next = sa_offset_ + st_cycles_ + config_.link_latency;
-  uint64_t* const from = flit_link_flits_.data() + (first_side == 1 ? links : 0);
+  const size_t half = flit_counts_.size() / 2;
+  const uint64_t to_next = to_next_;
+  uint64_t* const from = flit_counts_.data() + (first_side == 1 ? half : 0);
   const uint32_t n = dimension_order_route(packet);  // inject_flit takes no other path
   uint64_t cycle = first_cycle;
   for (uint32_t k = 0, w = 0; k < n; ++k, cycle += to_next) {
     if (w < waited && (every_hop || waited_hop_[w] == k)) cycle = waited_grant_[w++];
     const size_t side = window_.side(cycle);
     if (side == first_side) continue;
-    const size_t link = size_t(route_[k].node) * kNocPorts + route_[k].out;
+    const size_t link = size_t(route_[k].node) * calendars_per_router_ + route_[k].out;
     --from[link];
-    ++flit_link_flits_[(side == 1 ? links : 0) + link];
+    ++flit_counts_[(side == 1 ? half : 0) + link];
   }
 }
 
@@ -1018,27 +1020,31 @@ void PacketNetworkModel::take_delivered(std::vector<DeliveredPacket>& out) {
 
 void PacketNetworkModel::count_window(uint64_t begin, uint64_t end) {
   window_ = CountWindow::between(begin, end);
-  const size_t links = stats_.link_flits.size();
-  for (size_t i = 0; i < links; ++i) {  // the 1-flit loop's counts in the old window are just counts now
-    flit_link_flits_[i] += flit_link_flits_[links + i];
-    flit_link_flits_[links + i] = 0;
+  const size_t half = flit_counts_.size() / 2;
+  for (size_t i = 0; i < half; ++i) {  // the 1-flit loop's counts in the old window are just counts now
+    flit_counts_[i] += flit_counts_[half + i];
+    flit_counts_[half + i] = 0;
   }
-  stats_.window_link_flits.assign(links, 0.0);
+  stats_.window_link_flits.assign(stats_.link_flits.size(), 0.0);
 }
 
 NocStats PacketNetworkModel::stats() const {
   NocStats s = stats_;
   s.cycle = now_;
-  const size_t links = s.link_flits.size();
-  for (size_t i = 0; i < links; ++i) {
-    s.link_flits[i] += flit_link_flits_[i] + flit_link_flits_[links + i];
-    if (window_.cycles) s.window_link_flits[i] += double(flit_link_flits_[links + i]);
-  }
+  // The 1-flit loop's counts (flit_counts_): by a router's output calendars its link flits, by
+  // its input calendars its waits (added below).
+  const size_t half = flit_counts_.size() / 2;
+  for (uint32_t node = 0; node < mesh_.nodes(); ++node)
+    for (uint8_t p = 0; p < kNocPorts; ++p) {
+      const size_t link = size_t(node) * kNocPorts + p, c = size_t(node) * calendars_per_router_ + p;
+      s.link_flits[link] += flit_counts_[c] + flit_counts_[half + c];
+      if (window_.cycles) s.window_link_flits[link] += double(flit_counts_[half + c]);
+    }
   // A flit that enters a router leaves it by one output (a multicast tree's router sends some
   // more than once): the flits a router sent, less those its neighbours sent it and the copies,
   // came from its interface. Their stays before any wait: the hop's pipeline and link, at the
   // source router the pipeline before switch allocation.
-  const uint64_t hop_cycles = sa_offset_ + st_cycles_ + config_.link_latency;
+  const uint64_t hop_cycles = to_next_;
   s.occupancy_flit_cycles.assign(mesh_.nodes(), 0);
   for (uint32_t node = 0; node < mesh_.nodes(); ++node) {
     uint64_t sent = 0, received = 0;
@@ -1046,6 +1052,10 @@ NocStats PacketNetworkModel::stats() const {
     for (uint8_t p = 0; p < kNocPorts; ++p) {
       sent += s.link_flits[size_t(node) * kNocPorts + p];
       waits += stay_waits_[size_t(node) * kNocPorts + p];
+      if (calendars_per_router_ == 2 * kNocPorts) {  // inject_flit's, by input calendar (modulo 2^64)
+        const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + p;
+        waits += int64_t(flit_counts_[input] + flit_counts_[half + input]);
+      }
       if (p != kPortLocal && mesh_.has_neighbour(node, p))
         received += s.link_flits[size_t(mesh_.neighbour(node, p)) * kNocPorts + opposite_port(p)];
     }

@@ -85,6 +85,7 @@ class PacketNetworkModel final : public NocModel {
   MeshTopology mesh_;
   MeshCoordinates coords_;
   uint32_t sa_offset_, st_cycles_;
+  uint64_t to_next_;  // a head's switch allocation to its earliest at the next router (no wait)
   // Credit round trip of a link (R + 2L + credit latency): a VC buffer shallower than it lets only
   // `depth` flits through per round trip, so a packet occupies a link for longer than F cycles.
   // With body_flit_bypass the round trip of a body flit's credit is shorter by the head's R-2
@@ -322,11 +323,12 @@ class PacketNetworkModel final : public NocModel {
   std::vector<uint64_t> eject_grant_;
   std::vector<uint32_t> eject_hops_;
   std::vector<DeliveredPacket> delivered_;
-  NocStats stats_;  // link_flits: but the 1-flit loop's (flit_link_flits_); stats() adds them
+  NocStats stats_;  // link_flits: but the 1-flit loop's (flit_counts_); stats() adds them
   CountWindow window_;  // count_window's
-  // The link flits inject_flit counts, one increment per hop: [link] outside the window,
-  // [links + link] in it.
-  std::vector<uint64_t> flit_link_flits_;
+  // What inject_flit counts per hop, by calendar index (node * calendars_per_router_ + port):
+  // on an output's the link flits, on a switch input's the waits (as add_wait's, modulo 2^64);
+  // [calendar] outside the window, [half + calendar] in it (half: the vector's half size).
+  std::vector<uint64_t> flit_counts_;
   // inject_flit's hops that waited (the hop's index on the path, its grant), for count_crossing.
   std::vector<uint32_t> waited_hop_;
   std::vector<uint64_t> waited_grant_;

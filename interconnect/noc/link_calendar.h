@@ -121,7 +121,7 @@ class LinkCalendars {
   class FlitPass {
    public:
     explicit FlitPass(LinkCalendars& cal)
-        : cal_((cal.sync(), cal)), words_(cal.words_.data()), count_(cal.count_), base_word_(cal.base_word_),
+        : cal_((cal.sync(), cal)), words_(cal.words_.data()), count_(cal.count_), end_word_(cal.base_word_ + kWindowWords),
           bits_end_(cal.bits_end_) {}
     // No calendar holds an interval (none do unless reservations were long or far): the bits
     // alone say which cycles are free, which reserve_pair_if_free and reserve_pair_first require.
@@ -130,7 +130,7 @@ class LinkCalendars {
     // reserve_pair(a, b, at, 1) would return); false and nothing reserved otherwise.
     bool reserve_pair_if_free(size_t a, size_t b, uint64_t at) {
       const uint64_t w = at >> 6;
-      if (w - base_word_ >= kWindowWords) return false;
+      if (w >= end_word_) return false;
       uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
       const uint64_t bit = uint64_t(1) << (at & 63);
       if ((row[a] | row[b]) & bit) return false;
@@ -158,7 +158,7 @@ class LinkCalendars {
     // loop of hops whose grants only grow keeps no bound in a register.
     bool take_hop_unbounded(size_t a, size_t b, uint64_t at, uint32_t lost, uint64_t& grant) {
       const uint64_t w = at >> 6;
-      if (w - base_word_ >= kWindowWords) return false;
+      if (w >= end_word_) return false;
       uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
       const uint64_t wa = row[a], wb = row[b];
       const uint64_t from = ~uint64_t(0) << (at & 63);
@@ -193,11 +193,11 @@ class LinkCalendars {
     // (reserve_pair would then add an interval).
     bool reserve_pair_first(size_t a, size_t b, uint64_t at, uint64_t& grant) {
       uint64_t w = at >> 6;
-      if (w - base_word_ >= kWindowWords) return false;
+      if (w >= end_word_) return false;
       uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
       uint64_t free = ~(row[a] | row[b]) & (~uint64_t(0) << (at & 63));
       while (!free) {  // words from the bound on are empty: the scan ends there at the latest
-        if (++w - base_word_ >= kWindowWords) return false;
+        if (++w >= end_word_) return false;
         row = words_ + size_t(w & (kWindowWords - 1)) * count_;
         free = ~(row[a] | row[b]);
       }
@@ -225,7 +225,8 @@ class LinkCalendars {
     LinkCalendars& cal_;
     uint64_t* const words_;
     const size_t count_;
-    const uint64_t base_word_;
+    // The first word after the window (the words asked about are never before it: `advance`).
+    const uint64_t end_word_;
     uint64_t bits_end_;
   };
   // First free cycle at or after `earliest` (adaptive routing compares these).

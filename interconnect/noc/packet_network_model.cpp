@@ -377,15 +377,15 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // grant and the lost arbitrations in one pass over the word, without a branch on how long the
 // head waits or how many cycles it loses), then goes back to the loop of free hops. Near
 // saturation many hops wait (40 % on 4x4 at 0.65, 28 % on 8x8 at 0.38), and the one-bit test
-// of the free hops' loop is then mispredicted at about every other waiting hop: when more than
-// 2 in 9 hops waited lately (note_waits), every hop goes through take_hop instead (23 % faster
-// on 4x4 at 0.65; each grant then waits for the loads of the hop before, where the predicted
-// test lets the processor run ahead: 18 % slower on 4x4 at 0.35, where 11 % of hops wait, and
-// as fast at 0.50, where 21 % do). Only a wait past the window's end or an interval leaves the rest of the
-// path to the calendars' own paths. The hops reserve what inject's walk would: each hop's
-// calendars are its own (a minimal path visits each router once), and a hop that does not wait
-// loses no arbitration. kTorus: the next router round a torus's rings comes from a table
-// (next_router_), not from the step.
+// of the free hops' loop is then mispredicted at about every other waiting hop: when the hops
+// waited more than 0.45 cycles each lately (note_waits; 1.46 on 4x4 at 0.65, 1.10 on 8x8 at
+// 0.38), every hop goes through take_hop instead (23 % faster on 4x4 at 0.65; each grant then
+// waits for the loads of the hop before, where the predicted test lets the processor run ahead:
+// 18 % slower on 4x4 at 0.35, 0.17 cycles per hop, and as fast at 0.50, 0.42). Only a wait past
+// the window's end or an interval leaves the rest of the path to the calendars' own paths. The
+// hops reserve what inject's walk would: each hop's calendars are its own (a minimal path visits
+// each router once), and a hop that does not wait loses no arbitration. kTorus: the next router
+// round a torus's rings comes from a table (next_router_), not from the step.
 namespace {
 // kLegWords[n]: n hops of leg 1, two bits each (n <= PacketNetworkModel::kFastFlitHops).
 constexpr auto kLegWords = [] {
@@ -445,7 +445,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   auto more = [&] { return (route & 3) != 3; };
   uint64_t head_out = 0;
   bool every_hop_recorded = false;  // waited_grant_[k] is hop k's grant for k < waited
-  if (pass.bits_only() && hop_waits_ * kWaitShareDenominator > hops_seen_ * kWaitShareNumerator) {
+  if (pass.bits_only() && wait_cycles_ * kWaitDenominator > hops_seen_ * kWaitNumerator) {
     // Many hops wait: every hop through take_hop, with no branch on whether it waits. Each grant
     // then waits for the loads of the hop before (see above), but the one-bit test it replaces
     // would be mispredicted at about every other waiting hop. Every hop's grant is recorded (a
@@ -454,7 +454,6 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
     // only grow along the path).
     const uint8_t* const lost_bound = lost_bound_.data();  // all zero without charge_lost_
     uint64_t* const grants = waited_grant_.data();
-    uint32_t waits_here = 0;
     for (; more(); route >>= 2, ++k) {
       const size_t leg = route & 3;
       const uint8_t out = outs[leg];
@@ -462,7 +461,6 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       const size_t input = router + kNocPorts + in_port;
       if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[input * 8 + out], grant)) break;
       counts[input] += grant - ready;  // the wait
-      waits_here += grant != ready;
       grants[k] = grant;
       ++counts[router + out];  // the link flit
       ready = grant + to_next;
@@ -473,7 +471,6 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
     waited = k;
     every_hop_recorded = true;
     head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
-    note_waits(waits_here, k);
   } else if (pass.bits_only()) {
     while (more()) {
       for (; more(); route >>= 2, ++k) {  // the hops that do not wait
@@ -503,7 +500,6 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
       ++k;
     }
     head_out = ready - to_next;  // the last hop's grant (the third loop sets it if it runs)
-    note_waits(waited, k);
   }
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; more(); route >>= 2, ++k) {
@@ -519,6 +515,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
     in_port = ins[leg];
     router = next_of(router, leg, out);
   }
+  note_waits(head_out - first_ready - uint64_t(hops) * to_next, hops + 1);
   if (window_.side(head_out) != first_side)
     count_crossing(packet, first_ready, first_side, waited, every_hop_recorded);
   schedule(packet, head_out, head_out, hops);

@@ -256,16 +256,16 @@ class PacketNetworkModel final : public NocModel {
   // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
   template <bool kTorus>
   bool inject_flit(const NocPacket& packet);
-  // How often inject_flit's hops wait lately (counts halved every kWaitWindow hops): above
-  // kWaitShareNumerator / kWaitShareDenominator of them (near saturation) it takes every hop
-  // through take_hop, below it the free hops in a loop of their own. Same reservations either way.
-  static constexpr uint32_t kWaitWindow = 4096, kWaitShareNumerator = 2, kWaitShareDenominator = 9;
-  uint32_t hop_waits_ = 0, hops_seen_ = 0;
-  void note_waits(uint32_t waits, uint32_t hops) {
-    hop_waits_ += waits;
+  // How long inject_flit's hops wait lately (cycles, counts halved every kWaitWindow hops): above
+  // kWaitNumerator / kWaitDenominator cycles per hop (near saturation) it takes every hop through
+  // take_hop, below it the free hops in a loop of their own. Same reservations either way.
+  static constexpr uint64_t kWaitWindow = 4096, kWaitNumerator = 9, kWaitDenominator = 20;
+  uint64_t wait_cycles_ = 0, hops_seen_ = 0;
+  void note_waits(uint64_t cycles, uint32_t hops) {
+    wait_cycles_ += cycles;
     hops_seen_ += hops;
     if (hops_seen_ >= kWaitWindow) {
-      hop_waits_ /= 2;
+      wait_cycles_ /= 2;
       hops_seen_ /= 2;
     }
   }

@@ -1,7 +1,6 @@
 #include "noc/packet_network_model.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <limits>
 
@@ -29,11 +28,14 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
+  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ &&
+                                      config_.routing != NocRouting::WestFirst &&
+                                      (2 * uint64_t(mesh_.width) - 1) * (2 * uint64_t(mesh_.height) - 1) <= kMaxPathShapes;
   shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
              config_.vc_buffer_flits < credit_loop_;
   // Each router's output calendars, then (several VCs) its input calendars, side by side.
   calendars_per_router_ = hold_upstream_links_ ? kNocPorts : 2 * kNocPorts;
+  if (fast_flits_allowed_) build_path_shapes();
   // The most arbitrations a head can lose at each router, input and output: the other inputs
   // the router has that may route to that output (no U-turn; dimension-order or west-first turns).
   // All zero without charge_lost_ (inject_flit reads it whatever the allocator).
@@ -386,35 +388,47 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
 // hops reserve what inject's walk would: each hop's calendars are its own (a minimal path visits
 // each router once), and a hop that does not wait loses no arbitration. kTorus: the next router
 // round a torus's rings comes from a table (next_router_), not from the step.
-namespace {
-// kLegWords[n]: n hops of leg 1, two bits each (n <= PacketNetworkModel::kFastFlitHops).
-constexpr auto kLegWords = [] {
-  std::array<uint64_t, PacketNetworkModel::kFastFlitHops + 1> words{};
-  for (uint32_t n = 1; n < words.size(); ++n) words[n] = words[n - 1] << 2 | 1;
-  return words;
-}();
-}  // namespace
+
+void PacketNetworkModel::build_path_shapes() {
+  const int32_t w = int32_t(mesh_.width), h = int32_t(mesh_.height), cols = 2 * w - 1;
+  shapes_.assign(size_t(cols) * size_t(2 * h - 1), PathShape{});
+  shape_key_.resize(mesh_.nodes());
+  for (uint32_t n = 0; n < mesh_.nodes(); ++n) shape_key_[n] = int32_t(mesh_.y_of(n)) * cols + int32_t(mesh_.x_of(n));
+  shape_origin_ = shapes_.data() + size_t(h - 1) * size_t(cols) + size_t(w - 1);
+  uint64_t leg_words[kFastFlitHops + 1] = {};  // [n]: n hops of leg 1, two bits each
+  for (uint32_t n = 1; n <= kFastFlitHops; ++n) leg_words[n] = leg_words[n - 1] << 2 | 1;
+  const bool x_first = config_.routing == NocRouting::XY;
+  const int32_t per_router = int32_t(calendars_per_router_);
+  for (int32_t ry = 1 - h; ry < h; ++ry)
+    for (int32_t rx = 1 - w; rx < w; ++rx) {
+      PathShape& shape = shape_origin_[ry * cols + rx];
+      const int dx = minimal_offset(rx, w, mesh_.torus), dy = minimal_offset(ry, h, mesh_.torus);
+      const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
+      if (hops > kFastFlitHops) continue;  // hops stays kNoShape: the general walk
+      const uint8_t xdir = dx > 0 ? kPortEast : kPortWest, ydir = dy > 0 ? kPortSouth : kPortNorth;
+      const int32_t xstep = (dx > 0 ? 1 : -1) * per_router, ystep = (dy > 0 ? 1 : -1) * w * per_router;
+      const uint32_t first = uint32_t(std::abs(x_first ? dx : dy));
+      const uint8_t first_out = x_first ? xdir : ydir, second_out = x_first ? ydir : xdir;
+      shape.legs = leg_words[first] * 2 | leg_words[hops - first] << (2 * first) | uint64_t(3) << (2 * (hops + 1));
+      shape.step[0] = 0;
+      shape.step[1] = x_first ? ystep : xstep;
+      shape.step[2] = x_first ? xstep : ystep;
+      shape.out[0] = kPortLocal;
+      shape.out[1] = second_out;
+      shape.out[2] = first_out;
+      for (int leg = 0; leg < 3; ++leg) shape.in[leg] = opposite_port(shape.out[leg]);
+      shape.hops = uint8_t(hops);
+    }
+}
 
 template <bool kTorus>
 bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   const uint32_t src = packet.src;
-  const int dx = minimal_offset(coords_.x[packet.dst] - coords_.x[src], coords_.width, kTorus);
-  const int dy = minimal_offset(coords_.y[packet.dst] - coords_.y[src], coords_.height, kTorus);
-  const uint32_t hops = uint32_t(std::abs(dx) + std::abs(dy));
-  if (hops > kFastFlitHops) return false;
+  const PathShape& shape = shape_origin_[shape_key_[packet.dst] - shape_key_[src]];
+  if (shape.hops > kFastFlitHops) return false;
+  const uint32_t hops = shape.hops;
   const uint64_t injected = std::max(packet.created_cycle, inject_free_[source_queue(packet)]);
   inject_free_[source_queue(packet)] = injected + 1;
-  // One loop over both legs and the ejection, each hop's output and step read from its leg: the
-  // legs' lengths are random, and a branch on them would be mispredicted about once per leg.
-  const bool x_first = config_.routing == NocRouting::XY;
-  const uint32_t east = dx > 0, south = dy > 0;
-  const uint8_t xdir = uint8_t(kPortWest - east), ydir = uint8_t(kPortNorth + south);  // E 1, W 2, N 3, S 4
-  const int64_t per_router = 2 * kNocPorts;
-  const int64_t xstep = (int64_t(east) * 2 - 1) * per_router;
-  const int64_t ystep = (int64_t(south) * 2 - 1) * int64_t(mesh_.width) * per_router;
-  const uint32_t first = uint32_t(std::abs(x_first ? dx : dy));
-  const uint8_t first_out = x_first ? xdir : ydir, second_out = x_first ? ydir : xdir;
-  const int64_t first_step = x_first ? xstep : ystep, second_step = x_first ? ystep : xstep;
   const uint64_t to_next = to_next_;
   LinkCalendars::FlitPass pass(calendars_);
   uint64_t ready = injected + sa_offset_;
@@ -426,18 +440,15 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   uint64_t* const counts = flit_counts_.data() + (first_side == 1 ? flit_counts_.size() / 2 : 0);
   const uint64_t first_ready = ready;
   uint32_t waited = 0;  // hops recorded in waited_hop_ and waited_grant_
-  size_t router = size_t(src) * size_t(per_router);  // calendars of the router the head is at
+  size_t router = size_t(src) * 2 * kNocPorts;  // calendars of the router the head is at (several VCs)
   uint8_t in_port = kPortLocal;
   uint32_t k = 0;  // hops taken
-  // The legs of the path (0: the ejection, 1: the second leg, 2: the first), two bits per hop from
-  // the first hop on, then 3 to end it (hops <= kFastFlitHops): the loops take each hop's leg from
-  // the word and its output, next input and step from three-entry tables, with no test on which
-  // leg a hop is in (a select between the legs written as arithmetic was compiled into a branch
-  // on k < first, mispredicted about once per packet, a third of the walk's misses).
-  uint64_t route = kLegWords[first] * 2 | kLegWords[hops - first] << (2 * first) | uint64_t(3) << (2 * (hops + 1));
-  const uint8_t outs[3] = {uint8_t(kPortLocal), second_out, first_out};
-  const uint8_t ins[3] = {uint8_t(kPortLocal), opposite_port(second_out), opposite_port(first_out)};
-  const int64_t steps[3] = {0, second_step, first_step};
+  // One loop over both legs and the ejection, each hop's leg from the path's word and its
+  // output, next input and step from the shape's three-entry tables (PathShape).
+  uint64_t route = shape.legs;
+  const uint8_t* const outs = shape.out;
+  const uint8_t* const ins = shape.in;
+  const int32_t* const steps = shape.step;
   // The calendars of the next router: on a mesh by the step, round a torus's rings by a table.
   auto next_of = [&](size_t router, size_t leg, uint8_t out) __attribute__((always_inline)) {
     return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + steps[leg]);

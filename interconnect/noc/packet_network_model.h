@@ -253,6 +253,27 @@ class PacketNetworkModel final : public NocModel {
   NocLinkObserver* observer_ = nullptr;
   // The general walk: every packet but those inject_flit takes.
   void inject_walk(const NocPacket& packet);
+  // A 1-flit packet's path by its offset (destination less source, in columns and rows): the
+  // legs of its minimal dimension-order route (0: the ejection, 1: the second leg, 2: the first),
+  // two bits per hop from the first hop on, then 3 to end it; per leg the output, the input at
+  // the next router and (on a mesh) the step of calendar index to it. inject_flit steps through
+  // these with no test of which leg a hop is in (a select between the legs written as arithmetic
+  // was compiled into a branch on the hop's index, mispredicted about once per packet), and
+  // without computing them per packet.
+  struct PathShape {
+    uint64_t legs = 0;
+    int32_t step[3] = {};
+    uint8_t out[3] = {}, in[3] = {};
+    uint8_t hops = kNoShape;  // kNoShape: more than kFastFlitHops (the general walk)
+  };
+  static constexpr uint8_t kNoShape = 255;
+  // At most (2 * width - 1) * (2 * height - 1) offsets (meshes up to 128 x 128, 2 MiB): larger
+  // ones leave 1-flit packets to the general walk.
+  static constexpr uint64_t kMaxPathShapes = 65536;
+  std::vector<PathShape> shapes_;
+  PathShape* shape_origin_ = nullptr;  // offset (0, 0): shape_origin_[key[dst] - key[src]]
+  std::vector<int32_t> shape_key_;     // [node] y * (2 * width - 1) + x
+  void build_path_shapes();
   // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
   template <bool kTorus>
   bool inject_flit(const NocPacket& packet);

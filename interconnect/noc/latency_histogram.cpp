@@ -37,13 +37,24 @@ void LatencyHistogram::grow(uint64_t value) {
   counts_.resize(size, 0);
 }
 
+uint64_t LatencyHistogram::count() const {
+  uint64_t n = 0;
+  for (uint64_t c : counts_) n += c;
+  return n;
+}
+
 LatencySummary LatencyHistogram::summary() const {
   LatencySummary s;
-  s.count = count_;
-  if (count_ == 0) return s;
-  s.mean = double(sum_) / double(count_);
-  const size_t ranks[3] = {percentile_rank(0.50, count_), percentile_rank(0.95, count_),
-                           percentile_rank(0.99, count_)};
+  uint64_t count = 0, sum = 0;  // integers: exact
+  for (size_t latency = 0; latency < counts_.size(); ++latency) {
+    count += counts_[latency];
+    sum += counts_[latency] * latency;
+  }
+  s.count = count;
+  if (count == 0) return s;
+  s.mean = double(sum) / double(count);
+  const size_t ranks[3] = {percentile_rank(0.50, count), percentile_rank(0.95, count),
+                           percentile_rank(0.99, count)};
   double* out[3] = {&s.p50, &s.p95, &s.p99};
   uint64_t below = 0;  // values smaller than the current latency
   size_t next = 0;

@@ -18,21 +18,17 @@ LatencySummary summarise_latency(std::vector<uint64_t> values);
 
 class LatencyHistogram {
  public:
-  void add(uint64_t value) {
+  void add(uint64_t value) {  // one increment: the count and sum are taken from the counts
     if (value >= counts_.size()) grow(value);
     ++counts_[value];
-    ++count_;
-    sum_ += value;
   }
-  uint64_t count() const { return count_; }
+  uint64_t count() const;
   // Same numbers as summarise_latency() on the values added.
   LatencySummary summary() const;
 
  private:
   void grow(uint64_t value);
   std::vector<uint64_t> counts_;  // [latency]
-  uint64_t count_ = 0;
-  uint64_t sum_ = 0;  // an integer: no floating-point add chain per sample
 };
 
 }  // namespace star

@@ -422,7 +422,7 @@ void PacketNetworkModel::build_path_shapes() {
 }
 
 template <bool kTorus>
-bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
+bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* timing) {
   const uint32_t src = packet.src;
   const PathShape& shape = shape_origin_[shape_key_[packet.dst] - shape_key_[src]];
   if (shape.hops > kFastFlitHops) return false;
@@ -529,7 +529,15 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet) {
   note_waits(head_out - first_ready - uint64_t(hops) * to_next, hops + 1);
   if (window_.side(head_out) != first_side)
     count_crossing(packet, first_ready, first_side, waited, every_hop_recorded);
-  schedule(packet, head_out, head_out, hops);
+  if (timing) {  // inject_timed's: schedule's, one flit
+    timing->head_cycle = timing->tail_cycle = head_out + st_cycles_;
+    timing->release_cycle = head_out;
+    timing->hops = hops;
+    ++stats_.packets_delivered;
+    ++stats_.flits_delivered;
+  } else {
+    schedule(packet, head_out, head_out, hops);
+  }
   stats_.energy.add_minimal_path(1, hops);  // count_injected, one flit
   ++stats_.packets_injected;
   ++stats_.flits_injected;
@@ -646,7 +654,8 @@ int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
-  if (fast_flits_ && packet.flits == 1 && (mesh_.torus ? inject_flit<true>(packet) : inject_flit<false>(packet)))
+  if (fast_flits_ && packet.flits == 1 &&
+      (mesh_.torus ? inject_flit<true>(packet, nullptr) : inject_flit<false>(packet, nullptr)))
     return;
   inject_walk(packet);
 }
@@ -968,8 +977,12 @@ uint64_t PacketNetworkModel::inject_timed(const NocPacket& packet, const std::ve
 }
 
 void PacketNetworkModel::inject_timed(const NocPacket& packet, DeliveryTiming& timing) {
+  check_packet(packet, now_, config_, times_trains());
+  if (fast_flits_ && packet.flits == 1 &&
+      (mesh_.torus ? inject_flit<true>(packet, &timing) : inject_flit<false>(packet, &timing)))
+    return;
   const TimedScope scope(timed_, timed_out_, &timing);
-  inject(packet);
+  inject_walk(packet);
 }
 
 void PacketNetworkModel::release(const DeliveredPacket& delivery) {

@@ -275,8 +275,9 @@ class PacketNetworkModel final : public NocModel {
   std::vector<int32_t> shape_key_;     // [node] y * (2 * width - 1) + x
   void build_path_shapes();
   // False (nothing done) for a path of more than kFastFlitHops hops, which takes the general walk.
+  // `timing` (inject_timed's): the delivery written there, not scheduled.
   template <bool kTorus>
-  bool inject_flit(const NocPacket& packet);
+  bool inject_flit(const NocPacket& packet, DeliveryTiming* timing);
   // How long inject_flit's hops wait lately (cycles, counts halved every kWaitWindow hops): above
   // kWaitNumerator / kWaitDenominator cycles per hop (near saturation) it takes every hop through
   // take_hop, below it the free hops in a loop of their own. Same reservations either way.

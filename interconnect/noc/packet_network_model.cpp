@@ -446,12 +446,10 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
   // One loop over both legs and the ejection, each hop's leg from the path's word and its
   // output, next input and step from the shape's three-entry tables (PathShape).
   uint64_t route = shape.legs;
-  const uint8_t* const outs = shape.out;
-  const uint8_t* const ins = shape.in;
-  const int32_t* const steps = shape.step;
+  const PathShape* const sp = &shape;  // one base for its three tables
   // The calendars of the next router: on a mesh by the step, round a torus's rings by a table.
   auto next_of = [&](size_t router, size_t leg, uint8_t out) __attribute__((always_inline)) {
-    return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + steps[leg]);
+    return kTorus ? next_router_[router / 2 + out] : size_t(int64_t(router) + sp->step[leg]);
   };
   auto more = [&] { return (route & 3) != 3; };
   uint64_t head_out = 0;
@@ -464,20 +462,22 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
     // calendars' bound of words holding bits is raised once, with the last grant's (the grants
     // only grow along the path).
     const uint8_t* const lost_bound = lost_bound_.data();  // all zero without charge_lost_
-    uint64_t* const grants = waited_grant_.data();
-    for (; more(); route >>= 2, ++k) {
+    uint64_t* const grants = waited_grant_.data();  // k is 0 here
+    uint64_t* next_grant = grants;
+    for (; more(); route >>= 2) {
       const size_t leg = route & 3;
-      const uint8_t out = outs[leg];
+      const uint8_t out = sp->out[leg];
       uint64_t grant = 0;
       const size_t input = router + kNocPorts + in_port;
       if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[input * 8 + out], grant)) break;
       counts[input] += grant - ready;  // the wait
-      grants[k] = grant;
+      *next_grant++ = grant;
       ++counts[router + out];  // the link flit
       ready = grant + to_next;
-      in_port = ins[leg];
+      in_port = sp->in[leg];
       router = next_of(router, leg, out);
     }
+    k = uint32_t(next_grant - grants);
     if (k > 0) pass.raise_bound(ready - to_next);
     waited = k;
     every_hop_recorded = true;
@@ -486,17 +486,17 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
     while (more()) {
       for (; more(); route >>= 2, ++k) {  // the hops that do not wait
         const size_t leg = route & 3;
-        const uint8_t out = outs[leg];
+        const uint8_t out = sp->out[leg];
         if (!pass.reserve_pair_if_free(router + out, router + kNocPorts + in_port, ready)) break;
         ++counts[router + out];  // the link flit
         ready += to_next;
-        in_port = ins[leg];
+        in_port = sp->in[leg];
         router = next_of(router, leg, out);
       }
       if (!more()) break;
       // A hop that waits: take_pair's reservation and charge, still without a call.
       const size_t leg = route & 3;
-      const uint8_t out = outs[leg];
+      const uint8_t out = sp->out[leg];
       const uint32_t lost = lost_bound_[(router + kNocPorts + in_port) * 8 + out];
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
@@ -505,7 +505,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
       waited_grant_[waited++] = grant;
       ++counts[router + out];  // the link flit
       ready = grant + to_next;
-      in_port = ins[leg];
+      in_port = sp->in[leg];
       router = next_of(router, leg, out);
       route >>= 2;
       ++k;
@@ -515,7 +515,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
   // An interval on some calendar, or a wait past the window's end: the calendars' own paths.
   for (; more(); route >>= 2, ++k) {
     const size_t leg = route & 3;
-    const uint8_t out = outs[leg];
+    const uint8_t out = sp->out[leg];
     const uint32_t node = uint32_t(router / calendars_per_router_);
     head_out = take_pair(node, in_port, out, ready, 1);
     add_wait(node, in_port, head_out - ready);
@@ -523,7 +523,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
     waited_grant_[waited++] = head_out;
     ++counts[router + out];  // the link flit (the wait: add_wait)
     ready = head_out + to_next;
-    in_port = ins[leg];
+    in_port = sp->in[leg];
     router = next_of(router, leg, out);
   }
   note_waits(head_out - first_ready - uint64_t(hops) * to_next, hops + 1);

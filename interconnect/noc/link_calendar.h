@@ -121,7 +121,7 @@ class LinkCalendars {
   class FlitPass {
    public:
     explicit FlitPass(LinkCalendars& cal)
-        : cal_((cal.sync(), cal)), words_(cal.words_.data()), count_(cal.count_), end_word_(cal.base_word_ + kWindowWords),
+        : cal_((cal.sync(), cal)), words_(cal.words_.data()), row_bytes_(cal.count_ * sizeof(uint64_t)), end_word_(cal.base_word_ + kWindowWords),
           bits_end_(cal.bits_end_) {}
     // No calendar holds an interval (none do unless reservations were long or far): the bits
     // alone say which cycles are free, which reserve_pair_if_free and reserve_pair_first require.
@@ -131,7 +131,7 @@ class LinkCalendars {
     bool reserve_pair_if_free(size_t a, size_t b, uint64_t at) {
       const uint64_t w = at >> 6;
       if (w >= end_word_) return false;
-      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      uint64_t* row = row_of(w);
       const uint64_t bit = uint64_t(1) << (at & 63);
       if ((row[a] | row[b]) & bit) return false;
       row[a] |= bit;
@@ -159,7 +159,7 @@ class LinkCalendars {
     bool take_hop_unbounded(size_t a, size_t b, uint64_t at, uint32_t lost, uint64_t& grant) {
       const uint64_t w = at >> 6;
       if (w >= end_word_) return false;
-      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      uint64_t* row = row_of(w);
       const uint64_t wa = row[a], wb = row[b];
       const uint64_t from = ~uint64_t(0) << (at & 63);
       const uint64_t free = ~(wa | wb) & from;
@@ -194,11 +194,11 @@ class LinkCalendars {
     bool reserve_pair_first(size_t a, size_t b, uint64_t at, uint64_t& grant) {
       uint64_t w = at >> 6;
       if (w >= end_word_) return false;
-      uint64_t* row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+      uint64_t* row = row_of(w);
       uint64_t free = ~(row[a] | row[b]) & (~uint64_t(0) << (at & 63));
       while (!free) {  // words from the bound on are empty: the scan ends there at the latest
         if (++w >= end_word_) return false;
-        row = words_ + size_t(w & (kWindowWords - 1)) * count_;
+        row = row_of(w);
         free = ~(row[a] | row[b]);
       }
       const uint64_t bit = free & (~free + 1);
@@ -214,7 +214,7 @@ class LinkCalendars {
       const uint64_t last = (to - 1) >> 6;
       for (uint64_t w = from >> 6; w <= last && count > 0; ++w) {
         const uint64_t lo = w == from >> 6 ? from & 63 : 0, hi = w == last ? ((to - 1) & 63) + 1 : 64;
-        uint64_t& word = words_[size_t(w & (kWindowWords - 1)) * count_ + c];
+        uint64_t& word = row_of(w)[c];
         uint64_t free = ~word & span_mask(lo, hi - lo), take = 0;
         for (; free && count > 0; --count, free &= free - 1) take |= free & (~free + 1);
         word |= take;
@@ -222,9 +222,15 @@ class LinkCalendars {
     }
 
    private:
+    // The calendars' words for the 64 cycles of word w: by a byte offset (an index scaled by
+    // count_ made the compiler version the hop loops on count_ == 1, and mispredict their exits
+    // more often).
+    uint64_t* row_of(uint64_t w) const {
+      return reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(words_) + size_t(w & (kWindowWords - 1)) * row_bytes_);
+    }
     LinkCalendars& cal_;
     uint64_t* const words_;
-    const size_t count_;
+    const size_t row_bytes_;  // count_ words
     // The first word after the window (the words asked about are never before it: `advance`).
     const uint64_t end_word_;
     uint64_t bits_end_;

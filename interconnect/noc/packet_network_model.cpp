@@ -28,9 +28,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   va_lead_ = r >= 3 ? 1 : 0;  // VC allocation one cycle before switch allocation
   router_detail_ = !hold_upstream_links_ && config_.packet_router_detail;
   charge_lost_ = !hold_upstream_links_ && config_.switch_alloc_iterations == 1;
-  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ &&
-                                      config_.routing != NocRouting::WestFirst &&
-                                      (2 * uint64_t(mesh_.width) - 1) * (2 * uint64_t(mesh_.height) - 1) <= kMaxPathShapes;
+  fast_flits_ = fast_flits_allowed_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst;
   shallow_ = !hold_upstream_links_ && !router_detail_ && config_.routing != NocRouting::WestFirst &&
              config_.vc_buffer_flits < credit_loop_;
   // Each router's output calendars, then (several VCs) its input calendars, side by side.

@@ -267,9 +267,7 @@ class PacketNetworkModel final : public NocModel {
     uint8_t hops = kNoShape;  // kNoShape: more than kFastFlitHops (the general walk)
   };
   static constexpr uint8_t kNoShape = 255;
-  // At most (2 * width - 1) * (2 * height - 1) offsets (meshes up to 128 x 128, 2 MiB): larger
-  // ones leave 1-flit packets to the general walk.
-  static constexpr uint64_t kMaxPathShapes = 65536;
+  // (2 * width - 1) * (2 * height - 1) offsets: at most 127 x 127, 0.5 MiB (NocConfig: 64 x 64).
   std::vector<PathShape> shapes_;
   PathShape* shape_origin_ = nullptr;  // offset (0, 0): shape_origin_[key[dst] - key[src]]
   std::vector<int32_t> shape_key_;     // [node] y * (2 * width - 1) + x

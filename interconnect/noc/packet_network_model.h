@@ -37,6 +37,9 @@ namespace star {
 class PacketNetworkModel final : public NocModel {
  public:
   explicit PacketNetworkModel(const NocConfig& config);
+  // Not copied: shape_origin_ points into its own table.
+  PacketNetworkModel(const PacketNetworkModel&) = delete;
+  PacketNetworkModel& operator=(const PacketNetworkModel&) = delete;
   // The longest path the 1-flit loop (inject_flit) takes, which keeps the path's legs in one
   // 64-bit word; longer ones (meshes larger than 16x16) take the general walk.
   static constexpr uint32_t kFastFlitHops = 30;

@@ -67,7 +67,7 @@ PacketNetworkModel::PacketNetworkModel(const NocConfig& config) : config_(config
   route_.resize(path_.size());
   inject_free_.assign(size_t(mesh_.nodes()) * config_.num_vc_classes, 0);
   stats_.link_flits.assign(size_t(mesh_.nodes()) * kNocPorts, 0);
-  flit_counts_.assign(2 * size_t(mesh_.nodes()) * calendars_per_router_, 0);
+  flit_counts_.assign(2 * size_t(mesh_.nodes()) * kFlitRouterCalendars, 0);
   waited_hop_.assign(size_t(config_.width) + config_.height, 0);  // a path's hops and its ejection
   waited_grant_.assign(waited_hop_.size(), 0);
   tree_.assign(mesh_.nodes(), 0);
@@ -369,24 +369,6 @@ uint64_t PacketNetworkModel::pass_router(uint32_t node, uint8_t in_port, uint8_t
   return grant;
 }
 
-// Below saturation most hops of a 1-flit packet find their cycle free when the head gets there
-// (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
-// compiler keeps the head and the window in registers (inject's walk, which serves every mode and
-// calls the slow paths, spills them to the stack and reloads them at every hop). A hop that waits
-// it takes as inject's walk does (take_pair), still without a call (FlitPass::take_hop: the
-// grant and the lost arbitrations in one pass over the word, without a branch on how long the
-// head waits or how many cycles it loses), then goes back to the loop of free hops. Near
-// saturation many hops wait (40 % on 4x4 at 0.65, 28 % on 8x8 at 0.38), and the one-bit test
-// of the free hops' loop is then mispredicted at about every other waiting hop: when the hops
-// waited more than 0.45 cycles each lately (note_waits; 1.46 on 4x4 at 0.65, 1.10 on 8x8 at
-// 0.38), every hop goes through take_hop instead (23 % faster on 4x4 at 0.65; each grant then
-// waits for the loads of the hop before, where the predicted test lets the processor run ahead:
-// 18 % slower on 4x4 at 0.35, 0.17 cycles per hop, and as fast at 0.50, 0.42). Only a wait past
-// the window's end or an interval leaves the rest of the path to the calendars' own paths. The
-// hops reserve what inject's walk would: each hop's calendars are its own (a minimal path visits
-// each router once), and a hop that does not wait loses no arbitration. kTorus: the next router
-// round a torus's rings comes from a table (next_router_), not from the step.
-
 void PacketNetworkModel::build_path_shapes() {
   const int32_t w = int32_t(mesh_.width), h = int32_t(mesh_.height), cols = 2 * w - 1;
   shapes_.assign(size_t(cols) * size_t(2 * h - 1), PathShape{});
@@ -396,7 +378,7 @@ void PacketNetworkModel::build_path_shapes() {
   uint64_t leg_words[kFastFlitHops + 1] = {};  // [n]: n hops of leg 1, two bits each
   for (uint32_t n = 1; n <= kFastFlitHops; ++n) leg_words[n] = leg_words[n - 1] << 2 | 1;
   const bool x_first = config_.routing == NocRouting::XY;
-  const int32_t per_router = int32_t(calendars_per_router_);
+  const int32_t per_router = int32_t(kFlitRouterCalendars);
   for (int32_t ry = 1 - h; ry < h; ++ry)
     for (int32_t rx = 1 - w; rx < w; ++rx) {
       PathShape& shape = shape_origin_[ry * cols + rx];
@@ -419,6 +401,24 @@ void PacketNetworkModel::build_path_shapes() {
     }
 }
 
+// Below saturation most hops of a 1-flit packet find their cycle free when the head gets there
+// (4x4 at 0.35: 89 %). inject_flit takes those in a loop with nothing else live, so that the
+// compiler keeps the head and the window in registers (inject's walk, which serves every mode and
+// calls the slow paths, spills them to the stack and reloads them at every hop). A hop that waits
+// it takes as inject's walk does (take_pair), still without a call (FlitPass::take_hop: the
+// grant and the lost arbitrations in one pass over the word, without a branch on how long the
+// head waits or how many cycles it loses), then goes back to the loop of free hops. Near
+// saturation many hops wait (40 % on 4x4 at 0.65, 28 % on 8x8 at 0.38), and the one-bit test
+// of the free hops' loop is then mispredicted at about every other waiting hop: when the hops
+// waited more than 0.45 cycles each lately (note_waits; 1.46 on 4x4 at 0.65, 1.10 on 8x8 at
+// 0.38), every hop goes through take_hop instead (23 % faster on 4x4 at 0.65; each grant then
+// waits for the loads of the hop before, where the predicted test lets the processor run ahead:
+// 18 % slower on 4x4 at 0.35, 0.17 cycles per hop, and as fast at 0.50, 0.42). Only a wait past
+// the window's end or an interval leaves the rest of the path to the calendars' own paths. The
+// hops reserve what inject's walk would: each hop's calendars are its own (a minimal path visits
+// each router once), and a hop that does not wait loses no arbitration. kTorus: the next router
+// round a torus's rings comes from a table (next_router_), not from the step.
+
 template <bool kTorus>
 bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* timing) {
   const uint32_t src = packet.src;
@@ -438,7 +438,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
   uint64_t* const counts = flit_counts_.data() + (first_side == 1 ? flit_counts_.size() / 2 : 0);
   const uint64_t first_ready = ready;
   uint32_t waited = 0;  // hops recorded in waited_hop_ and waited_grant_
-  size_t router = size_t(src) * 2 * kNocPorts;  // calendars of the router the head is at (several VCs)
+  size_t router = size_t(src) * kFlitRouterCalendars;  // calendars of the router the head is at
   uint8_t in_port = kPortLocal;
   uint32_t k = 0;  // hops taken
   // One loop over both legs and the ejection, each hop's leg from the path's word and its
@@ -467,7 +467,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
       const uint8_t out = sp->out[leg];
       uint64_t grant = 0;
       const size_t input = router + kNocPorts + in_port;
-      if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[input * 8 + out], grant)) break;
+      if (!pass.take_hop_unbounded(router + out, input, ready, lost_bound[lost_slot(input, out)], grant)) break;
       counts[input] += grant - ready;  // the wait
       *next_grant++ = grant;
       ++counts[router + out];  // the link flit
@@ -495,7 +495,7 @@ bool PacketNetworkModel::inject_flit(const NocPacket& packet, DeliveryTiming* ti
       // A hop that waits: take_pair's reservation and charge, still without a call.
       const size_t leg = route & 3;
       const uint8_t out = sp->out[leg];
-      const uint32_t lost = lost_bound_[(router + kNocPorts + in_port) * 8 + out];
+      const uint32_t lost = lost_bound_[lost_slot(router + kNocPorts + in_port, out)];
       uint64_t grant = 0;
       if (!pass.take_hop(router + out, router + kNocPorts + in_port, ready, lost, grant)) break;
       counts[router + kNocPorts + in_port] += grant - ready;  // the wait
@@ -557,7 +557,7 @@ void PacketNetworkModel::count_crossing(const NocPacket& packet, uint64_t first_
     if (w < waited && (every_hop || waited_hop_[w] == k)) cycle = waited_grant_[w++];
     const size_t side = window_.side(cycle);
     if (side == first_side) continue;
-    const size_t link = size_t(route_[k].node) * calendars_per_router_ + route_[k].out;
+    const size_t link = size_t(route_[k].node) * kFlitRouterCalendars + route_[k].out;
     --from[link];
     ++flit_counts_[(side == 1 ? half : 0) + link];
   }
@@ -652,10 +652,7 @@ int64_t PacketNetworkModel::catch_up_stays(const NocPacket& packet, uint32_t to_
 
 void PacketNetworkModel::inject(const NocPacket& packet) {
   check_packet(packet, now_, config_, times_trains());
-  if (fast_flits_ && packet.flits == 1 &&
-      (mesh_.torus ? inject_flit<true>(packet, nullptr) : inject_flit<false>(packet, nullptr)))
-    return;
-  inject_walk(packet);
+  if (!try_inject_flit(packet, nullptr)) inject_walk(packet);
 }
 
 void PacketNetworkModel::inject_walk(const NocPacket& packet) {
@@ -976,9 +973,7 @@ uint64_t PacketNetworkModel::inject_timed(const NocPacket& packet, const std::ve
 
 void PacketNetworkModel::inject_timed(const NocPacket& packet, DeliveryTiming& timing) {
   check_packet(packet, now_, config_, times_trains());
-  if (fast_flits_ && packet.flits == 1 &&
-      (mesh_.torus ? inject_flit<true>(packet, &timing) : inject_flit<false>(packet, &timing)))
-    return;
+  if (try_inject_flit(packet, &timing)) return;
   const TimedScope scope(timed_, timed_out_, &timing);
   inject_walk(packet);
 }
@@ -1055,7 +1050,7 @@ NocStats PacketNetworkModel::stats() const {
   const size_t half = flit_counts_.size() / 2;
   for (uint32_t node = 0; node < mesh_.nodes(); ++node)
     for (uint8_t p = 0; p < kNocPorts; ++p) {
-      const size_t link = size_t(node) * kNocPorts + p, c = size_t(node) * calendars_per_router_ + p;
+      const size_t link = size_t(node) * kNocPorts + p, c = size_t(node) * kFlitRouterCalendars + p;
       s.link_flits[link] += flit_counts_[c] + flit_counts_[half + c];
       if (window_.cycles) s.window_link_flits[link] += double(flit_counts_[half + c]);
     }
@@ -1071,10 +1066,8 @@ NocStats PacketNetworkModel::stats() const {
     for (uint8_t p = 0; p < kNocPorts; ++p) {
       sent += s.link_flits[size_t(node) * kNocPorts + p];
       waits += stay_waits_[size_t(node) * kNocPorts + p];
-      if (calendars_per_router_ == 2 * kNocPorts) {  // inject_flit's, by input calendar (modulo 2^64)
-        const size_t input = size_t(node) * calendars_per_router_ + kNocPorts + p;
-        waits += int64_t(flit_counts_[input] + flit_counts_[half + input]);
-      }
+      const size_t input = size_t(node) * kFlitRouterCalendars + kNocPorts + p;  // inject_flit's (modulo 2^64)
+      waits += int64_t(flit_counts_[input] + flit_counts_[half + input]);
       if (p != kPortLocal && mesh_.has_neighbour(node, p))
         received += s.link_flits[size_t(mesh_.neighbour(node, p)) * kNocPorts + opposite_port(p)];
     }

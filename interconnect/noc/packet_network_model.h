@@ -240,8 +240,9 @@ class PacketNetworkModel final : public NocModel {
   // the calendar of the switch input, 8 outputs apart (inject_flit has that index at hand).
   bool charge_lost_;
   std::vector<uint8_t> lost_bound_;
+  static size_t lost_slot(size_t input_calendar, uint8_t out) { return input_calendar * 8 + out; }
   size_t lost_index(uint32_t node, uint8_t in, uint8_t out) const {
-    return (size_t(node) * calendars_per_router_ + kNocPorts + in) * 8 + out;
+    return lost_slot(size_t(node) * calendars_per_router_ + kNocPorts + in, out);
   }
   static bool may_turn(NocRouting routing, uint8_t in, uint8_t out);
   void charge_lost_arbitrations(uint32_t node, uint8_t in_port, uint8_t out, uint64_t from, uint64_t grant);
@@ -256,6 +257,13 @@ class PacketNetworkModel final : public NocModel {
   NocLinkObserver* observer_ = nullptr;
   // The general walk: every packet but those inject_flit takes.
   void inject_walk(const NocPacket& packet);
+  // The 1-flit loop when it applies (fast_flits_, one flit, a path it takes); false otherwise.
+  bool try_inject_flit(const NocPacket& packet, DeliveryTiming* timing) {
+    return fast_flits_ && packet.flits == 1 &&
+           (mesh_.torus ? inject_flit<true>(packet, timing) : inject_flit<false>(packet, timing));
+  }
+  // Calendars per router whenever inject_flit runs (several VCs: outputs, then switch inputs).
+  static constexpr size_t kFlitRouterCalendars = 2 * kNocPorts;
   // A 1-flit packet's path by its offset (destination less source, in columns and rows): the
   // legs of its minimal dimension-order route (0: the ejection, 1: the second leg, 2: the first),
   // two bits per hop from the first hop on, then 3 to end it; per leg the output, the input at
@@ -348,7 +356,7 @@ class PacketNetworkModel final : public NocModel {
   std::vector<DeliveredPacket> delivered_;
   NocStats stats_;  // link_flits: but the 1-flit loop's (flit_counts_); stats() adds them
   CountWindow window_;  // count_window's
-  // What inject_flit counts per hop, by calendar index (node * calendars_per_router_ + port):
+  // What inject_flit counts per hop, by calendar index (node * kFlitRouterCalendars + port):
   // on an output's the link flits, on a switch input's the waits (as add_wait's, modulo 2^64);
   // [calendar] outside the window, [half + calendar] in it (half: the vector's half size).
   std::vector<uint64_t> flit_counts_;
